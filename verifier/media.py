@@ -1,0 +1,322 @@
+"""Opening media files: probing, hashing, and one streaming decode pass with PyAV.
+
+PyAV bundles FFmpeg, so every format messengers produce (mp4/mov/webm/mkv/3gp/avi video,
+m4a/aac/mp3/ogg-opus/wav/flac/amr audio) is decoded without a system ``ffmpeg``.
+
+The file is opened read-only and never modified. Video frames are streamed one at a time
+(never the whole clip in memory); the audio track is decoded in the same pass to float32
+mono at :data:`SAMPLE_RATE`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Callable
+
+import av
+import numpy as np
+
+from .errors import MediaError
+
+SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
+
+AUDIO_EXTENSIONS = {".m4a", ".aac", ".mp3", ".ogg", ".opus", ".oga", ".wav", ".flac", ".amr", ".wma", ".3ga"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the verifier accepts. Defaults suit messenger clips and voice messages."""
+
+    max_duration_s: float = 600.0  # 10 min: calls to verify are short; longer files are cut by the user
+    max_file_bytes: int = 500 * 1024 * 1024  # 500 MiB
+    max_pixels: int = 3840 * 2160  # 4K UHD; larger frames are refused (memory, decode time)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """Metadata of a media file, as read from its container (nothing decoded yet)."""
+
+    path: str
+    kind: str  # "video" | "audio"
+    sha256: str
+    size_bytes: int
+    container: str
+    duration_s: float
+    has_video: bool
+    has_audio: bool
+    width: int | None = None  # displayed size, after rotation
+    height: int | None = None
+    fps: float | None = None
+    n_frames: int | None = None  # from the container, may be None
+    video_codec: str | None = None
+    rotation_deg: int = 0  # clockwise rotation applied to display the frames upright
+    video_start_s: float | None = None
+    audio_codec: str | None = None
+    audio_sample_rate: int | None = None
+    audio_channels: int | None = None
+    audio_start_s: float | None = None
+    encoder: str | None = None
+    tags: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("path")
+        return d
+
+
+@dataclass
+class VideoFrame:
+    """One decoded picture. ``image`` is RGB uint8 [h, w, 3], upright."""
+
+    index: int  # index among decoded frames (0-based)
+    t_s: float  # presentation time on the container's timeline, in seconds
+    image: np.ndarray
+
+
+def sha256_file(path: str, chunk_bytes: int = 1 << 20) -> str:
+    """SHA-256 of the file's bytes, as lowercase hex (read-only, streamed)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(chunk_bytes):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _open(path: str):
+    try:
+        return av.open(path, mode="r", metadata_errors="ignore")
+    except (av.error.InvalidDataError, av.error.EOFError) as e:
+        raise MediaError("error.not_media", name=os.path.basename(path)) from e
+    except av.error.FFmpegError as e:
+        raise MediaError("error.cannot_open", name=os.path.basename(path), detail=str(e)) from e
+
+
+def _rotation_deg(stream) -> int:
+    """Clockwise degrees to rotate decoded frames so they display upright."""
+    # FFmpeg's display matrix gives counter-clockwise degrees (phone clips: -90 or 90).
+    rot = 0
+    try:
+        sd = stream.side_data  # PyAV >= 14
+        if sd is not None and hasattr(sd, "get"):
+            m = sd.get("DISPLAYMATRIX")
+            if m is not None:
+                rot = int(round(float(m)))
+    except (AttributeError, TypeError, ValueError):
+        rot = 0
+    if not rot:
+        tag = stream.metadata.get("rotate")
+        if tag:
+            try:
+                return int(tag) % 360  # legacy tag: clockwise
+            except ValueError:
+                return 0
+    return (-rot) % 360
+
+
+def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = None) -> MediaInfo:
+    """Read a file's metadata and check it against ``limits``.
+
+    Raises
+    ------
+    MediaError
+        Missing, empty, too large, not media, no audio or video stream, too long,
+        resolution too high.
+    """
+    path = os.fspath(path)
+    name = os.path.basename(path)
+    if not os.path.isfile(path):
+        raise MediaError("error.not_found", name=name)
+    size = os.path.getsize(path)
+    if size == 0:
+        raise MediaError("error.empty_file", name=name)
+    if size > limits.max_file_bytes:
+        raise MediaError("error.file_too_big", name=name, size_mb=round(size / 2**20), limit_mb=round(limits.max_file_bytes / 2**20))
+    digest = sha256 or sha256_file(path)
+    with _open(path) as c:
+        vs = c.streams.video[0] if c.streams.video else None
+        aus = c.streams.audio[0] if c.streams.audio else None
+        # A cover picture (mp3/m4a artwork) is a video stream of one still frame: treat as audio.
+        if vs is not None and vs.disposition & getattr(av.stream.Disposition, "attached_pic", 1 << 10):
+            vs = None
+        if vs is None and aus is None:
+            raise MediaError("error.no_streams", name=name)
+        duration = _duration_s(c, vs, aus)
+        info = dict(path=path, sha256=digest, size_bytes=size, container=c.format.name,
+                    duration_s=round(duration, 3), has_video=vs is not None, has_audio=aus is not None,
+                    encoder=c.metadata.get("encoder") or None,
+                    tags={k: v for k, v in c.metadata.items() if len(v) < 200})
+        if vs is not None:
+            cc = vs.codec_context
+            w, h = cc.width, cc.height
+            if not w or not h:
+                raise MediaError("error.not_media", name=name)
+            if w * h > limits.max_pixels:
+                raise MediaError("error.resolution_too_high", name=name, width=w, height=h)
+            rot = _rotation_deg(vs)
+            if rot in (90, 270):
+                w, h = h, w
+            rate = vs.average_rate or vs.guessed_rate
+            info.update(kind="video", width=w, height=h, fps=round(float(rate), 3) if rate else None,
+                        n_frames=vs.frames or None, video_codec=cc.name, rotation_deg=rot,
+                        video_start_s=_start_s(vs))
+        else:
+            info.update(kind="audio")
+        if aus is not None:
+            info.update(audio_codec=aus.codec_context.name, audio_sample_rate=aus.codec_context.sample_rate,
+                        audio_channels=aus.codec_context.channels, audio_start_s=_start_s(aus))
+    if duration <= 0:
+        raise MediaError("error.no_duration", name=name)
+    if duration > limits.max_duration_s:
+        raise MediaError("error.too_long", name=name, duration_s=round(duration), limit_s=round(limits.max_duration_s))
+    return MediaInfo(**info)
+
+
+def _start_s(stream) -> float | None:
+    if stream.start_time is None or stream.time_base is None:
+        return None
+    return float(stream.start_time * stream.time_base)
+
+
+def _duration_s(c, vs, aus) -> float:
+    for s in (vs, aus):
+        if s is not None and s.duration and s.time_base:
+            return float(s.duration * s.time_base)
+    if c.duration:
+        return c.duration / av.time_base
+    # Some raw streams (ADTS aac, amr) carry no duration: estimate from the bit rate.
+    if c.bit_rate:
+        return os.path.getsize(c.name) * 8 / c.bit_rate
+    return 0.0
+
+
+@dataclass
+class AudioTrack:
+    """Decoded audio: float32 mono samples at ``sr``; sample 0 sits at ``start_s`` on the
+    container's timeline (the same timeline as :attr:`VideoFrame.t_s`)."""
+
+    y: np.ndarray
+    sr: int
+    start_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.y) / self.sr
+
+
+class _AudioSink:
+    """Resamples decoded audio frames to mono float32 at ``sr`` and keeps them."""
+
+    def __init__(self, sr: int):
+        self.sr = sr
+        self.resampler = av.AudioResampler(format="flt", layout="mono", rate=sr)
+        self.chunks: list[np.ndarray] = []
+        self.start_s: float | None = None
+
+    def add(self, frame) -> None:
+        if self.start_s is None and frame.time is not None:
+            self.start_s = float(frame.time)
+        for out in self.resampler.resample(frame):
+            self.chunks.append(out.to_ndarray().reshape(-1))
+
+    def finish(self) -> AudioTrack:
+        for out in self.resampler.resample(None):
+            self.chunks.append(out.to_ndarray().reshape(-1))
+        y = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+        # Some decoders (AMR) overshoot slightly; keep samples in [-1, 1].
+        y = np.clip(y.astype(np.float32, copy=False), -1.0, 1.0)
+        return AudioTrack(y, self.sr, self.start_s or 0.0)
+
+
+def _rotate(img: np.ndarray, deg: int) -> np.ndarray:
+    if deg == 90:
+        return np.ascontiguousarray(np.rot90(img, k=-1))
+    if deg == 180:
+        return np.ascontiguousarray(img[::-1, ::-1])
+    if deg == 270:
+        return np.ascontiguousarray(np.rot90(img, k=1))
+    return img
+
+
+def decode(
+    path: str,
+    info: MediaInfo,
+    on_frame: Callable[[VideoFrame], None] | None = None,
+    *,
+    sr: int = SAMPLE_RATE,
+    max_fps: float | None = None,
+) -> AudioTrack | None:
+    """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
+    track is collected and returned (``None`` when the file has no audio stream).
+
+    Parameters
+    ----------
+    max_fps : float or None
+        Frames are passed on at most at this rate (others are decoded, since codecs need
+        them, but not converted to RGB). ``None`` passes every frame.
+
+    Raises
+    ------
+    MediaError
+        The stream is truncated or corrupt before any usable data was decoded.
+    """
+    name = os.path.basename(path)
+    sink = _AudioSink(sr) if info.has_audio else None
+    min_gap_s = (1.0 / max_fps) * 0.999 if max_fps else 0.0
+    n_frames = 0
+    next_t = -np.inf
+    decoded_any = False
+    with _open(path) as c:
+        streams = []
+        vs = c.streams.video[0] if (info.has_video and on_frame is not None and c.streams.video) else None
+        if vs is not None:
+            vs.thread_type = "AUTO"
+            streams.append(vs)
+        aus = c.streams.audio[0] if (sink is not None and c.streams.audio) else None
+        if aus is not None:
+            streams.append(aus)
+        if not streams:
+            return None
+        try:
+            for packet in c.demux(*streams):
+                for frame in packet.decode():
+                    decoded_any = True
+                    if packet.stream is aus:
+                        sink.add(frame)
+                        continue
+                    t = frame.time
+                    if t is None:
+                        t = n_frames / (info.fps or 30.0)
+                    if t + 1e-9 < next_t:
+                        continue
+                    next_t = t + min_gap_s
+                    img = _rotate(frame.to_ndarray(format="rgb24"), info.rotation_deg)
+                    on_frame(VideoFrame(n_frames, float(t), img))
+                    n_frames += 1
+        except av.error.FFmpegError as e:
+            # Truncated/corrupt data: keep what was decoded if there is any.
+            if not decoded_any:
+                raise MediaError("error.corrupt", name=name, detail=str(e)) from e
+        if not decoded_any:
+            raise MediaError("error.corrupt", name=name, detail="no decodable frame")
+    return sink.finish() if sink is not None else None
+
+
+def load_audio(path: str, sr: int = SAMPLE_RATE, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """Decode the audio track of ``path`` to float32 mono at ``sr`` Hz, values in [-1, 1].
+
+    Raises
+    ------
+    MediaError
+        Not media, no audio track, or a limit is broken.
+    """
+    info = probe(path, limits)
+    if not info.has_audio:
+        raise MediaError("error.no_audio", name=os.path.basename(path))
+    track = decode(path, info, None, sr=sr)
+    return track.y
+
