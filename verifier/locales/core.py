@@ -52,3 +52,13 @@ MESSAGES = {
     "lipsync.no_face": {"vi": "Không thấy rõ miệng nên không kiểm tra khớp môi.", "en": "The mouth was not clearly visible, so lip-sync was not checked."},
     "lipsync.too_short": {"vi": "Đoạn có tiếng nói quá ngắn để kiểm tra khớp môi.", "en": "The speech is too short to check lip-sync."},
 }
+
+MESSAGES.update({
+    "stage.probe": {"vi": "Đang đọc thông tin tệp và tính mã SHA-256…", "en": "Reading the file's metadata and SHA-256…"},
+    "stage.decode_track": {"vi": "Đang giải mã video và theo dõi khuôn mặt…", "en": "Decoding the video and tracking the face…"},
+    "stage.audio": {"vi": "Đang phân tích âm thanh…", "en": "Analysing the sound…"},
+    "stage.voice": {"vi": "Đang kiểm tra giọng nói…", "en": "Checking the voice…"},
+    "stage.fusion": {"vi": "Đang tổng hợp kết quả…", "en": "Combining the evidence…"},
+    "stage.done": {"vi": "Xong.", "en": "Done."},
+    "voice.not_available": {"vi": "Bộ kiểm tra giọng nói chưa được cài đặt: chưa đánh giá giọng nói (đây KHÔNG phải kết quả).", "en": "The voice checker is not installed: the voice was not assessed (this is NOT a result)."},
+})

@@ -1,0 +1,17 @@
+"""Deepfake call verification assistant: analyse a video-call clip or a voice message for
+signs of manipulation and explain the evidence. Everything runs locally."""
+
+__version__ = "0.1.0"
+
+
+def analyze(path, **kw):
+    """See :func:`verifier.pipeline.analyze`."""
+    from .pipeline import analyze as _analyze
+
+    return _analyze(path, **kw)
+
+
+from .errors import MediaError, VerifierError  # noqa: E402
+from .result import SignalResult  # noqa: E402
+
+__all__ = ["analyze", "MediaError", "VerifierError", "SignalResult", "__version__"]

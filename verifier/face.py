@@ -1,0 +1,280 @@
+"""Face tracking: 478 FaceMesh landmarks per frame behind a small interface of our own.
+
+FaceMesh (mediapipe 0.10.21, legacy ``solutions`` API) misses faces that are small in a
+wide frame, because its own detector is short-range. So the tracker finds the face with
+the full-range detector first, then runs the mesh on a square crop around it, and keeps
+following the face with the landmarks of the previous frame. The full-range detector
+runs again only when the mesh loses the face.
+
+Another landmarker can be swapped in by implementing :class:`Landmarker`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+N_LANDMARKS = 478  # FaceMesh with refine_landmarks=True (468 mesh points + 10 iris points)
+
+# Landmark indices (mediapipe canonical face mesh).
+LEFT_EYE_EAR = (33, 160, 158, 133, 153, 144)  # p1..p6 of the eye aspect ratio (Soukupová & Čech 2016)
+RIGHT_EYE_EAR = (362, 385, 387, 263, 373, 380)
+LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 33, 263  # outer eye corners: inter-ocular distance, the face scale
+INNER_LIP_PAIRS = ((82, 87), (13, 14), (312, 317))  # upper/lower inner lip points, left to right
+MOUTH_CORNERS = (78, 308)
+FACE_TOP, FACE_BOTTOM = 10, 152  # forehead, chin
+
+CROP_MARGIN = 1.9  # crop side = this × the larger side of the face box
+MESH_INPUT_PX = 256  # the crop is resized to at most this side before the mesh (the model itself runs at 192)
+DETECT_MAX_SIDE_PX = 640  # full frames are downscaled to this for the full-range detector
+RECROP_DRIFT = 0.2  # re-centre the crop when the face centre moves by this fraction of the crop side
+
+
+class Landmarker(Protocol):
+    """Anything that maps an RGB image to one face's landmarks (or None)."""
+
+    def landmarks(self, rgb: np.ndarray) -> np.ndarray | None:
+        """(478, 3) float32 landmarks in pixel coordinates of ``rgb`` (z in the same
+        scale as x), or ``None`` when no face is found."""
+
+    def detect(self, rgb: np.ndarray) -> tuple[float, float, float, float] | None:
+        """Bounding box (x0, y0, x1, y1) in pixels of the most prominent face, or None."""
+
+    def close(self) -> None: ...
+
+
+class MediaPipeLandmarker:
+    """mediapipe 0.10.21 FaceMesh (refined, tracking mode) + full-range FaceDetection."""
+
+    def __init__(self, min_confidence: float = 0.5):
+        import mediapipe as mp  # imported here: 1 s, only when faces are needed
+
+        self._mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=False, max_num_faces=1, refine_landmarks=True,
+            min_detection_confidence=min_confidence, min_tracking_confidence=min_confidence)
+        self._detector = mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=min_confidence)  # 1 = full range (up to ~5 m)
+
+    def landmarks(self, rgb):
+        h, w = rgb.shape[:2]
+        res = self._mesh.process(rgb)
+        if not res.multi_face_landmarks:
+            return None
+        pts = res.multi_face_landmarks[0].landmark
+        out = np.empty((len(pts), 3), np.float32)
+        for i, p in enumerate(pts):
+            out[i] = (p.x * w, p.y * h, p.z * w)
+        return out
+
+    def detect(self, rgb):
+        h, w = rgb.shape[:2]
+        scale = min(1.0, DETECT_MAX_SIDE_PX / max(h, w))
+        small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+        res = self._detector.process(small)
+        if not res.detections:
+            return None
+        best = max(res.detections, key=lambda d: d.score[0] * d.location_data.relative_bounding_box.width)
+        b = best.location_data.relative_bounding_box
+        return (b.xmin * w, b.ymin * h, (b.xmin + b.width) * w, (b.ymin + b.height) * h)
+
+    def close(self):
+        self._mesh.close()
+        self._detector.close()
+
+
+@dataclass
+class FaceObservation:
+    """What the tracker saw in one frame."""
+
+    landmarks: np.ndarray | None  # (478, 3) in full-frame pixels, or None
+    face_px: float = 0.0  # face height (forehead to chin) in pixels
+    blur: float = float("nan")  # variance of the Laplacian on the face, grey levels²
+
+
+class FaceTracker:
+    """Follows one face through a clip. Use as a context manager.
+
+    >>> with FaceTracker() as tracker:
+    ...     obs = tracker.track(rgb_frame)
+    """
+
+    def __init__(self, landmarker: Landmarker | None = None):
+        self._lm = landmarker
+        self._crop: tuple[int, int, int] | None = None  # x0, y0, side in frame pixels
+
+    def __enter__(self):
+        if self._lm is None:
+            self._lm = MediaPipeLandmarker()
+        return self
+
+    def __exit__(self, *exc):
+        if self._lm is not None:
+            self._lm.close()
+
+    def track(self, rgb: np.ndarray) -> FaceObservation:
+        if self._lm is None:
+            raise RuntimeError("FaceTracker must be used as a context manager")
+        pts = None
+        if self._crop is not None:
+            pts = self._mesh_on_crop(rgb, self._crop)
+        if pts is None:  # lost, or first frame: find the face with the full-range detector
+            box = self._lm.detect(rgb)
+            if box is None:
+                self._crop = None
+                return FaceObservation(None)
+            self._crop = _square_crop(box, rgb.shape, CROP_MARGIN)
+            pts = self._mesh_on_crop(rgb, self._crop)
+            if pts is None:
+                self._crop = None
+                return FaceObservation(None)
+        self._update_crop(pts, rgb.shape)
+        face_px = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
+        return FaceObservation(pts, face_px, _face_blur(rgb, pts))
+
+    def _mesh_on_crop(self, rgb, crop):
+        x0, y0, side = crop
+        h, w = rgb.shape[:2]
+        xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + side), min(h, y0 + side)
+        if xb - xa < 16 or yb - ya < 16:
+            return None
+        patch = rgb[ya:yb, xa:xb]
+        scale = min(1.0, MESH_INPUT_PX / max(patch.shape[:2]))
+        if scale < 1.0:
+            patch = cv2.resize(patch, (round(patch.shape[1] * scale), round(patch.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        pts = self._lm.landmarks(np.ascontiguousarray(patch))
+        if pts is None:
+            return None
+        pts = pts / scale
+        pts[:, 0] += xa
+        pts[:, 1] += ya
+        return pts
+
+    def _update_crop(self, pts, shape):
+        x0, y0 = pts[:, :2].min(0)
+        x1, y1 = pts[:, :2].max(0)
+        new = _square_crop((x0, y0, x1, y1), shape, CROP_MARGIN)
+        if self._crop is None:
+            self._crop = new
+            return
+        cx, cy, side = self._crop[0] + self._crop[2] / 2, self._crop[1] + self._crop[2] / 2, self._crop[2]
+        ncx, ncy, nside = new[0] + new[2] / 2, new[1] + new[2] / 2, new[2]
+        # Hysteresis: keep the crop fixed while the face stays put, so the mesh tracks smoothly.
+        if abs(ncx - cx) > RECROP_DRIFT * side or abs(ncy - cy) > RECROP_DRIFT * side or not 0.8 < nside / side < 1.25:
+            self._crop = new
+
+
+def _square_crop(box, shape, margin):
+    x0, y0, x1, y1 = box
+    side = max(x1 - x0, y1 - y0) * margin
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    side = int(round(min(side, max(shape[:2]) * 1.0)))
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), max(side, 16)
+
+
+def _face_blur(rgb, pts) -> float:
+    """Sharpness of the face region: variance of the Laplacian (higher = sharper)."""
+    x0, y0 = np.maximum(pts[:, :2].min(0).astype(int), 0)
+    x1, y1 = pts[:, :2].max(0).astype(int)
+    patch = rgb[y0:y1, x0:x1]
+    if patch.size < 64:
+        return float("nan")
+    grey = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
+    if max(grey.shape) > 128:  # compare faces of different sizes at one scale
+        f = 128 / max(grey.shape)
+        grey = cv2.resize(grey, (max(1, round(grey.shape[1] * f)), max(1, round(grey.shape[0] * f))), interpolation=cv2.INTER_AREA)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
+
+
+# --- per-frame geometry (pure functions over landmark arrays) ------------------------------
+
+def eye_aspect_ratio(pts: np.ndarray, idx=LEFT_EYE_EAR) -> np.ndarray:
+    """Eye aspect ratio (Soukupová & Čech, CVWW 2016): (|p2−p6| + |p3−p5|) / (2 |p1−p4|).
+
+    Parameters
+    ----------
+    pts : np.ndarray [shape=(..., 478, 2 or 3)]
+        Landmarks in pixels.
+
+    Returns
+    -------
+    ear : np.ndarray [shape=(...)]
+        About 0.25–0.35 for an open eye, under 0.15 for a closed one (dimensionless).
+    """
+    p = pts[..., list(idx), :2]
+    v1 = np.linalg.norm(p[..., 1, :] - p[..., 5, :], axis=-1)
+    v2 = np.linalg.norm(p[..., 2, :] - p[..., 4, :], axis=-1)
+    hz = np.linalg.norm(p[..., 0, :] - p[..., 3, :], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (v1 + v2) / (2.0 * hz)
+
+
+def interocular_px(pts: np.ndarray) -> np.ndarray:
+    """Distance between the outer eye corners in pixels, shape (...)."""
+    return np.linalg.norm(pts[..., LEFT_EYE_OUTER, :2] - pts[..., RIGHT_EYE_OUTER, :2], axis=-1)
+
+
+def mouth_opening(pts: np.ndarray) -> np.ndarray:
+    """Inner-lip opening divided by the inter-ocular distance (dimensionless), shape (...).
+
+    Mean over three upper/lower inner-lip pairs; normalising by the eye distance (which does
+    not move with speech) makes it independent of face size and distance to the camera.
+    """
+    gaps = [np.linalg.norm(pts[..., a, :2] - pts[..., b, :2], axis=-1) for a, b in INNER_LIP_PAIRS]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.mean(gaps, axis=0) / interocular_px(pts)
+
+
+@dataclass
+class FaceTrack:
+    """Per-frame measurements of one clip, aligned with the analysed frames."""
+
+    t_s: np.ndarray  # (n,) frame times on the container timeline, seconds
+    present: np.ndarray  # (n,) bool
+    ear_left: np.ndarray  # (n,) nan where no face
+    ear_right: np.ndarray
+    mouth: np.ndarray  # (n,) inner-lip opening / inter-ocular distance
+    face_px: np.ndarray  # (n,) face height in pixels (0 where no face)
+    blur: np.ndarray  # (n,) Laplacian variance on the face (nan where no face)
+    frame_size: tuple[int, int] = (0, 0)  # (width, height)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.t_s)
+
+    @property
+    def coverage(self) -> float:
+        return float(self.present.mean()) if self.n else 0.0
+
+    @property
+    def fps(self) -> float:
+        if self.n < 2:
+            return float("nan")
+        return float((self.n - 1) / (self.t_s[-1] - self.t_s[0])) if self.t_s[-1] > self.t_s[0] else float("nan")
+
+
+class FaceTrackBuilder:
+    """Accumulates per-frame measurements (a few floats per frame, never the frames)."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self.frame_size = (0, 0)
+
+    def add(self, t_s: float, obs: FaceObservation, frame_shape) -> None:
+        self.frame_size = (frame_shape[1], frame_shape[0])
+        if obs.landmarks is None:
+            self.rows.append((t_s, False, np.nan, np.nan, np.nan, 0.0, np.nan))
+            return
+        p = obs.landmarks
+        self.rows.append((t_s, True, float(eye_aspect_ratio(p, LEFT_EYE_EAR)), float(eye_aspect_ratio(p, RIGHT_EYE_EAR)),
+                          float(mouth_opening(p)), obs.face_px, obs.blur))
+
+    def build(self) -> FaceTrack:
+        if not self.rows:
+            z = np.zeros(0)
+            return FaceTrack(z, z.astype(bool), z, z, z, z, z, self.frame_size)
+        cols = list(zip(*self.rows))
+        arr = [np.asarray(c, dtype=float) for c in cols]
+        return FaceTrack(arr[0], arr[1].astype(bool), arr[2], arr[3], arr[4], arr[5], arr[6], self.frame_size)

@@ -1,0 +1,235 @@
+"""``analyze(path) -> Report``: the only orchestration of the verifier.
+
+probe (metadata, SHA-256, limits) → one decode pass (frames to the face tracker, audio
+collected) → video signals (face quality, blink, lip-sync) → audio signals (voice
+detector and side signals) → fusion → Report. The input file is only ever read.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import os
+import time
+import traceback
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .errors import MediaError, VerifierError
+from .face import FaceTrack, FaceTrackBuilder, FaceTracker
+from .fusion import Fusion
+from .media import DEFAULT_LIMITS, SAMPLE_RATE, Limits, MediaInfo, decode, probe
+from .report import Report
+from .result import SignalResult, not_applicable
+from .signals.blink import measure_blink
+from .signals.lipsync import measure_lipsync
+
+Progress = Callable[[float, str], None]
+
+# Frames analysed per second. Blinks last 100–400 ms (Caffier et al. 2003), so 15 fps still
+# sees every closure in 1–6 frames; short clips are analysed at their full rate (≤ 30).
+FULL_RATE_MAX_DURATION_S = 20.0
+MAX_ANALYSIS_FPS = 30.0
+LONG_CLIP_ANALYSIS_FPS = 15.0
+
+# Face quality gate.
+MIN_FACE_COVERAGE = 0.5  # share of analysed frames with a face; below → face signals unusable
+MIN_FACE_PX = 40.0  # face height (forehead–chin), pixels; below → unusable
+GOOD_FACE_PX = 100.0  # full reliability from this size on
+MIN_BLUR_VAR = 15.0  # Laplacian variance on a 128 px face below which the face is too blurred (heuristic)
+MIN_DURATION_S = 2.0  # shorter clips cannot show blinks or lip-sync
+
+
+def _noop(frac: float, stage: str) -> None:
+    pass
+
+
+def face_quality(track: FaceTrack) -> tuple[float, dict, SignalResult]:
+    """Quality of the face track in [0, 1] (scales the reliability of face signals)."""
+    cov = track.coverage
+    px = float(np.median(track.face_px[track.present])) if track.present.any() else 0.0
+    blur = float(np.nanmedian(track.blur[track.present])) if track.present.any() else float("nan")
+    q_cov = float(np.clip((cov - MIN_FACE_COVERAGE) / (0.9 - MIN_FACE_COVERAGE), 0, 1))
+    q_size = float(np.clip((px - MIN_FACE_PX) / (GOOD_FACE_PX - MIN_FACE_PX), 0, 1))
+    q_blur = 1.0 if not np.isfinite(blur) else float(np.clip(blur / MIN_BLUR_VAR, 0.3, 1))
+    q = q_cov * q_size * q_blur
+    quality = {"face_coverage": round(cov, 3), "face_px": round(px, 1), "face_blur_var": None if not np.isfinite(blur) else round(blur, 1),
+               "analysed_frames": track.n, "analysed_fps": None if not np.isfinite(track.fps) else round(track.fps, 2),
+               "face_quality": round(q, 3)}
+    if not track.present.any():
+        key = "face.none"
+    elif cov < MIN_FACE_COVERAGE:
+        key = "face.low_coverage"
+    elif px < MIN_FACE_PX:
+        key = "face.too_small"
+    else:
+        key = "face.ok"
+    ev = {"coverage_pct": round(100 * cov), "face_px": round(px), "blur_var": quality["face_blur_var"],
+          "analysed_frames": track.n}
+    return q, quality, SignalResult("face", float("nan"), q, ev, key)
+
+
+def _video_signals(track: FaceTrack, audio, duration_s: float) -> tuple[list[SignalResult], dict]:
+    q, quality, face = face_quality(track)
+    if duration_s < MIN_DURATION_S:
+        q = 0.0
+    if q <= 0:
+        blink = not_applicable("blink", "blink.no_face")
+        lips = not_applicable("lipsync", "lipsync.no_audio" if audio is None else "lipsync.no_face")
+    else:
+        blink = measure_blink(track.ear_left, track.ear_right, track.t_s, face_quality=q)
+        lips = measure_lipsync(track.mouth, track.t_s, None if audio is None else audio.y, SAMPLE_RATE,
+                               0.0 if audio is None else audio.start_s, face_quality=q)
+    return [face, blink, lips], quality
+
+
+def _optional(module: str):
+    """Import an optional part of the verifier; None when that part is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name is None or not module.startswith(e.name):
+            raise
+        return None
+
+
+def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
+    """The voice detector and the explainable side signals for a mono 16 kHz track."""
+    out: list[SignalResult] = []
+    voice = _optional("verifier.voice.detector")
+    if voice is not None:
+        out.append(voice.measure_voice(y, sr))
+    else:
+        out.append(not_applicable("voice", "voice.not_available"))
+    side = _optional("verifier.signals.audio")
+    if side is not None:
+        out.extend(side.measure_audio_signals(y, sr))
+    return out
+
+
+def _versions() -> dict:
+    import av
+    import librosa
+
+    v = {"verifier": __version__, "numpy": np.__version__, "av": av.__version__, "librosa": librosa.__version__}
+    try:
+        from importlib.metadata import version
+
+        v["mediapipe"] = version("mediapipe")
+    except Exception:  # metadata missing is not an analysis error
+        pass
+    return v
+
+
+def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
+            fusion: Fusion | None = None, tracker: FaceTracker | None = None) -> Report:
+    """Analyse one video-call clip or voice message.
+
+    Parameters
+    ----------
+    path : str
+        The file; it is only read.
+    kind : {"auto", "video", "audio"}
+        "video" requires a picture; "audio" analyses only the sound (of any file).
+    progress : callable(fraction, stage_key), optional
+        Called at each stage with i18n keys ``stage.*``.
+
+    Returns
+    -------
+    Report
+        Never raises for bad input: a file that cannot be analysed gives a Report with
+        ``error`` set (an i18n key), ``level="inconclusive"`` and ``risk=None``.
+    """
+    progress = progress or _noop
+    t_start = time.perf_counter()
+    path = os.fspath(path)
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level="inconclusive",
+                    versions=_versions(), analyzed_at=now)
+    try:
+        if kind not in ("auto", "video", "audio"):
+            raise ValueError(f"kind must be auto, video or audio, not {kind!r}")
+        progress(0.0, "stage.probe")
+        info = probe(path, limits)
+        report.sha256, report.media = info.sha256, info
+        if kind == "video" and not info.has_video:
+            raise MediaError("error.no_video", name=os.path.basename(path))
+        if kind == "audio" and not info.has_audio:
+            raise MediaError("error.no_audio", name=os.path.basename(path))
+        signals = _run(path, info, kind, progress, report, tracker)
+        progress(0.95, "stage.fusion")
+        fusion = fusion or default_fusion()
+        report.signals = {s.key: s for s in signals}
+        report.risk, report.level = fusion.decide(signals)
+    except VerifierError as e:
+        report.error, report.error_params, report.error_message = e.key, e.params, e.message("en")
+        report.risk, report.level = None, "inconclusive"
+    report.elapsed_s = time.perf_counter() - t_start
+    progress(1.0, "stage.done")
+    return report
+
+
+_FUSION: Fusion | None = None
+
+
+def default_fusion() -> Fusion:
+    global _FUSION  # read-only parameters loaded once per process
+    if _FUSION is None:
+        _FUSION = Fusion.from_file()
+    return _FUSION
+
+
+def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker) -> list[SignalResult]:
+    signals: list[SignalResult] = []
+    audio = None
+    if info.has_video and kind != "audio":
+        progress(0.05, "stage.decode_track")
+        max_fps = MAX_ANALYSIS_FPS if info.duration_s <= FULL_RATE_MAX_DURATION_S else LONG_CLIP_ANALYSIS_FPS
+        builder = FaceTrackBuilder()
+        expected = max(1.0, info.duration_s * min(max_fps, info.fps or max_fps))
+
+        def on_frame(frame):
+            builder.add(frame.t_s, trk.track(frame.image), frame.image.shape)
+            if frame.index % 15 == 0:
+                progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
+
+        own = tracker is None
+        trk = tracker or FaceTracker()
+        if own:
+            trk.__enter__()
+        try:
+            audio = decode(path, info, on_frame, max_fps=max_fps)
+        finally:
+            if own:
+                trk.__exit__(None, None, None)
+        track = builder.build()
+        video_sig, quality = _video_signals(track, audio, info.duration_s)
+        signals += video_sig
+        report.quality.update(quality)
+    else:
+        progress(0.05, "stage.decode_track")
+        audio = decode(path, info, None)
+    if audio is not None and len(audio.y):
+        progress(0.8, "stage.voice")
+        report.audio, report.sr = audio.y, audio.sr
+        report.quality["audio_s"] = round(audio.duration_s, 2)
+        signals += audio_signals(audio.y, audio.sr)
+    elif info.has_audio:
+        report.quality["audio_s"] = 0.0
+    return signals
+
+
+def analyze_many(paths, **kw):
+    """Yield (path, Report) for each path; an unexpected bug in one file becomes that
+    file's error (with the traceback kept in ``report.quality['traceback']``) so a batch
+    goes on."""
+    for p in paths:
+        try:
+            yield p, analyze(p, **kw)
+        except Exception as e:  # a bug, not bad input: keep the batch going, keep the traceback
+            r = Report(file=os.path.basename(p), sha256=None, media=None, risk=None, level="inconclusive",
+                       error="error.internal", error_params={"name": os.path.basename(p), "detail": f"{type(e).__name__}: {e}"})
+            r.error_message = f"Internal error while analysing {os.path.basename(p)}: {type(e).__name__}: {e}"
+            r.quality["traceback"] = traceback.format_exc()
+            yield p, r
