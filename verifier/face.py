@@ -29,6 +29,7 @@ FACE_TOP, FACE_BOTTOM = 10, 152  # forehead, chin
 CROP_MARGIN = 1.9  # crop side = this × the larger side of the face box
 MESH_INPUT_PX = 256  # the crop is resized to at most this side before the mesh (the model itself runs at 192)
 DETECT_MAX_SIDE_PX = 640  # full frames are downscaled to this for the full-range detector
+BLUR_EVERY_N = 5  # sharpness is measured on every 5th face (it changes slowly; saves ~0.5 ms/frame)
 RECROP_DRIFT = 0.2  # re-centre the crop when the face centre moves by this fraction of the crop side
 
 
@@ -103,6 +104,7 @@ class FaceTracker:
     def __init__(self, landmarker: Landmarker | None = None):
         self._lm = landmarker
         self._crop: tuple[int, int, int] | None = None  # x0, y0, side in frame pixels
+        self._n_faces = 0
 
     def __enter__(self):
         if self._lm is None:
@@ -131,7 +133,9 @@ class FaceTracker:
                 return FaceObservation(None)
         self._update_crop(pts, rgb.shape)
         face_px = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
-        return FaceObservation(pts, face_px, _face_blur(rgb, pts))
+        self._n_faces += 1
+        blur = _face_blur(rgb, pts) if (self._n_faces - 1) % BLUR_EVERY_N == 0 else float("nan")
+        return FaceObservation(pts, face_px, blur)
 
     def _mesh_on_crop(self, rgb, crop):
         x0, y0, side = crop
@@ -140,9 +144,7 @@ class FaceTracker:
         if xb - xa < 16 or yb - ya < 16:
             return None
         patch = rgb[ya:yb, xa:xb]
-        scale = min(1.0, MESH_INPUT_PX / max(patch.shape[:2]))
-        if scale < 1.0:
-            patch = cv2.resize(patch, (round(patch.shape[1] * scale), round(patch.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        patch, scale = _shrink(patch, MESH_INPUT_PX)
         pts = self._lm.landmarks(np.ascontiguousarray(patch))
         if pts is None:
             return None
@@ -165,6 +167,23 @@ class FaceTracker:
             self._crop = new
 
 
+def _shrink(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    """Downscale so the longer side is at most ``max_side`` px; returns (image, scale).
+
+    Whole-pixel decimation for large factors, then bilinear: about 10× faster than
+    INTER_AREA on a 720p crop, and the mesh (192 px input) sees no difference.
+    """
+    h, w = img.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    if scale >= 1.0:
+        return img, 1.0
+    out_w, out_h = max(1, round(w * scale)), max(1, round(h * scale))
+    k = int(0.5 / scale)  # keep at least twice the target size before interpolating
+    if k >= 2:
+        img = img[::k, ::k]
+    return cv2.resize(img, (out_w, out_h), interpolation=cv2.INTER_LINEAR), out_w / w
+
+
 def _square_crop(box, shape, margin):
     x0, y0, x1, y1 = box
     side = max(x1 - x0, y1 - y0) * margin
@@ -182,8 +201,7 @@ def _face_blur(rgb, pts) -> float:
         return float("nan")
     grey = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
     if max(grey.shape) > 128:  # compare faces of different sizes at one scale
-        f = 128 / max(grey.shape)
-        grey = cv2.resize(grey, (max(1, round(grey.shape[1] * f)), max(1, round(grey.shape[0] * f))), interpolation=cv2.INTER_AREA)
+        grey, _ = _shrink(grey, 128)
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 

@@ -22,7 +22,9 @@ from .errors import MediaError
 
 SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
 
-AUDIO_EXTENSIONS = {".m4a", ".aac", ".mp3", ".ogg", ".opus", ".oga", ".wav", ".flac", ".amr", ".wma", ".3ga"}
+# FFmpeg also "opens" text (as ANSI art), still images and subtitles; none is a call recording.
+NOT_MEDIA_FORMATS = {"tty", "image2", "lavfi", "srt", "ass", "webvtt", "subviewer", "microdvd", "mpl2", "jacosub"}
+NOT_MEDIA_CODECS = {"ansi", "text", "subrip", "ass", "webvtt"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class MediaInfo:
     fps: float | None = None
     n_frames: int | None = None  # from the container, may be None
     video_codec: str | None = None
-    rotation_deg: int = 0  # clockwise rotation applied to display the frames upright
+    rotation_deg: int = 0  # display rotation, degrees counter-clockwise (FFmpeg display matrix); frames are returned upright
     video_start_s: float | None = None
     audio_codec: str | None = None
     audio_sample_rate: int | None = None
@@ -96,26 +98,16 @@ def _open(path: str):
         raise MediaError("error.cannot_open", name=os.path.basename(path), detail=str(e)) from e
 
 
-def _rotation_deg(stream) -> int:
-    """Clockwise degrees to rotate decoded frames so they display upright."""
-    # FFmpeg's display matrix gives counter-clockwise degrees (phone clips: -90 or 90).
-    rot = 0
+def _first_frame_rotation(c, stream, name: str) -> int:
+    """Decode the first picture (which also proves the stream decodes) and return the
+    display rotation its side data asks for, in degrees counter-clockwise (FFmpeg's
+    display-matrix convention; phone clips carry 90 or 270)."""
     try:
-        sd = stream.side_data  # PyAV >= 14
-        if sd is not None and hasattr(sd, "get"):
-            m = sd.get("DISPLAYMATRIX")
-            if m is not None:
-                rot = int(round(float(m)))
-    except (AttributeError, TypeError, ValueError):
-        rot = 0
-    if not rot:
-        tag = stream.metadata.get("rotate")
-        if tag:
-            try:
-                return int(tag) % 360  # legacy tag: clockwise
-            except ValueError:
-                return 0
-    return (-rot) % 360
+        for frame in c.decode(stream):
+            return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    except av.error.FFmpegError as e:
+        raise MediaError("error.corrupt", name=name, detail=str(e)) from e
+    raise MediaError("error.corrupt", name=name, detail="no decodable picture")
 
 
 def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = None) -> MediaInfo:
@@ -143,6 +135,10 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
         # A cover picture (mp3/m4a artwork) is a video stream of one still frame: treat as audio.
         if vs is not None and vs.disposition & getattr(av.stream.Disposition, "attached_pic", 1 << 10):
             vs = None
+        if c.format.name in NOT_MEDIA_FORMATS or c.format.name.endswith("_pipe"):
+            raise MediaError("error.not_media", name=name)
+        if vs is not None and vs.codec_context.name in NOT_MEDIA_CODECS:
+            raise MediaError("error.not_media", name=name)
         if vs is None and aus is None:
             raise MediaError("error.no_streams", name=name)
         duration = _duration_s(c, vs, aus)
@@ -157,7 +153,7 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
                 raise MediaError("error.not_media", name=name)
             if w * h > limits.max_pixels:
                 raise MediaError("error.resolution_too_high", name=name, width=w, height=h)
-            rot = _rotation_deg(vs)
+            rot = _first_frame_rotation(c, vs, name)
             if rot in (90, 270):
                 w, h = h, w
             rate = vs.average_rate or vs.guessed_rate
@@ -233,13 +229,9 @@ class _AudioSink:
 
 
 def _rotate(img: np.ndarray, deg: int) -> np.ndarray:
-    if deg == 90:
-        return np.ascontiguousarray(np.rot90(img, k=-1))
-    if deg == 180:
-        return np.ascontiguousarray(img[::-1, ::-1])
-    if deg == 270:
-        return np.ascontiguousarray(np.rot90(img, k=1))
-    return img
+    """Turn a decoded picture ``deg`` degrees counter-clockwise (multiples of 90)."""
+    k = (deg // 90) % 4
+    return np.ascontiguousarray(np.rot90(img, k=k)) if k else img
 
 
 def decode(

@@ -204,7 +204,7 @@ def make_call_clip(
         vs.width, vs.height, vs.pix_fmt = out_w, out_h, "yuv420p"
         vs.options = {"crf": str(crf), "preset": "veryfast"}
         if rotate_deg:
-            vs.metadata["rotate"] = str(rotate_deg)
+            vs.set_display_rotation(-rotate_deg)  # players turn the stored frames back upright
         aus = None
         if audio:
             aus = out.add_stream("aac", rate=SPEECH_SR)

@@ -36,6 +36,7 @@ MESSAGES = {
     "blink.normal": {"vi": "Nhịp chớp mắt nằm trong khoảng bình thường của người thật.", "en": "The blink rate is within the normal human range."},
     "blink.too_few": {"vi": "Chớp mắt ít bất thường. Nhiều video giả (ghép mặt, ảnh biết nói) chớp mắt rất ít.", "en": "Unusually few blinks. Many fake videos (face swaps, talking photos) blink very little."},
     "blink.none_short": {"vi": "Chưa thấy lần chớp mắt nào, nhưng đoạn ghi ngắn nên đây chỉ là dấu hiệu yếu.", "en": "No blink seen yet, but the clip is short, so this is only weak evidence."},
+    "blink.few_short": {"vi": "Chớp mắt hơi ít, nhưng đoạn ghi ngắn nên chưa nói lên được điều gì.", "en": "Somewhat few blinks, but the clip is too short for that to mean much."},
     "blink.too_many": {"vi": "Chớp mắt nhiều bất thường (có thể do ánh sáng, mệt mỏi, hoặc hình bị lỗi).", "en": "Unusually many blinks (lighting, tiredness, or glitching video can cause this)."},
     "blink.too_regular": {"vi": "Các lần chớp mắt đều đặn như máy, người thật chớp không đều như vậy.", "en": "Blinks are machine-regular; real people do not blink this evenly."},
     "blink.no_face": {"vi": "Không đo được chớp mắt vì không thấy rõ mắt.", "en": "Blinking could not be measured: the eyes were not clearly visible."},

@@ -173,8 +173,8 @@ def measure_blink(ear_left: np.ndarray, ear_right: np.ndarray, t_s: np.ndarray, 
     cv = float(np.std(ibi) / np.mean(ibi)) if len(ibi) >= 3 else float("nan")
     explanation = "blink.normal"
     lo, hi = NORMAL_BLINKS_PER_MIN_CONVERSATION
-    if k == 0 and seen_s < 20:
-        explanation = "blink.none_short"
+    if rate < lo and lr < 2.0:  # fewer than usual, but the clip is too short for that to mean much
+        explanation = "blink.none_short" if k == 0 else "blink.few_short"
     elif rate < lo:
         explanation = "blink.too_few"
     elif rate > hi * 1.5:

@@ -1,0 +1,143 @@
+"""End to end on generated clips: planted blinks and audio offsets, bad inputs, CLI contract."""
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+
+from verifier.media import sha256_file
+from verifier.pipeline import analyze
+
+pytestmark = pytest.mark.slow
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BLINKS_S = (1.0, 2.7, 5.9, 7.4, 10.6)
+
+
+def run_cli(*args):
+    p = subprocess.run([sys.executable, "-m", "verifier", "analyze", *args], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    return p
+
+
+@pytest.fixture(scope="module")
+def blink_clip(make_clip):
+    return make_clip("blinks", duration_s=12, blink_times_s=BLINKS_S, seed=11)
+
+
+def test_planted_blinks_are_counted_exactly(blink_clip):
+    before = (sha256_file(blink_clip), os.stat(blink_clip).st_mtime_ns)
+    r = analyze(blink_clip)
+    assert r.error is None
+    assert r.signals["blink"].evidence["blink_count"] == len(BLINKS_S)
+    blink_t = np.array(r.signals["blink"].series["blink_t_s"])
+    np.testing.assert_allclose(blink_t, BLINKS_S, atol=0.05)
+    assert r.quality["face_coverage"] > 0.95
+    # the original is never modified
+    assert (r.sha256, os.stat(blink_clip).st_mtime_ns) == before
+
+
+def test_planted_audio_shift_moves_the_offset(make_clip):
+    offsets = {}
+    for planted in (-400, -200, 0, 200, 400):
+        p = make_clip(f"offset{planted}", duration_s=10, audio_offset_ms=planted, seed=12)
+        offsets[planted] = analyze(p).signals["lipsync"].evidence["offset_ms"]
+    for planted, measured in offsets.items():
+        assert abs((measured - offsets[0]) - planted) <= 40, offsets
+    assert abs(offsets[0]) <= 40
+
+
+def test_mismatched_voice_scores_higher_than_matching(make_clip):
+    from verifier.synth import speech_like
+
+    other = speech_like(10.0, seed=99).y
+    good = analyze(make_clip("offset0", duration_s=10, audio_offset_ms=0, seed=12)).signals["lipsync"]
+    bad = analyze(make_clip("dubbed", duration_s=10, audio_track=other, seed=12)).signals["lipsync"]
+    assert bad.evidence["correlation"] < good.evidence["correlation"] - 0.3
+    assert bad.score > good.score
+
+
+def test_rotated_phone_clip_is_turned_upright(make_clip):
+    p = make_clip("rotated", duration_s=4, size=(480, 360), rotate_deg=90, audio=False, seed=13)
+    r = analyze(p)
+    assert (r.media.width, r.media.height, r.media.rotation_deg) == (480, 360, 270)
+    assert r.quality["face_coverage"] > 0.9
+
+
+def test_video_without_face_is_inconclusive(tmp_path):
+    p = str(tmp_path / "noface.mp4")
+    with av.open(p, "w") as out:
+        s = out.add_stream("libx264", rate=25)
+        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
+        for i in range(75):
+            img = np.full((240, 320, 3), (i * 3) % 255, np.uint8)
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts, f.time_base = i, Fraction(1, 25)
+            for pk in s.encode(f):
+                out.mux(pk)
+        for pk in s.encode(None):
+            out.mux(pk)
+    r = analyze(p)
+    assert r.error is None and r.level == "inconclusive" and r.risk is None
+    assert r.signals["face"].explanation == "face.none"
+
+
+def test_audio_only_file_runs_the_audio_path(tmp_path):
+    from verifier.synth import speech_like, write_wav
+
+    p = str(tmp_path / "voice.wav")
+    write_wav(p, speech_like(6.0, seed=4).y, 16000)
+    r = analyze(p)
+    assert r.error is None and r.media.kind == "audio"
+    assert "voice" in r.signals and "blink" not in r.signals
+    assert r.audio is not None and abs(len(r.audio) / 16000 - 6.0) < 0.05
+
+
+def test_cli_json_contract_and_bad_inputs(tmp_path, blink_clip):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    rnd = tmp_path / "random.mp4"
+    rnd.write_bytes(np.random.default_rng(0).bytes(50_000))
+    text = tmp_path / "notes.txt"
+    text.write_text("not a video\n" * 100)
+    data = open(blink_clip, "rb").read()
+    trunc = tmp_path / "truncated.mp4"
+    trunc.write_bytes(data[: len(data) // 3])
+    p = run_cli(str(empty), str(rnd), str(text), str(trunc), blink_clip, "--json")
+    assert p.returncode == 1  # some files failed
+    assert "Traceback" not in p.stderr
+    rows = [json.loads(line) for line in p.stdout.strip().splitlines()]
+    assert [r["file"] for r in rows] == [str(empty), str(rnd), str(text), str(trunc), blink_clip]
+    for r in rows[:3]:
+        assert r["error"] and r["risk"] is None and r["level"] == "inconclusive"
+    assert "empty" in rows[0]["error"]
+    # a truncated mp4 without its index cannot be opened: a clear error, no traceback
+    assert rows[3]["error"] or rows[3]["level"] in ("low", "medium", "high", "inconclusive")
+    ok = rows[4]
+    assert ok["error"] is None and len(ok["sha256"]) == 64
+    assert ok["media"]["kind"] == "video" and ok["media"]["duration_s"] == pytest.approx(12, abs=0.1)
+    assert ok["level"] in ("low", "medium", "high", "inconclusive")
+    assert ok["signals"]["blink"]["evidence"]["blink_count"] == len(BLINKS_S)
+    assert set(ok["signals"]["lipsync"]["evidence"]) >= {"offset_ms", "correlation"}
+    for s in ok["signals"].values():
+        assert set(s) >= {"score", "reliability", "evidence"}
+
+
+def test_cli_audio_file_given_as_video_is_a_clear_error(tmp_path):
+    from verifier.synth import speech_like, write_wav
+
+    p = str(tmp_path / "voice.wav")
+    write_wav(p, speech_like(3.0, seed=4).y, 16000)
+    out = run_cli(p, "--kind", "video", "--json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "no picture" in json.loads(out.stdout)["error"]
+
+
+def test_cli_human_summary_in_both_languages(blink_clip):
+    vi = run_cli(blink_clip, "--lang", "vi")
+    en = run_cli(blink_clip, "--lang", "en")
+    assert vi.returncode == en.returncode == 0
+    assert "chớp mắt" in vi.stdout and "blink" in en.stdout.lower()
