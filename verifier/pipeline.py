@@ -180,35 +180,49 @@ def default_fusion() -> Fusion:
     return _FUSION
 
 
+def analysis_fps(info: MediaInfo) -> float:
+    """Frames per second analysed for this clip."""
+    return MAX_ANALYSIS_FPS if info.duration_s <= FULL_RATE_MAX_DURATION_S else LONG_CLIP_ANALYSIS_FPS
+
+
+def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = None,
+                     tracker: FaceTracker | None = None):
+    """One decode pass: every analysed frame goes through the face tracker (only a few
+    numbers per frame are kept), the audio track is collected.
+
+    Returns (FaceTrack, AudioTrack or None).
+    """
+    progress = progress or _noop
+    max_fps = analysis_fps(info)
+    builder = FaceTrackBuilder()
+    expected = max(1.0, info.duration_s * min(max_fps, info.fps or max_fps))
+    own = tracker is None
+    trk = tracker or FaceTracker()
+
+    def on_frame(frame):
+        builder.add(frame.t_s, trk.track(frame.image), frame.image.shape)
+        if frame.index % 15 == 0:
+            progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
+
+    if own:
+        trk.__enter__()
+    try:
+        audio = decode(path, info, on_frame, max_fps=max_fps)
+    finally:
+        if own:
+            trk.__exit__(None, None, None)
+    return builder.build(), audio
+
+
 def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker) -> list[SignalResult]:
     signals: list[SignalResult] = []
-    audio = None
+    progress(0.05, "stage.decode_track")
     if info.has_video and kind != "audio":
-        progress(0.05, "stage.decode_track")
-        max_fps = MAX_ANALYSIS_FPS if info.duration_s <= FULL_RATE_MAX_DURATION_S else LONG_CLIP_ANALYSIS_FPS
-        builder = FaceTrackBuilder()
-        expected = max(1.0, info.duration_s * min(max_fps, info.fps or max_fps))
-
-        def on_frame(frame):
-            builder.add(frame.t_s, trk.track(frame.image), frame.image.shape)
-            if frame.index % 15 == 0:
-                progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
-
-        own = tracker is None
-        trk = tracker or FaceTracker()
-        if own:
-            trk.__enter__()
-        try:
-            audio = decode(path, info, on_frame, max_fps=max_fps)
-        finally:
-            if own:
-                trk.__exit__(None, None, None)
-        track = builder.build()
+        track, audio = decode_and_track(path, info, progress=progress, tracker=tracker)
         video_sig, quality = _video_signals(track, audio, info.duration_s)
         signals += video_sig
         report.quality.update(quality)
     else:
-        progress(0.05, "stage.decode_track")
         audio = decode(path, info, None)
     if audio is not None and len(audio.y):
         progress(0.8, "stage.voice")

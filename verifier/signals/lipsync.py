@@ -35,6 +35,12 @@ SPEECH_BAND_HZ = (300.0, 3400.0)  # telephone speech band for the envelope
 HIGHPASS_S = 1.5  # slower changes (head moving closer, gain riding) are removed from both series
 MIN_SPEECH_S = 2.0  # less speech than this: "too short"
 DIGITAL_SILENCE_PEAK = 1e-4  # |sample| below this everywhere = digital silence (−80 dBFS)
+# Speech/music discrimination: speech has many frames far quieter than the local mean (gaps
+# between syllables), music and singing few (Scheirer & Slaney, ICASSP 1997, "percentage of
+# low-energy frames"). Threshold set on ../shared/data/video: talking clips 0.40–0.55,
+# music/singing 0.13–0.26.
+MIN_LOW_ENERGY_RATIO = 0.33
+MIN_SYLLABIC_RATIO = 0.15  # share of envelope modulation power at 2–8 Hz; heuristic
 STATIC_MOUTH_STD = 0.012  # mouth-opening std (per inter-ocular distance) below this while talking = static mouth; heuristic
 
 
@@ -48,13 +54,14 @@ class SpeechActivity:
     speech_s: float  # seconds of active frames
     pause_fraction: float  # share of frames that are clear pauses
     syllabic_ratio: float  # share of envelope modulation power at 2–8 Hz (speech rhythm)
+    low_energy_ratio: float  # share of frames under half the local (1 s) mean RMS (Scheirer & Slaney 1997)
     digital_silence: bool
 
     @property
     def is_speech(self) -> bool:
         """Speech needs pauses and a syllabic rhythm; music and steady noise lack them."""
-        return (not self.digital_silence and self.speech_s >= MIN_SPEECH_S
-                and self.pause_fraction >= 0.08 and self.syllabic_ratio >= 0.25)
+        return (not self.digital_silence and self.speech_s >= MIN_SPEECH_S and self.pause_fraction >= 0.08
+                and self.syllabic_ratio >= MIN_SYLLABIC_RATIO and self.low_energy_ratio >= MIN_LOW_ENERGY_RATIO)
 
 
 def speech_activity(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length: int | None = None) -> SpeechActivity:
@@ -72,7 +79,7 @@ def speech_activity(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length:
     hop = hop_length or sr // GRID_HZ
     if len(y) < 4 * hop or np.max(np.abs(y)) < DIGITAL_SILENCE_PEAK:
         m = max(0, len(y) // hop)
-        return SpeechActivity(start_s + np.arange(m) * hop / sr, np.full(m, -120.0), np.zeros(m, bool), 0.0, 0.0, 0.0,
+        return SpeechActivity(start_s + np.arange(m) * hop / sr, np.full(m, -120.0), np.zeros(m, bool), 0.0, 0.0, 0.0, 0.0,
                               bool(len(y) > 0 and np.max(np.abs(y), initial=0) < DIGITAL_SILENCE_PEAK))
     n_fft = 4 * hop  # 40 ms window
     S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, center=True)) ** 2
@@ -89,7 +96,10 @@ def speech_activity(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length:
     fm = np.fft.rfftfreq(len(env), d=hop / sr)
     total = spec[(fm >= 0.5) & (fm <= 20)].sum()
     syl = spec[(fm >= 2) & (fm <= 8)].sum() / total if total > 0 else 0.0
-    return SpeechActivity(t, e_db, active, float(active.sum() * hop / sr), float(pauses.mean()), float(syl), False)
+    rms = np.sqrt(S[band].sum(0))
+    low_energy = float(np.mean(rms < 0.5 * ndimage.uniform_filter1d(rms, size=GRID_HZ)))
+    return SpeechActivity(t, e_db, active, float(active.sum() * hop / sr), float(pauses.mean()), float(syl),
+                          low_energy, False)
 
 
 def _zscore(x):
@@ -196,7 +206,8 @@ def measure_lipsync(mouth: np.ndarray, t_s: np.ndarray, y: np.ndarray | None, sr
     in_video = (act.t_s >= t_s[0]) & (act.t_s <= t_s[-1])
     speech_s = float(act.active[in_video].sum() / GRID_HZ)
     gate = {"speech_s": round(speech_s, 2), "pause_fraction": round(act.pause_fraction, 3),
-            "syllabic_ratio": round(act.syllabic_ratio, 3), "digital_silence": act.digital_silence}
+            "syllabic_ratio": round(act.syllabic_ratio, 3), "low_energy_ratio": round(act.low_energy_ratio, 3),
+            "digital_silence": act.digital_silence}
     if act.digital_silence or not act.is_speech:
         return not_applicable("lipsync", "lipsync.no_speech", **gate)
     if speech_s < MIN_SPEECH_S:
