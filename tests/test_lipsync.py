@@ -70,3 +70,13 @@ def test_speech_activity_measures_speech_time():
     voiced_s = (sp.envelope > 0.1).sum() / 1000
     assert act.is_speech
     assert act.speech_s == pytest.approx(voiced_s, rel=0.35)
+
+
+def test_clear_lag_is_reported_as_offset(rng):
+    sp = speech_like(12.0, seed=5)
+    t, m = mouth_from(sp, 12.0, 0.01, rng)
+    late = measure_lipsync(m, t, shift_audio(sp.y, SR, 400), SR)
+    ok = measure_lipsync(m, t, sp.y, SR)
+    assert late.explanation == "lipsync.offset" and late.evidence["perceptible_lag"]
+    assert ok.explanation == "lipsync.in_sync" and not ok.evidence["perceptible_lag"]
+    assert late.score > ok.score + 0.3

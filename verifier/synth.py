@@ -256,7 +256,7 @@ def make_samples(folder: str) -> list[str]:
     os.makedirs(folder, exist_ok=True)
     out = []
     p = os.path.join(folder, "demo_call_blinking.mp4")
-    make_call_clip(p, duration_s=12, blink_times_s=(1.0, 3.6, 5.9, 8.2, 10.5), seed=1)
+    make_call_clip(p, duration_s=12, blink_times_s=(0.8, 2.1, 5.3, 6.4, 9.7, 11.2), seed=1)
     out.append(p)
     p = os.path.join(folder, "demo_call_no_blink_lagging_voice.mp4")
     make_call_clip(p, duration_s=12, blink_times_s=(), audio_offset_ms=400, seed=2)

@@ -30,7 +30,7 @@ DETECT_AUDIO_LATE_MS = 125
 # Real speech's best offset is biased towards audio-late by articulation leading the
 # voice (mouth opens 100–300 ms before the sound at onsets; Chandrasekaran et al. 2009,
 # PLoS Comput. Biol. 5:e1000436). Tolerated window around 0 before an offset is evidence:
-TOLERATED_OFFSET_MS = (-DETECT_AUDIO_EARLY_MS - 120, DETECT_AUDIO_LATE_MS + 200)
+TOLERATED_OFFSET_MS = (-DETECT_AUDIO_EARLY_MS - 100, DETECT_AUDIO_LATE_MS + 100)
 SPEECH_BAND_HZ = (300.0, 3400.0)  # telephone speech band for the envelope
 HIGHPASS_S = 1.5  # slower changes (head moving closer, gain riding) are removed from both series
 MIN_SPEECH_S = 2.0  # less speech than this: "too short"
@@ -233,7 +233,7 @@ def measure_lipsync(mouth: np.ndarray, t_s: np.ndarray, y: np.ndarray | None, sr
     score = max(s_static, s_offset, 0.15 + 0.6 * s_corr)
     if s_static >= 0.5:
         explanation = "lipsync.static_mouth"
-    elif s_offset >= 0.5:
+    elif s_offset >= 0.3:
         explanation = "lipsync.offset"
     elif s_corr >= 0.5:
         explanation = "lipsync.weak_match"
