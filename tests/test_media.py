@@ -117,3 +117,43 @@ def test_truncated_file_keeps_what_decodes(make_clip, tmp_path):
     n = []
     decode(str(cut), info, lambda f: n.append(f.index))
     assert 0 < len(n) < 50
+
+
+@pytest.mark.parametrize("ext,vcodec,acodec,afmt", [
+    ("webm", "libvpx", "libopus", "flt"),
+    ("mkv", "libx264", "aac", "fltp"),
+    ("mov", "libx264", "aac", "fltp"),
+    ("3gp", "libx264", "libopencore_amrnb", "s16"),
+    ("avi", "mpeg4", "libmp3lame", "fltp"),
+])
+def test_video_containers_decode_picture_and_sound(tmp_path, ext, vcodec, acodec, afmt):
+    p = tmp_path / f"clip.{ext}"
+    asr = 8000 if "amr" in acodec else 48000
+    with av.open(str(p), "w") as out:
+        vs = out.add_stream(vcodec, rate=25)
+        vs.width, vs.height, vs.pix_fmt = 160, 120, "yuv420p"
+        aus = out.add_stream(acodec, rate=asr)
+        aus.layout = "mono"
+        for i in range(50):
+            f = av.VideoFrame.from_ndarray(np.full((120, 160, 3), i * 5, np.uint8), format="rgb24")
+            f.pts, f.time_base = i, Fraction(1, 25)
+            for pk in vs.encode(f):
+                out.mux(pk)
+        for pk in vs.encode(None):
+            out.mux(pk)
+        y = tone(2.0, asr)
+        if afmt == "s16":
+            y = (y * 32767).astype(np.int16)
+        for k in range(0, len(y), 1024):
+            fr = av.AudioFrame.from_ndarray(y[None, k:k + 1024], format=afmt, layout="mono")
+            fr.sample_rate, fr.pts, fr.time_base = asr, k, Fraction(1, asr)
+            for pk in aus.encode(fr):
+                out.mux(pk)
+        for pk in aus.encode(None):
+            out.mux(pk)
+    info = probe(str(p))
+    assert info.kind == "video" and info.has_audio and (info.width, info.height) == (160, 120)
+    n = []
+    audio = decode(str(p), info, lambda f: n.append(f.t_s))
+    assert 45 <= len(n) <= 50
+    assert abs(audio.duration_s - 2.0) < 0.2
