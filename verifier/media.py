@@ -241,6 +241,7 @@ def decode(
     *,
     sr: int = SAMPLE_RATE,
     max_fps: float | None = None,
+    audio: bool = True,
 ) -> AudioTrack | None:
     """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
     track is collected and returned (``None`` when the file has no audio stream).
@@ -250,6 +251,9 @@ def decode(
     max_fps : float or None
         Frames are passed on at most at this rate (others are decoded, since codecs need
         them, but not converted to RGB). ``None`` passes every frame.
+    audio : bool
+        Decode the audio track too. False when it was decoded already: each stream of a
+        file is decoded once.
 
     Raises
     ------
@@ -257,7 +261,7 @@ def decode(
         The stream is truncated or corrupt before any usable data was decoded.
     """
     name = os.path.basename(path)
-    sink = _AudioSink(sr) if info.has_audio else None
+    sink = _AudioSink(sr) if (info.has_audio and audio) else None
     min_gap_s = (1.0 / max_fps) * 0.999 if max_fps else 0.0
     n_frames = 0
     next_t = -np.inf

@@ -11,6 +11,7 @@ import importlib
 import os
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import numpy as np
@@ -186,9 +187,9 @@ def analysis_fps(info: MediaInfo) -> float:
 
 
 def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = None,
-                     tracker: FaceTracker | None = None):
-    """One decode pass: every analysed frame goes through the face tracker (only a few
-    numbers per frame are kept), the audio track is collected.
+                     tracker: FaceTracker | None = None, decode_audio: bool = True):
+    """Decode the video once, every analysed frame through the face tracker (only a few
+    numbers per frame are kept), and the audio track in the same pass if ``decode_audio``.
 
     Returns (FaceTrack, AudioTrack or None).
     """
@@ -207,7 +208,7 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     if own:
         trk.__enter__()
     try:
-        audio = decode(path, info, on_frame, max_fps=max_fps)
+        audio = decode(path, info, on_frame, max_fps=max_fps, audio=decode_audio)
     finally:
         if own:
             trk.__exit__(None, None, None)
@@ -215,20 +216,26 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
 
 
 def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker) -> list[SignalResult]:
-    signals: list[SignalResult] = []
     progress(0.05, "stage.decode_track")
-    if info.has_video and kind != "audio":
-        track, audio = decode_and_track(path, info, progress=progress, tracker=tracker)
-        video_sig, quality = _video_signals(track, audio, info.duration_s)
-        signals += video_sig
-        report.quality.update(quality)
-    else:
-        audio = decode(path, info, None)
-    if audio is not None and len(audio.y):
-        progress(0.8, "stage.voice")
+    # The sound is decoded first (fast), so the voice checks run on the other core while
+    # the pictures are decoded and tracked.
+    audio = decode(path, info, None) if info.has_audio else None
+    if audio is not None and not len(audio.y):
+        audio = None
+    signals: list[SignalResult] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
+        if info.has_video and kind != "audio":
+            track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False)
+            video_sig, quality = _video_signals(track, audio, info.duration_s)
+            signals += video_sig
+            report.quality.update(quality)
+        if audio_job is not None:
+            progress(0.8, "stage.voice")
+            signals += audio_job.result()
+    if audio is not None:
         report.audio, report.sr = audio.y, audio.sr
         report.quality["audio_s"] = round(audio.duration_s, 2)
-        signals += audio_signals(audio.y, audio.sr)
     elif info.has_audio:
         report.quality["audio_s"] = 0.0
     return signals
