@@ -141,3 +141,13 @@ def test_cli_human_summary_in_both_languages(blink_clip):
     en = run_cli(blink_clip, "--lang", "en")
     assert vi.returncode == en.returncode == 0
     assert "chớp mắt" in vi.stdout and "blink" in en.stdout.lower()
+
+
+def test_annotated_preview_is_small_and_bounded(blink_clip):
+    from verifier.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
+
+    r = analyze(blink_clip, preview=True)
+    assert 0 < len(r.preview) <= PREVIEW_SECONDS * PREVIEW_FPS + 1
+    t0, img = r.preview[0]
+    assert img.dtype == np.uint8 and max(img.shape[:2]) == PREVIEW_MAX_SIDE_PX
+    assert analyze(blink_clip).preview == []  # only when asked for

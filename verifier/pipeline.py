@@ -20,6 +20,7 @@ from . import __version__
 from .errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
+from .preview import PreviewCollector
 from .media import DEFAULT_LIMITS, SAMPLE_RATE, Limits, MediaInfo, decode, probe
 from .report import Report
 from .result import SignalResult, not_applicable
@@ -124,7 +125,7 @@ def _versions() -> dict:
 
 
 def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
-            fusion: Fusion | None = None, tracker: FaceTracker | None = None) -> Report:
+            fusion: Fusion | None = None, tracker: FaceTracker | None = None, preview: bool = False) -> Report:
     """Analyse one video-call clip or voice message.
 
     Parameters
@@ -135,6 +136,8 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
         "video" requires a picture; "audio" analyses only the sound (of any file).
     progress : callable(fraction, stage_key), optional
         Called at each stage with i18n keys ``stage.*``.
+    preview : bool
+        Keep annotated thumbnails of the first seconds in ``report.preview`` (demos).
 
     Returns
     -------
@@ -158,7 +161,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
             raise MediaError("error.no_video", name=os.path.basename(path))
         if kind == "audio" and not info.has_audio:
             raise MediaError("error.no_audio", name=os.path.basename(path))
-        signals = _run(path, info, kind, progress, report, tracker)
+        signals = _run(path, info, kind, progress, report, tracker, preview)
         progress(0.95, "stage.fusion")
         fusion = fusion or default_fusion()
         report.signals = {s.key: s for s in signals}
@@ -187,9 +190,11 @@ def analysis_fps(info: MediaInfo) -> float:
 
 
 def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = None,
-                     tracker: FaceTracker | None = None, decode_audio: bool = True):
+                     tracker: FaceTracker | None = None, decode_audio: bool = True,
+                     preview: PreviewCollector | None = None):
     """Decode the video once, every analysed frame through the face tracker (only a few
     numbers per frame are kept), and the audio track in the same pass if ``decode_audio``.
+    ``preview`` collects a few annotated thumbnails on the way.
 
     Returns (FaceTrack, AudioTrack or None).
     """
@@ -201,7 +206,10 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     trk = tracker or FaceTracker()
 
     def on_frame(frame):
-        builder.add(frame.t_s, trk.track(frame.image), frame.image.shape)
+        obs = trk.track(frame.image)
+        builder.add(frame.t_s, obs, frame.image.shape)
+        if preview is not None:
+            preview.offer(frame.t_s, frame.image, obs.landmarks)
         if frame.index % 15 == 0:
             progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
 
@@ -215,7 +223,8 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     return builder.build(), audio
 
 
-def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker) -> list[SignalResult]:
+def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker,
+         want_preview: bool = False) -> list[SignalResult]:
     progress(0.05, "stage.decode_track")
     # The sound is decoded first (fast), so the voice checks run on the other core while
     # the pictures are decoded and tracked.
@@ -226,7 +235,11 @@ def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Repo
     with ThreadPoolExecutor(max_workers=1) as pool:
         audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
         if info.has_video and kind != "audio":
-            track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False)
+            preview = PreviewCollector() if want_preview else None
+            track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
+                                        preview=preview)
+            if preview is not None:
+                report.preview = preview.frames
             video_sig, quality = _video_signals(track, audio, info.duration_s)
             signals += video_sig
             report.quality.update(quality)

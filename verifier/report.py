@@ -37,6 +37,7 @@ class Report:
     elapsed_s: float = float("nan")
     audio: np.ndarray | None = field(default=None, repr=False)  # 16 kHz mono, for plots; not serialised
     sr: int = 16000
+    preview: list = field(default_factory=list, repr=False)  # [(t_s, RGB thumbnail)], when asked for; not serialised
 
     def to_dict(self) -> dict:
         """The CLI's JSON contract (see README)."""
