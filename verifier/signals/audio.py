@@ -1,0 +1,43 @@
+"""The explainable audio side signals, run together.
+
+They explain what a voice message sounds like (pauses, channel, breathing, intonation); the
+learned detector in ``verifier.voice`` decides. Each is a pure function of ``(y, sr)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..result import SignalResult
+from .audio_bandwidth import measure_bandwidth
+from .audio_breath import measure_breath
+from .audio_frames import check_audio
+from .audio_noise import measure_noise_floor
+from .audio_prosody import measure_prosody
+
+SIDE_SIGNALS = (measure_noise_floor, measure_bandwidth, measure_breath, measure_prosody)
+SIDE_SIGNAL_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
+
+
+def measure_audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
+    """All side signals of a voice message, in the order of :data:`SIDE_SIGNAL_KEYS`.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+        Mono audio in [-1, 1], finite; 16 kHz expected (``verifier.media.load_audio``).
+    sr : int
+        Sample rate, Hz.
+
+    Returns
+    -------
+    list of SignalResult
+        A signal that has nothing to measure (silence, no pauses, too short) has
+        reliability 0 and an explanation key saying why.
+
+    Raises
+    ------
+    ParameterError
+        ``y`` is not a finite 1-D float array or ``sr`` is not a valid rate.
+    """
+    y = check_audio(y, sr)
+    return [f(y=y, sr=sr) for f in SIDE_SIGNALS]
