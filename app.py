@@ -1,0 +1,311 @@
+"""Gradio app: check a video-call clip or a voice message, see the evidence, get the advice.
+
+Thin wiring only: the analysis is ``verifier.pipeline``, the advice ``verifier.advice``, the
+figures ``verifier.plots``, the rendering ``verifier.report_html``; every sentence comes
+from ``verifier.i18n.t`` (vi, en).
+
+Run:  .venv/bin/python app.py                      # http://127.0.0.1:7860, this computer only
+      .venv/bin/python app.py --share-lan --password SECRET [--port 7860]   # training room
+
+API (gradio_client): ``/analyze_video`` and ``/analyze_audio`` take (file, lang, answers)
+and return (result HTML, …, the JSON contract of ``python -m verifier analyze --json``, advice HTML).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+
+import argparse  # noqa: E402
+import atexit  # noqa: E402
+import hmac  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from verifier import __version__  # noqa: E402
+from verifier.advice import QUESTIONS, advise  # noqa: E402
+from verifier.i18n import normalize_lang, t  # noqa: E402
+from verifier.media import Limits  # noqa: E402
+from verifier.plots import figures  # noqa: E402
+from verifier.report_html import CSS, advice_html, render_html, report_advice, result_html  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+SAMPLES = ROOT / "samples"
+MAX_MB = int(os.environ.get("VERIFIER_APP_MAX_MB", "200"))  # per upload
+MAX_MIN = 10  # minutes per clip; calls to check are short, users cut longer files
+LIMITS = Limits(max_duration_s=MAX_MIN * 60.0, max_file_bytes=MAX_MB * 2**20)
+# Gradio refuses bigger uploads before they reach us (its own, untranslated message); between
+# MAX_MB and this, the library's translated "file too large" message is shown.
+UPLOAD_CAP_MB = 2 * MAX_MB
+QUEUE_MAX = 16  # waiting analyses; more get "queue full"
+VIDEO_EXT = (".mp4", ".mov", ".webm", ".mkv", ".3gp", ".avi")
+AUDIO_EXT = (".m4a", ".aac", ".mp3", ".ogg", ".opus", ".wav", ".flac", ".amr")
+
+
+def _answers(selected) -> dict[str, bool]:
+    return {q: q in (selected or []) for q in QUESTIONS}
+
+
+def _discard_upload(path: str) -> None:
+    """Delete an uploaded copy (only inside gradio's upload folder: never an original file
+    or a built-in sample)."""
+    upload_root = Path(gr.utils.get_upload_folder()).resolve()
+    p = Path(path).resolve()
+    if upload_root not in p.parents or SAMPLES in p.parents:
+        return
+    if (SAMPLES / p.name).is_file():  # an example: gradio serves it again from this copy
+        return
+    p.unlink(missing_ok=True)
+    try:
+        p.parent.rmdir()  # gradio keeps one folder per upload
+    except OSError:
+        pass
+
+
+def _analyze(path, kind: str, lang: str, progress):
+    from verifier.pipeline import analyze_many  # imported on first use: keeps app start light
+
+    if not path:
+        raise gr.Error(t("app.no_file", lang))
+    try:
+        _, report = next(analyze_many([path], kind=kind, limits=LIMITS, preview=(kind == "video"),
+                                      progress=lambda f, stage: progress(f, desc=t(stage, lang))))
+    finally:
+        _discard_upload(path)
+    tb = report.quality.pop("traceback", None)
+    if tb:  # a bug, not bad input: keep it in the server log
+        print(tb, file=sys.stderr)
+    return report
+
+
+def _advice(report, lang: str, selected) -> str:
+    adv = report_advice(report, _answers(selected)) if report is not None else advise(None, _answers(selected))
+    return advice_html(adv, lang)
+
+
+def _video_view(report, lang, selected):
+    if report is None:
+        return _empty(lang), None, None, None, None, None, _advice(None, lang, selected)
+    figs = figures(report, lang)
+    gallery = [(img, f"{ts:.1f} s") for ts, img in report.preview] or None
+    return (result_html(report, lang), figs["blink"], figs["lipsync"], figs["spectrogram"], gallery,
+            report.to_dict(), _advice(report, lang, selected))
+
+
+def _audio_view(report, lang, selected):
+    if report is None:
+        return _empty(lang), None, None, _advice(None, lang, selected)
+    return (result_html(report, lang), figures(report, lang)["spectrogram"], report.to_dict(),
+            _advice(report, lang, selected))
+
+
+def _empty(lang: str) -> str:
+    return f'<div class="vr"><p>{t("app.result.empty", lang)}</p></div>'
+
+
+def analyze_video(video, lang, selected, progress=gr.Progress()):
+    lang = normalize_lang(lang)
+    report = _analyze(video, "video", lang, progress)
+    return (*_video_view(report, lang, selected), report)
+
+
+def analyze_audio(audio, lang, selected, progress=gr.Progress()):
+    lang = normalize_lang(lang)
+    report = _analyze(audio, "audio", lang, progress)
+    return (*_audio_view(report, lang, selected), report)
+
+
+def make_report(report, lang, selected):
+    """Write the HTML and JSON report into a fresh temporary folder, only when asked."""
+    lang = normalize_lang(lang)
+    if report is None:
+        raise gr.Error(t("app.download.none", lang))
+    folder = Path(tempfile.mkdtemp(prefix="report-", dir=_app_tmp()))
+    stem = Path(report.file).stem or "report"
+    html_path, json_path = folder / f"{stem}.report.html", folder / f"{stem}.report.json"
+    html_path.write_text(render_html(report, lang, _answers(selected)), encoding="utf-8")
+    json_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    return [str(html_path), str(json_path)]
+
+
+_APP_TMP: list[str] = []
+
+
+def _app_tmp() -> str:
+    """This process's private temporary folder (reports), removed at exit."""
+    if not _APP_TMP:
+        _APP_TMP.append(tempfile.mkdtemp(prefix="verifier-app-"))
+        atexit.register(shutil.rmtree, _APP_TMP[0], ignore_errors=True)
+    return _APP_TMP[0]
+
+
+# --- layout -------------------------------------------------------------------------------
+_LABELS: list[tuple] = []  # (component, property, i18n key, params): re-rendered on language change
+
+
+def _L(component, prop: str, key: str, **params):
+    _LABELS.append((component, prop, key, params))
+    return component
+
+
+def _situation(lang: str):
+    return gr.CheckboxGroup(choices=[(t(f"advice.q.{q}", lang), q) for q in QUESTIONS], value=[],
+                            label=t("advice.q.title", lang), info=t("advice.q.hint", lang))
+
+
+def _examples(ext: tuple[str, ...]) -> list[list[str]]:
+    return [[str(p)] for p in sorted(SAMPLES.glob("*")) if p.suffix.lower() in ext] if SAMPLES.is_dir() else []
+
+
+def build_demo(lang: str = "vi") -> gr.Blocks:
+    _LABELS.clear()
+    with gr.Blocks(title=t("app.title", lang), analytics_enabled=False, delete_cache=(600, 1800)) as demo:
+        with gr.Row():
+            header = gr.Markdown(f"## {t('app.title', lang)}\n{t('app.subtitle', lang)}")
+            lang_in = gr.Radio(choices=[("Tiếng Việt", "vi"), ("English", "en")], value=lang,
+                               label=t("app.lang", lang), scale=0, min_width=220, elem_id="lang")
+        _L(lang_in, "label", "app.lang")
+
+        with gr.Tabs():
+            # --- video call -------------------------------------------------------------------
+            with gr.Tab(t("app.tab.video", lang), id="video") as tab_v:
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        v_help = gr.Markdown(t("app.video.help", lang, max_mb=MAX_MB, max_min=MAX_MIN))
+                        v_in = gr.Video(label=t("app.video.input", lang), sources=["upload"], format=None,
+                                        height=300, elem_id="video-in")
+                        v_btn = gr.Button(t("app.analyze", lang), variant="primary", elem_id="video-analyze")
+                        v_ex = _examples(VIDEO_EXT)
+                        v_examples = gr.Examples(v_ex, inputs=[v_in], label=t("app.examples", lang)) if v_ex else None
+                        v_result = gr.HTML(_empty(lang), elem_id="video-result")
+                        with gr.Accordion(t("app.plots", lang), open=True) as v_acc:
+                            v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png")
+                            v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png")
+                            v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png")
+                            v_gallery = gr.Gallery(label=t("app.preview", lang), columns=7, height=170,
+                                                   allow_preview=True)
+                        with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
+                            v_json = gr.JSON()
+                    with gr.Column(scale=2):
+                        v_sit = _situation(lang)
+                        v_advice = gr.HTML(_advice(None, lang, []), elem_id="video-advice")
+                        v_dl = gr.Button(t("app.download.button", lang), elem_id="video-download")
+                        v_files = gr.File(label=t("app.download.files", lang), file_count="multiple")
+                v_state = gr.State(None)
+            # --- voice message -------------------------------------------------------------------
+            with gr.Tab(t("app.tab.audio", lang), id="audio") as tab_a:
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        a_help = gr.Markdown(t("app.audio.help", lang, max_mb=MAX_MB, max_min=MAX_MIN))
+                        a_in = gr.Audio(label=t("app.audio.input", lang), sources=["upload"], type="filepath",
+                                        elem_id="audio-in")
+                        a_btn = gr.Button(t("app.analyze", lang), variant="primary", elem_id="audio-analyze")
+                        a_ex = _examples(AUDIO_EXT)
+                        a_examples = gr.Examples(a_ex, inputs=[a_in], label=t("app.examples", lang)) if a_ex else None
+                        a_result = gr.HTML(_empty(lang), elem_id="audio-result")
+                        a_spec = gr.Plot(label=t("app.plot.spec", lang), format="png")
+                        with gr.Accordion(t("app.json", lang), open=False) as a_jacc:
+                            a_json = gr.JSON()
+                    with gr.Column(scale=2):
+                        a_sit = _situation(lang)
+                        a_advice = gr.HTML(_advice(None, lang, []), elem_id="audio-advice")
+                        a_dl = gr.Button(t("app.download.button", lang), elem_id="audio-download")
+                        a_files = gr.File(label=t("app.download.files", lang), file_count="multiple")
+                a_state = gr.State(None)
+            # --- what to do --------------------------------------------------------------------
+            with gr.Tab(t("app.tab.todo", lang), id="todo") as tab_t:
+                todo_intro = gr.Markdown(t("app.todo.intro", lang))
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        t_sit = _situation(lang)
+                    with gr.Column(scale=3):
+                        t_advice = gr.HTML(_advice(None, lang, []), elem_id="todo-advice")
+            # --- about -------------------------------------------------------------------------
+            with gr.Tab(t("app.tab.about", lang), id="about") as tab_i:
+                about = gr.Markdown(t("app.about.md", lang) + "\n\n" + t("app.about.version", lang, version=__version__))
+
+        for comp, key in ((tab_v, "app.tab.video"), (tab_a, "app.tab.audio"), (tab_t, "app.tab.todo"),
+                          (tab_i, "app.tab.about"), (v_in, "app.video.input"), (a_in, "app.audio.input"),
+                          (v_acc, "app.plots"), (v_blink, "app.plot.blink"), (v_lips, "app.plot.lipsync"),
+                          (v_spec, "app.plot.spec"), (a_spec, "app.plot.spec"), (v_gallery, "app.preview"),
+                          (v_jacc, "app.json"), (a_jacc, "app.json"), (v_files, "app.download.files"),
+                          (a_files, "app.download.files")):
+            _L(comp, "label", key)
+        for comp in (v_btn, a_btn):
+            _L(comp, "value", "app.analyze")
+        for comp in (v_dl, a_dl):
+            _L(comp, "value", "app.download.button")
+        _L(v_help, "value", "app.video.help", max_mb=MAX_MB, max_min=MAX_MIN)
+        _L(a_help, "value", "app.audio.help", max_mb=MAX_MB, max_min=MAX_MIN)
+        _L(todo_intro, "value", "app.todo.intro")
+        for ex in (v_examples, a_examples):
+            if ex is not None:
+                _L(ex.dataset, "label", "app.examples")
+
+        # --- events ------------------------------------------------------------------------------
+        v_out = [v_result, v_blink, v_lips, v_spec, v_gallery, v_json, v_advice, v_state]
+        v_btn.click(analyze_video, inputs=[v_in, lang_in, v_sit], outputs=v_out, api_name="analyze_video",
+                    concurrency_id="analysis")
+        a_out = [a_result, a_spec, a_json, a_advice, a_state]
+        a_btn.click(analyze_audio, inputs=[a_in, lang_in, a_sit], outputs=a_out, api_name="analyze_audio",
+                    concurrency_id="analysis")
+        for sit, adv, state in ((v_sit, v_advice, v_state), (a_sit, a_advice, a_state), (t_sit, t_advice, None)):
+            inputs = [lang_in, sit] + ([state] if state is not None else [])
+            sit.change(lambda lg, sel, rep=None: _advice(rep, normalize_lang(lg), sel), inputs=inputs,
+                       outputs=adv, api_visibility="private", queue=False)
+        v_dl.click(make_report, inputs=[v_state, lang_in, v_sit], outputs=v_files, api_name="report_video")
+        a_dl.click(make_report, inputs=[a_state, lang_in, a_sit], outputs=a_files, api_name="report_audio")
+
+        labelled = [c for c, *_ in _LABELS]
+        sits = [v_sit, a_sit, t_sit]
+
+        def relabel(lg, v_rep, a_rep, v_sel, a_sel, t_sel):
+            lg = normalize_lang(lg)
+            ups = [gr.update(**{prop: t(key, lg, **params)}) for _, prop, key, params in _LABELS]
+            ups.append(gr.update(value=f"## {t('app.title', lg)}\n{t('app.subtitle', lg)}"))
+            ups.append(gr.update(value=t("app.about.md", lg) + "\n\n" + t("app.about.version", lg, version=__version__)))
+            ups += [gr.update(choices=[(t(f"advice.q.{q}", lg), q) for q in QUESTIONS], label=t("advice.q.title", lg),
+                              info=t("advice.q.hint", lg)) for _ in sits]
+            ups += list(_video_view(v_rep, lg, v_sel)) + list(_audio_view(a_rep, lg, a_sel))
+            ups.append(_advice(None, lg, t_sel))
+            return ups
+
+        lang_in.change(relabel, inputs=[lang_in, v_state, a_state, v_sit, a_sit, t_sit],
+                       outputs=labelled + [header, about] + sits + v_out[:-1] + a_out[:-1] + [t_advice],
+                       api_visibility="private")
+    demo.queue(default_concurrency_limit=1, max_size=QUEUE_MAX)
+    return demo
+
+
+demo = build_demo()
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description="Deepfake call check assistant (web app, offline).")
+    ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)))
+    ap.add_argument("--share-lan", action="store_true",
+                    help="listen on all interfaces (0.0.0.0) for a training room; requires --password")
+    ap.add_argument("--password", default=os.environ.get("VERIFIER_APP_PASSWORD"),
+                    help="password for --share-lan (any user name); or set VERIFIER_APP_PASSWORD")
+    args = ap.parse_args(argv)
+    if args.share_lan and not args.password:
+        ap.error("--share-lan needs --password (or VERIFIER_APP_PASSWORD)")
+    auth = None
+    if args.password:
+        password = args.password
+        auth = lambda _user, pw: hmac.compare_digest(pw.encode(), password.encode())  # noqa: E731
+    from verifier.pipeline import default_fusion
+
+    default_fusion()  # warm up the small read-only parameters; models load on first analysis
+    demo.launch(server_name="0.0.0.0" if args.share_lan else "127.0.0.1", server_port=args.port, auth=auth,
+                max_file_size=f"{UPLOAD_CAP_MB}mb", css=CSS, footer_links=["api"], show_error=True,
+                allowed_paths=[str(SAMPLES)] if SAMPLES.is_dir() else None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Figures of the evidence, for people who would rather look than read.
+
+Drawing only: every number comes from a :class:`~verifier.report.Report` (its signals'
+``evidence`` and ``series``, its ``audio``); nothing is measured here. Figures are built
+with the object-oriented API on the Agg backend (no pyplot state, safe in a server), and
+each function returns ``None`` when the report has nothing to draw.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede any pyplot import elsewhere in the process
+
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from .i18n import t  # noqa: E402
+
+# Human tolerance of audio/video offset, ms (ITU-R BT.1359): audio early by 45 ms or late
+# by 125 ms becomes noticeable. Same numbers as the lip-sync signal; drawn as a band.
+DETECT_AUDIO_EARLY_MS = 45
+DETECT_AUDIO_LATE_MS = 125
+SPECTROGRAM_MAX_S = 60.0  # longer audio is drawn for its first minute only
+SPECTROGRAM_MAX_HZ = 8000
+
+COLOURS = {"ear": "#1f5fa8", "threshold": "#c0392b", "blink": "#e67e22", "mouth": "#1f5fa8",
+           "envelope": "#16a085", "corr": "#6c3483", "band": "#d5f5e3", "f0": "#f1c40f", "cutoff": "#ecf0f1"}
+
+
+def _fig(rows: int = 1, height_in: float = 2.8) -> Figure:
+    fig = Figure(figsize=(8.0, height_in * rows), dpi=100, layout="constrained")
+    fig.set_facecolor("white")
+    return fig
+
+
+def _arr(x) -> np.ndarray:
+    return np.asarray([np.nan if v is None else v for v in x], dtype=float)
+
+
+def blink_figure(report, lang: str = "vi") -> Figure | None:
+    """Eye openness (eye aspect ratio) over time, the blink threshold and the blinks found."""
+    sig = report.signals.get("blink")
+    s = getattr(sig, "series", None) or {}
+    if not s.get("t_s") or not s.get("ear"):
+        return None
+    t_s, ear = _arr(s["t_s"]), _arr(s["ear"])
+    fig = _fig()
+    ax = fig.add_subplot()
+    ax.plot(t_s, ear, color=COLOURS["ear"], lw=1.2, label=t("plot.blink.ear", lang))
+    thr = s.get("threshold")
+    if thr is not None:
+        thr = np.full_like(t_s, float(thr)) if np.isscalar(thr) else _arr(thr)
+        ax.plot(t_s, thr, color=COLOURS["threshold"], lw=1, ls="--", label=t("plot.blink.threshold", lang))
+    blinks = _arr(s.get("blink_t_s") or [])
+    for i, b in enumerate(blinks):
+        ax.axvline(b, color=COLOURS["blink"], lw=2, alpha=0.7, label=t("plot.blink.blink", lang) if i == 0 else None)
+    ev = sig.evidence
+    ax.set_title(t("plot.blink.title", lang, n=ev.get("blink_count", len(blinks)),
+                   rate=_num(ev.get("blinks_per_min")), duration_s=_num(ev.get("duration_s"))), fontsize=10)
+    ax.set_xlabel(t("plot.time_s", lang))
+    ax.set_ylabel(t("plot.blink.ear_axis", lang))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+    return fig
+
+
+def lipsync_figure(report, lang: str = "vi") -> Figure | None:
+    """Top: mouth opening and speech envelope aligned at the best offset. Bottom: how well
+    they match at each audio/video offset, with the band viewers do not notice."""
+    sig = report.signals.get("lipsync")
+    s = getattr(sig, "series", None) or {}
+    if not s.get("t_s") or not s.get("lag_ms"):
+        return None
+    ev = sig.evidence
+    off = ev.get("offset_ms")
+    fig = _fig(rows=2, height_in=2.5)
+    ax1, ax2 = fig.subplots(2, 1)
+    t_s = _arr(s["t_s"])
+    ax1.plot(t_s, _arr(s.get("mouth", [])), color=COLOURS["mouth"], lw=1, label=t("plot.lipsync.mouth", lang))
+    ax1.plot(t_s, _arr(s.get("envelope", [])), color=COLOURS["envelope"], lw=1, alpha=0.8,
+             label=t("plot.lipsync.envelope", lang))
+    ax1.set_title(t("plot.lipsync.title", lang, offset_ms=_num(off)), fontsize=10)
+    ax1.set_xlabel(t("plot.time_s", lang))
+    ax1.set_yticks([])
+    ax1.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    ax1.grid(alpha=0.3)
+
+    lags, corr = _arr(s["lag_ms"]), _arr(s.get("corr", []))
+    ax2.axvspan(-DETECT_AUDIO_EARLY_MS, DETECT_AUDIO_LATE_MS, color=COLOURS["band"],
+                label=t("plot.lipsync.band", lang))
+    ax2.plot(lags, corr, color=COLOURS["corr"], lw=1.3, label=t("plot.lipsync.corr", lang))
+    if off is not None:
+        ax2.axvline(off, color=COLOURS["threshold"], ls="--", lw=1.2,
+                    label=t("plot.lipsync.best", lang, offset_ms=_num(off)))
+    ax2.axhline(0, color="grey", lw=0.6)
+    ax2.set_xlabel(t("plot.lipsync.offset_axis", lang))
+    ax2.set_ylabel(t("plot.lipsync.corr_axis", lang))
+    ax2.grid(alpha=0.3)
+    ax2.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    return fig
+
+
+def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
+    """Spectrogram of the analysed sound, the pitch track and bandwidth cut-off if measured,
+    and the voice finding in the title."""
+    y = getattr(report, "audio", None)
+    if y is None or len(y) < report.sr // 4:
+        return None
+    sr = int(report.sr)
+    y = np.asarray(y[: int(SPECTROGRAM_MAX_S * sr)], dtype=np.float32)
+    fig = _fig(height_in=3.0)
+    ax = fig.add_subplot()
+    n_fft = 512
+    with np.errstate(divide="ignore"):  # digital silence has zero power: drawn black
+        ax.specgram(y, NFFT=n_fft, Fs=sr, noverlap=n_fft - 160, cmap="magma", scale="dB", vmin=-130)
+    ax.set_ylim(0, min(SPECTROGRAM_MAX_HZ, sr / 2))
+    pros = report.signals.get("prosody")
+    ps = getattr(pros, "series", None) or {}
+    if ps.get("t_s") and ps.get("f0_hz"):
+        ax.plot(_arr(ps["t_s"]), _arr(ps["f0_hz"]), color=COLOURS["f0"], lw=1.5, label=t("plot.spec.f0", lang))
+    bw = report.signals.get("bandwidth")
+    cutoff = (bw.evidence.get("cutoff_hz") if bw is not None else None)
+    if cutoff and cutoff < sr / 2 * 0.98:
+        ax.axhline(cutoff, color=COLOURS["cutoff"], ls="--", lw=1, label=t("plot.spec.cutoff", lang, hz=_num(cutoff)))
+    ax.set_xlabel(t("plot.time_s", lang))
+    ax.set_ylabel(t("plot.spec.freq_axis", lang))
+    voice = report.signals.get("voice")
+    title = t("plot.spec.title", lang)
+    if voice is not None and voice.explanation:
+        finding = t(f"{voice.key}.name", lang)
+        if voice.usable and "p_fake_pct" in voice.evidence:
+            finding += ": " + t("plot.spec.voice_p", lang, p=_num(voice.evidence["p_fake_pct"]))
+        else:
+            finding += ": " + t("plot.spec.voice_na", lang)
+        title += "  —  " + finding
+    ax.set_title(title, fontsize=10)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return fig
+
+
+def figures(report, lang: str = "vi") -> dict[str, Figure | None]:
+    """All figures of a report, by name (``None`` where there is nothing to draw)."""
+    if report.error:
+        return {"blink": None, "lipsync": None, "spectrogram": None}
+    return {"blink": blink_figure(report, lang), "lipsync": lipsync_figure(report, lang),
+            "spectrogram": spectrogram_figure(report, lang)}
+
+
+def to_png_base64(fig: Figure, dpi: int = 90) -> str:
+    """The figure as a base64 PNG (for self-contained HTML)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _num(v) -> str:
+    """A number for a label: integers without decimals, others with at most 1."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, (int, np.integer)) or float(v).is_integer():
+        return str(int(v))
+    return f"{float(v):.1f}"
