@@ -1,0 +1,141 @@
+"""The ``voice`` signal: input checks, channel normalisation, windows, determinism, missing model."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verifier.errors import ParameterError
+from verifier.i18n import messages, t
+from verifier.voice import detector as det
+from verifier.voice.aasist import WINDOW_SAMPLES
+
+SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+WEIGHTS = SHARED / "models" / "aasist" / "AASIST-L.pth"
+requires_models = pytest.mark.skipif(not WEIGHTS.is_file(), reason="../shared/models/aasist absent")
+SR = 16000
+
+
+def _speechlike(rng, seconds: float, sr: int = SR) -> np.ndarray:
+    """Amplitude-modulated harmonic tone with noise: loud enough to count as speech."""
+    t = np.arange(int(seconds * sr)) / sr
+    f0 = 140 + 20 * np.sin(2 * np.pi * 0.5 * t)
+    y = sum(np.sin(2 * np.pi * k * np.cumsum(f0) / sr) / k for k in range(1, 8))
+    env = 0.5 + 0.5 * np.sin(2 * np.pi * 4 * t) ** 2
+    return (0.2 * env * y + 0.003 * rng.standard_normal(len(t))).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    if not WEIGHTS.is_file():
+        pytest.skip("../shared/models/aasist absent")
+    return det.VoiceDetector.from_file(WEIGHTS)
+
+
+@pytest.mark.parametrize("y, match", [
+    ([0.0] * 100, "numpy array"),
+    (np.zeros(100, np.int16), "floats"),
+    (np.zeros((2, 100), np.float32), "mono"),
+    (np.array([0.0, np.nan], np.float32), "nan"),
+])
+def test_bad_input_raises_parameter_error(y, match):
+    with pytest.raises(ParameterError, match=match):
+        det.measure_voice(y, SR, detector=object())
+
+
+def test_bad_sample_rate_raises():
+    with pytest.raises(ParameterError, match="sr"):
+        det.check_audio(np.zeros(10, np.float32), 0)
+
+
+@requires_models
+def test_empty_and_short_input_are_too_short(detector):
+    for n in (0, SR // 2):
+        r = det.measure_voice(np.zeros(n, np.float32) + 0.1, SR, detector=detector)
+        assert r.key == "voice" and r.explanation == "voice.too_short" and r.reliability == 0
+        assert np.isnan(r.score)
+
+
+@requires_models
+def test_silence_is_no_speech(detector):
+    r = det.measure_voice(np.zeros(3 * SR, np.float32), SR, detector=detector)
+    assert r.explanation == "voice.no_speech" and r.reliability == 0
+
+
+@requires_models
+def test_speech_is_scored_deterministically(detector, rng):
+    y = _speechlike(rng, 6.0)
+    a, b = det.measure_voice(y, SR, detector=detector), det.measure_voice(y.copy(), SR, detector=detector)
+    assert a == b
+    assert 0 <= a.score <= 1 and a.reliability == 1.0
+    assert a.explanation in ("voice.synthetic_likely", "voice.no_clear_sign")
+    assert a.evidence["windows"] == 2 and a.evidence["speech_s"] > 4
+    assert a.evidence["p_fake"] == pytest.approx(detector.p_fake(a.evidence["aasist_logit"]), abs=1e-4)
+
+
+# AASIST-L moves by up to ~1 logit when a window starts a few hundred samples later (measured
+# here); trimming is frame-granular (8 ms), so "unchanged" means within that, far below the
+# ~5.5 logit spread of scores across ../shared/data/audio.
+SHIFT_TOL_LOGIT = 1.5
+
+
+@requires_models
+def test_level_padding_and_rate_do_not_change_the_score_much(detector, rng):
+    y = _speechlike(rng, 5.0)
+    base = detector.score(y, SR).aasist_logit
+    padded = np.concatenate([np.zeros(2 * SR, np.float32), 0.3 * y, np.zeros(SR, np.float32)])
+    assert detector.score(padded, SR).aasist_logit == pytest.approx(base, abs=SHIFT_TOL_LOGIT)
+    unnormalised = det.VoiceDetector(detector.model, detector.calibration).logits(det.make_windows(padded))
+    assert abs((unnormalised[:, 0] - unnormalised[:, 1]).mean() - base) > SHIFT_TOL_LOGIT  # padding matters without it
+    from scipy.signal import resample_poly
+
+    y48 = resample_poly(y, 3, 1).astype(np.float32)
+    assert detector.score(y48, 48000).aasist_logit == pytest.approx(base, abs=SHIFT_TOL_LOGIT)
+
+
+def test_missing_weights_give_reliability_zero(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERIFIER_WEIGHTS_DIR", str(tmp_path))
+    det.default_detector.cache_clear()
+    try:
+        r = det.measure_voice(np.zeros(5 * SR, np.float32), SR)
+    finally:
+        det.default_detector.cache_clear()
+    assert r.key == "voice" and r.reliability == 0 and r.explanation == "voice.model_missing"
+    assert "AASIST-L.pth" in t(r.explanation, "en", **r.evidence)
+
+
+def test_make_windows_tiles_short_and_spreads_long():
+    short = np.arange(1000, dtype=np.float32)
+    w = det.make_windows(short)
+    assert w.shape == (1, WINDOW_SAMPLES) and w[0, 1000] == 0 and w[0, 2001] == 1
+    long = np.arange(10 * WINDOW_SAMPLES, dtype=np.float32)
+    w = det.make_windows(long, max_windows=3)
+    assert w.shape == (3, WINDOW_SAMPLES)
+    assert w[0, 0] == 0 and w[-1, -1] == long[-1]  # first starts at 0, last ends at the end
+    assert det.make_windows(long[: WINDOW_SAMPLES + 10], max_windows=3).shape == (2, WINDOW_SAMPLES)
+    with pytest.raises(ParameterError, match="max_windows"):
+        det.make_windows(long, max_windows=0)
+
+
+def test_normalise_trims_digital_padding_and_sets_peak(rng):
+    y = _speechlike(rng, 2.0)
+    padded = np.concatenate([np.zeros(SR, np.float32), 0.1 * y, np.zeros(SR, np.float32)])
+    out = det.normalise_channel(padded)
+    assert abs(len(out) - len(y)) < 0.05 * SR
+    assert np.abs(out).max() == pytest.approx(det.TARGET_PEAK, rel=1e-5)
+
+
+def test_speech_seconds_ignores_silence(rng):
+    y = np.concatenate([np.zeros(SR, np.float32), _speechlike(rng, 3.0), np.zeros(2 * SR, np.float32)])
+    assert det.speech_seconds(y) == pytest.approx(3.0, abs=0.3)
+
+
+def test_voice_messages_exist_in_both_languages():
+    keys = [k for k in messages() if k.startswith("voice.")]
+    assert {"voice.synthetic_likely", "voice.no_clear_sign", "voice.too_short", "voice.model_missing"} <= set(keys)
+    for k in keys:
+        for lang in ("vi", "en"):
+            text = messages()[k][lang].lower()
+            assert "safe" not in text and "an toàn" not in text and "genuine" not in text

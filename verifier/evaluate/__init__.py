@@ -1,0 +1,1 @@
+"""Evaluation of the verifier on labelled folders: ``python -m verifier.evaluate audio DATA_DIR``."""

@@ -1,0 +1,261 @@
+"""Evaluate the voice detector on a labelled folder of speech clips.
+
+    python -m verifier.evaluate audio ../shared/data/audio [--out results.json]
+        [--conditions published,messenger_aac,messenger_opus] [--write-calibration models/voice_calibration.json]
+
+The folder holds ``MANIFEST.tsv`` with columns ``path`` (relative), ``label`` (real/fake)
+and optionally ``language``; the source of a file is its folder (``fake/<source>/…``).
+Every file is decoded with :func:`verifier.media.load_audio` (mono 16 kHz) and scored in
+each condition: ``published`` (as decoded) and messenger re-encodes (AAC 32 kbit/s, Opus
+24 kbit/s; see :mod:`verifier.evaluate.channel`).
+
+Printed and written: ROC AUC and EER overall, per condition, per language; per source (its
+AUC against all files of the other class); paired leave-one-source-out (LOSO) AUC for the
+raw AASIST score and for everything fitted on the folder (Platt calibration, fusion with
+the side signals); seconds of computation per second of audio.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from ..media import load_audio
+from .channel import CONDITIONS, encode
+from .metrics import brier, eer, paired_loso, roc_auc
+
+ALL_CONDITIONS = ("published",) + tuple(CONDITIONS)
+SIDE_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
+LOGIT_CLIP = 1e-3  # side-signal scores are clipped to [1e-3, 1 − 1e-3] before the logit
+
+
+def read_manifest(folder: str) -> list[dict]:
+    """Rows of ``MANIFEST.tsv`` with ``source`` (``real/<folder>`` or ``fake/<folder>``) and
+    ``y`` (1 fake, 0 real) added."""
+    with open(os.path.join(folder, "MANIFEST.tsv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    for r in rows:
+        parts = r["path"].split("/")
+        r["source"] = "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+        r["y"] = 1 if r["label"] == "fake" else 0
+        r.setdefault("language", "")
+    return rows
+
+
+def _side_features(y: np.ndarray, sr: int) -> dict:
+    """Side-signal scores as reliability-weighted log-odds (0 when unusable)."""
+    from ..signals.audio import measure_audio_signals
+
+    out = {}
+    for s in measure_audio_signals(y, sr):
+        if s.usable:
+            p = min(max(s.score, LOGIT_CLIP), 1 - LOGIT_CLIP)
+            out[s.key] = s.reliability * math.log(p / (1 - p))
+        else:
+            out[s.key] = 0.0
+    return out
+
+
+def _score_decoded(detector, path: str, *, side: bool) -> dict:
+    """Decode ``path`` with ``load_audio`` and score it; ``voice_s`` times decode + detector."""
+    t0 = time.perf_counter()
+    y = load_audio(path)
+    s = detector.score(y, 16000)
+    rec = {"audio_s": len(y) / 16000, "voice_s": time.perf_counter() - t0}
+    if s is None:
+        rec.update(aasist_logit=float("nan"), windows=0, speech_s=0.0)
+    else:
+        rec.update(aasist_logit=s.aasist_logit, windows=s.windows, speech_s=s.speech_s)
+    if side:
+        t1 = time.perf_counter()
+        rec.update(_side_features(y, 16000))
+        rec["side_s"] = time.perf_counter() - t1
+    return rec
+
+
+def score_file(detector, path: str, condition: str, *, side: bool) -> dict:
+    """Score one file in one condition. Messenger conditions first write the decoded audio
+    (mono 16 kHz) with the condition's codec to a temporary file, then score that file."""
+    if condition == "published":
+        return _score_decoded(detector, path, side=side)
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "message" + CONDITIONS[condition][3])
+        encode(load_audio(path), p, condition=condition)
+        return _score_decoded(detector, p, side=side)
+
+
+def score_all(detector, folder: str, rows: list[dict], conditions, *, side: bool, log=print) -> list[dict]:
+    """One record per (file, condition)."""
+    out = []
+    for cond in conditions:
+        for i, r in enumerate(rows):
+            path = os.path.join(folder, r["path"])
+            rec = score_file(detector, path, cond, side=side)
+            rec.update(path=r["path"], source=r["source"], y=r["y"], language=r["language"], condition=cond)
+            out.append(rec)
+            log(f"[{cond} {i + 1}/{len(rows)}] {r['path']}: logit {rec['aasist_logit']:+.3f} ({rec['windows']} windows, {rec['voice_s']:.2f} s)")
+    return out
+
+
+def _fit_predict_platt(Xtr, ytr, Xte):
+    from ..voice.calibration import LogisticCalibration
+
+    return LogisticCalibration(features=("aasist_logit",)).fit(Xtr, ytr).predict_proba(Xte)
+
+
+def _fit_predict_fusion(features):
+    def fp(Xtr, ytr, Xte):
+        from ..voice.calibration import LogisticCalibration
+
+        return LogisticCalibration(features=tuple(features)).fit(Xtr, ytr).predict_proba(Xte)
+
+    return fp
+
+
+def _identity(Xtr, ytr, Xte):
+    return Xte[:, 0]
+
+
+def ece(y, p, n_bins: int = 10) -> float:
+    """Expected calibration error over equal-width probability bins."""
+    y, p = np.asarray(y, float), np.asarray(p, float)
+    bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
+    return float(sum(abs(y[bins == b].mean() - p[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins)))
+
+
+def summarise_condition(recs: list[dict], *, side: bool) -> dict:
+    """Metrics of one condition (see module docstring)."""
+    y = np.array([r["y"] for r in recs])
+    s = np.array([r["aasist_logit"] for r in recs], float)
+    s = np.where(np.isfinite(s), s, 0.0)  # silent file: no evidence either way
+    src = np.array([r["source"] for r in recs])
+    lang = np.array([r["language"] for r in recs])
+    res = {"n": len(recs), "n_fake": int(y.sum()), "auc": roc_auc(y, s), "eer": eer(y, s)}
+    raw = paired_loso(s[:, None], y, src, _identity)
+    platt = paired_loso(s[:, None], y, src, _fit_predict_platt)
+    res["paired_loso"] = {"aasist_raw": {k: raw[k] for k in ("auc_mean", "auc_min", "n_pairs")},
+                          "aasist_platt": {k: platt[k] for k in ("auc_mean", "auc_min", "n_pairs", "brier")}}
+    if side and all(k in recs[0] for k in SIDE_KEYS):
+        F = np.column_stack([s] + [[r[k] for r in recs] for k in SIDE_KEYS])
+        fus = paired_loso(F, y, src, _fit_predict_fusion(("aasist_logit",) + SIDE_KEYS))
+        res["paired_loso"]["fusion_aasist_side"] = {k: fus[k] for k in ("auc_mean", "auc_min", "n_pairs", "brier")}
+        for j, k in enumerate(SIDE_KEYS):
+            res.setdefault("side_auc", {})[k] = roc_auc(y, F[:, j + 1])
+    res["per_language"] = {}
+    for l in sorted(set(lang)):
+        m = lang == l
+        res["per_language"][l or "?"] = {"n": int(m.sum()), "n_fake": int(y[m].sum()), "auc": roc_auc(y[m], s[m]),
+                                         "eer": eer(y[m], s[m])}
+    res["per_source"] = {}
+    for so in sorted(set(src)):
+        m = src == so
+        other = y != y[m][0]
+        sel = m | other
+        res["per_source"][so] = {"n": int(m.sum()), "label": "fake" if y[m][0] else "real",
+                                 "mean_logit": float(s[m].mean()),
+                                 "auc_vs_other_class": roc_auc(y[sel], s[sel])}
+    audio_s = sum(r["audio_s"] for r in recs)
+    res["voice_s_per_audio_s"] = sum(r["voice_s"] for r in recs) / audio_s
+    if side and "side_s" in recs[0]:
+        res["side_s_per_audio_s"] = sum(r["side_s"] for r in recs) / audio_s
+    return res
+
+
+def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary: dict):
+    """Platt calibration of ``aasist_logit`` on every file of every condition (pooled)."""
+    from ..voice.calibration import LogisticCalibration
+
+    y = np.array([r["y"] for r in recs])
+    s = np.array([r["aasist_logit"] for r in recs], float)
+    ok = np.isfinite(s)
+    cal = LogisticCalibration(features=("aasist_logit",)).fit(s[ok, None], y[ok])
+    p = cal.predict_proba(s[ok, None])
+    with open(manifest_path, "rb") as f:
+        manifest_sha = hashlib.sha256(f.read()).hexdigest()
+    cal.provenance = {
+        "what": "Platt scaling of the mean AASIST-L logit difference (spoof − bona fide) to P(fake)",
+        "script": "python -m verifier.evaluate audio DATA_DIR --write-calibration models/voice_calibration.json",
+        "data": "../shared/data/audio/MANIFEST.tsv", "manifest_sha256": manifest_sha,
+        "conditions": list(conditions), "n_rows": int(ok.sum()), "n_fake": int(y[ok].sum()),
+        "date": _dt.date.today().isoformat(),
+        "metrics_in_sample": {"brier": brier(y[ok], p), "ece_10_bins": ece(y[ok], p)},
+        "metrics_paired_loso": {c: summary[c]["paired_loso"] for c in conditions},
+        "threshold_logit_p_0_5": float(cal.mean_[0] - cal.intercept_ * cal.scale_[0] / cal.coef_[0]),
+    }
+    return cal
+
+
+def _fmt(v) -> str:
+    return "  nan" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+
+
+def print_summary(summary: dict) -> None:
+    for cond, res in summary.items():
+        pl = res["paired_loso"]
+        print(f"\n== {cond}: n={res['n']} ({res['n_fake']} fake)  AUC {_fmt(res['auc'])}  EER {_fmt(res['eer'])}  "
+              f"compute {res['voice_s_per_audio_s']:.3f} s/s (voice)"
+              + (f", {res['side_s_per_audio_s']:.3f} s/s (side)" if "side_s_per_audio_s" in res else ""))
+        for k, v in pl.items():
+            print(f"   paired LOSO {k:22s} mean AUC {_fmt(v['auc_mean'])}  min {_fmt(v['auc_min'])}  pairs {v['n_pairs']}"
+                  + (f"  Brier {_fmt(v['brier'])}" if v.get("brier") is not None else ""))
+        if "side_auc" in res:
+            print("   side signals alone (AUC): " + ", ".join(f"{k} {_fmt(v)}" for k, v in res["side_auc"].items()))
+        print("   per language: " + ", ".join(f"{l} (n={v['n']}, fake={v['n_fake']}) AUC {_fmt(v['auc'])}"
+                                           for l, v in res["per_language"].items()))
+        print("   per source (AUC against all files of the other class, mean logit):")
+        for so, v in res["per_source"].items():
+            print(f"     {so:34s} {v['label']:4s} n={v['n']:2d}  AUC {_fmt(v['auc_vs_other_class'])}  logit {v['mean_logit']:+.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m verifier.evaluate audio", description=__doc__.split("\n\n")[0])
+    ap.add_argument("data_dir")
+    ap.add_argument("--conditions", default=",".join(ALL_CONDITIONS), help=f"comma-separated subset of {ALL_CONDITIONS}")
+    ap.add_argument("--out", help="write records and metrics as JSON here")
+    ap.add_argument("--no-side", action="store_true", help="skip the side signals (no fusion)")
+    ap.add_argument("--max-windows", type=int, default=None, help="windows per message (default: the detector's)")
+    ap.add_argument("--write-calibration", help="fit the Platt calibration on all rows and write it (JSON) here")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    conditions = [c.strip() for c in args.conditions.split(",") if c.strip()]
+    bad = set(conditions) - set(ALL_CONDITIONS)
+    if bad:
+        ap.error(f"unknown conditions {sorted(bad)}; choose from {ALL_CONDITIONS}")
+    from ..voice.aasist import load_aasist
+    from ..voice.detector import MAX_WINDOWS, VoiceDetector
+    from ..voice.weights import find_weights
+
+    detector = VoiceDetector(load_aasist(find_weights()), None, max_windows=args.max_windows or MAX_WINDOWS)
+    detector.score(np.zeros(16000, np.float32) + 0.01 * np.sin(np.arange(16000, dtype=np.float32)), 16000)  # warm-up
+    rows = read_manifest(args.data_dir)
+    side = not args.no_side
+    recs = score_all(detector, args.data_dir, rows, conditions, side=side, log=(lambda *a: None) if args.quiet else print)
+    summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side) for c in conditions}
+    print_summary(summary)
+    result = {"data_dir": os.path.abspath(args.data_dir), "max_windows": detector.max_windows,
+              "date": _dt.datetime.now().isoformat(timespec="seconds"), "summary": summary, "records": recs}
+    if args.write_calibration:
+        cal = fit_calibration(recs, manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"),
+                              conditions=conditions, summary=summary)
+        cal.save(args.write_calibration)
+        result["calibration"] = cal.to_dict()
+        print(f"\ncalibration written to {args.write_calibration}: coef {cal.coef_.tolist()}, intercept {cal.intercept_:.4f}")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=1, default=float)
+        print(f"results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

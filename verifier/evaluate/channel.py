@@ -1,0 +1,55 @@
+"""Messenger-like channel: re-encode a 16 kHz mono waveform as a voice message would be.
+
+Zalo, Messenger and Telegram send voice messages as low-rate mono AAC (m4a) or Opus (ogg).
+Every file, real and fake alike, goes through the same encoder, so the detector cannot win
+by the original container, rate or bit depth.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import av
+import numpy as np
+
+from ..errors import ParameterError
+
+CONDITIONS = {
+    # name: (container format, codec, bit rate in bit/s, file suffix)
+    "messenger_aac": ("mp4", "aac", 32000, ".m4a"),  # AAC-LC 32 kbit/s, 16 kHz mono (m4a voice notes)
+    "messenger_opus": ("ogg", "libopus", 24000, ".ogg"),  # Opus 24 kbit/s, 16 kHz mono (ogg/opus voice notes)
+}
+SAMPLE_RATE = 16000  # Hz
+
+
+def encode(y: np.ndarray, path: str, *, condition: str, sr: int = SAMPLE_RATE) -> None:
+    """Write ``y`` (float32 mono at ``sr``) to ``path`` with the codec of ``condition``."""
+    if condition not in CONDITIONS:
+        raise ParameterError(f"condition must be one of {sorted(CONDITIONS)}, not {condition!r}")
+    fmt, codec, bit_rate, _ = CONDITIONS[condition]
+    with av.open(path, "w", format=fmt) as out:
+        st = out.add_stream(codec, rate=sr, layout="mono")
+        st.bit_rate = bit_rate
+        frame_samples = 960 if codec == "libopus" else 1024  # 60 ms Opus frames at 16 kHz; AAC frame size
+        pts = 0
+        for i in range(0, len(y), frame_samples):
+            chunk = np.ascontiguousarray(y[i:i + frame_samples], dtype=np.float32)[None, :]
+            fr = av.AudioFrame.from_ndarray(chunk, format="flt", layout="mono")
+            fr.sample_rate, fr.pts = sr, pts
+            pts += chunk.shape[1]
+            for pkt in st.encode(fr):
+                out.mux(pkt)
+        for pkt in st.encode(None):
+            out.mux(pkt)
+
+
+def reencode(y: np.ndarray, *, condition: str, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """``y`` after a round trip through the messenger codec of ``condition``, decoded by
+    :func:`verifier.media.load_audio` (float32 mono at ``sr``)."""
+    from ..media import load_audio
+
+    suffix = CONDITIONS[condition][3] if condition in CONDITIONS else ""
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "message" + suffix)
+        encode(y, p, condition=condition, sr=sr)
+        return load_audio(p, sr=sr)

@@ -1,0 +1,37 @@
+"""Messages of the learned voice detector (AASIST-L) and of its model files."""
+
+MESSAGES = {
+    "voice.name": {"vi": "Giọng nói (mô hình AASIST-L)", "en": "Voice (AASIST-L model)"},
+    "voice.value": {
+        "vi": "Xác suất giọng tổng hợp {p_fake_pct}% (đo trên {speech_s} giây tiếng nói, {windows} đoạn)",
+        "en": "Probability of a synthetic voice {p_fake_pct}% (measured on {speech_s} s of speech, {windows} segments)",
+    },
+    "voice.synthetic_likely": {
+        "vi": "Giọng nói có dấu hiệu được tạo bằng máy (giọng tổng hợp hoặc giọng nhân bản). Hãy gọi lại cho người thân qua số quen thuộc để xác minh.",
+        "en": "The voice shows signs of being machine-made (synthetic or cloned speech). Call the person back on a number you know to check.",
+    },
+    "voice.no_clear_sign": {
+        "vi": "Mô hình không thấy dấu hiệu rõ của giọng tổng hợp. Điều này KHÔNG chứng minh giọng là thật: giọng nhân bản mới có thể qua mặt mô hình.",
+        "en": "The model found no clear sign of a synthetic voice. This does NOT prove the voice is real: new voice clones can fool the model.",
+    },
+    "voice.too_short": {
+        "vi": "Đoạn tiếng nói quá ngắn ({speech_s} giây; cần ít nhất {min_speech_s} giây) để kiểm tra giọng.",
+        "en": "The speech is too short ({speech_s} s; at least {min_speech_s} s are needed) to check the voice.",
+    },
+    "voice.no_speech": {
+        "vi": "Không có tiếng nói (chỉ có im lặng hoặc tiếng rất nhỏ) nên không kiểm tra giọng.",
+        "en": "There is no speech (only silence or very quiet sound), so the voice was not checked.",
+    },
+    "voice.model_missing": {
+        "vi": "Chưa có tệp mô hình giọng nói ({name}) nên CHƯA kiểm tra giọng (đây không phải kết quả). Chạy: python -m verifier.voice.weights",
+        "en": "The voice model file ({name}) is missing, so the voice was NOT checked (this is not a result). Run: python -m verifier.voice.weights",
+    },
+    "voice.model_corrupt": {
+        "vi": "Tệp mô hình giọng nói {path} bị hỏng hoặc không đúng bản (mã SHA-256 không khớp). Hãy xoá tệp rồi chạy lại: python -m verifier.voice.weights",
+        "en": "The voice model file {path} is damaged or the wrong version (SHA-256 mismatch). Delete it and run again: python -m verifier.voice.weights",
+    },
+    "voice.weights_unavailable": {
+        "vi": "Không lấy được tệp mô hình {name}: không có bản sao cục bộ và không tải được từ {url} ({detail}). Hãy tải tệp thủ công và đặt vào {dest}.",
+        "en": "Could not get the model file {name}: no local copy and the download from {url} failed ({detail}). Download it by hand and put it at {dest}.",
+    },
+}
