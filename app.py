@@ -184,9 +184,9 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                         v_examples = gr.Examples(v_ex, inputs=[v_in], label=t("app.examples", lang)) if v_ex else None
                         v_result = gr.HTML(_empty(lang), elem_id="video-result")
                         with gr.Accordion(t("app.plots", lang), open=True) as v_acc:
-                            v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png")
-                            v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png")
-                            v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png")
+                            v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png", show_label=False)
+                            v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png", show_label=False)
+                            v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False)
                             v_gallery = gr.Gallery(label=t("app.preview", lang), columns=7, height=170,
                                                    allow_preview=True)
                         with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
@@ -208,7 +208,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                         a_ex = _examples(AUDIO_EXT)
                         a_examples = gr.Examples(a_ex, inputs=[a_in], label=t("app.examples", lang)) if a_ex else None
                         a_result = gr.HTML(_empty(lang), elem_id="audio-result")
-                        a_spec = gr.Plot(label=t("app.plot.spec", lang), format="png")
+                        a_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False)
                         with gr.Accordion(t("app.json", lang), open=False) as a_jacc:
                             a_json = gr.JSON()
                     with gr.Column(scale=2):

@@ -50,6 +50,10 @@ CSS = """
 .vr table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 0.95em; }
 .vr th, .vr td { border: 1px solid #d5d8dc; padding: 6px 8px; text-align: left; vertical-align: top; }
 .vr th { background: #f2f3f4; }
+.vr .sigs { border-top: 1px solid #d5d8dc; }
+.vr .sig { display: grid; grid-template-columns: minmax(130px, 28%) 1fr; gap: 4px 14px; padding: 8px 2px; border-bottom: 1px solid #d5d8dc; }
+.vr .sig .measured { font-weight: 600; }
+.vr .sig .normal { font-size: 0.88em; color: #566573; margin-top: 2px; }
 .vr .flag { display: inline-block; border-radius: 6px; padding: 1px 7px; color: white; font-size: 0.85em; white-space: nowrap; }
 .vr .mono { font-family: ui-monospace, "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em; word-break: break-all; }
 .vr .advice { border-radius: 10px; padding: 12px 16px; margin: 8px 0; }
@@ -187,7 +191,7 @@ def result_html(report, lang: str = "vi") -> str:
     lines = signal_lines(report, lang)
     if lines:
         parts.append(f"<h2>{_e(t('result.signals', lang))}</h2>")
-        parts.append(_signal_table(lines, lang))
+        parts.append(_signal_cards(lines, lang))
     if not report.error and isinstance(report.elapsed_s, float) and not math.isnan(report.elapsed_s):
         parts.append(f'<div class="small">{_e(report.file)} · SHA-256 <span class="mono">{_e(report.sha256)}</span> · '
                      f'{_e(t("result.elapsed", lang, elapsed_s=format_number(report.elapsed_s, lang)))}</div>')
@@ -195,16 +199,21 @@ def result_html(report, lang: str = "vi") -> str:
     return "".join(parts)
 
 
-def _signal_table(lines: list[SignalLine], lang: str) -> str:
-    rows = [f"<table><tr><th>{_e(t('result.col.signal', lang))}</th><th>{_e(t('result.col.measured', lang))}</th>"
-            f"<th>{_e(t('result.col.normal', lang))}</th><th>{_e(t('result.col.meaning', lang))}</th>"
-            f"<th>{_e(t('result.col.weight', lang))}</th></tr>"]
+def _signal_cards(lines: list[SignalLine], lang: str) -> str:
+    """One block per signal: name and flag, the measured value, the human normal range,
+    what it means, and how reliable the measurement is."""
+    rows = ['<div class="sigs">']
     for ln in lines:
         flag = f'<span class="flag" style="background:{FLAG_COLOURS[ln.flag]}">{_e(t("result.flag." + ln.flag, lang))}</span>'
-        rel = "" if ln.flag == "not_measured" else f"{round(100 * ln.reliability)}%"
-        rows.append(f'<tr data-signal="{_e(ln.key)}"><td><b>{_e(ln.name)}</b><br>{flag}</td><td>{_e(ln.measured)}</td>'
-                    f"<td>{_e(ln.normal)}</td><td>{_e(ln.meaning)}</td><td>{rel}</td></tr>")
-    rows.append("</table>")
+        rel = ("" if ln.flag == "not_measured" else
+               f'<div class="small">{_e(t("result.reliability", lang, pct=round(100 * ln.reliability)))}</div>')
+        normal = (f'<div class="normal"><b>{_e(t("result.col.normal", lang))}:</b> {_e(ln.normal)}</div>'
+                  if ln.normal else "")
+        rows.append(f'<div class="sig" data-signal="{_e(ln.key)}" data-flag="{_e(ln.flag)}">'
+                    f'<div class="sig-head"><b>{_e(ln.name)}</b> {flag}{rel}</div>'
+                    f'<div class="sig-body"><div class="measured">{_e(ln.measured)}</div>'
+                    f'<div>{_e(ln.meaning)}</div>{normal}</div></div>')
+    rows.append("</div>")
     return "".join(rows)
 
 
@@ -314,11 +323,13 @@ def render_text(report, lang: str = "vi", answers: dict | None = None) -> str:
         shape = f", {m.width}×{m.height}, {format_number(m.fps, lang)} fps" if m.has_video and m.fps else ""
         lines.append(f"{t('report.kind.' + m.kind, lang)}, "
                      f"{t('report.duration_value', lang, duration_s=format_number(m.duration_s, lang))}{shape}")
-    risk = "" if report.risk is None or report.error else f" ({t('result.risk', lang, risk=format_number(report.risk, lang))})"
-    lines.append(f"{t('result.level', lang) if not report.error else t('result.error', lang)}: **{head}**{risk}"
-                 if not report.error else f"**{head}**: {caveat}")
-    if caveat and not report.error:
-        lines.append(caveat)
+    if report.error:
+        lines.append(f"**{head}**: {caveat}")
+    else:
+        risk = "" if report.risk is None else f" ({t('result.risk', lang, risk=format_number(report.risk, lang))})"
+        lines.append(f"{t('result.level', lang)}: **{head}**{risk}")
+        if caveat:
+            lines.append(caveat)
     for ln in signal_lines(report, lang):
         lines.append(f"- {ln.name} [{t('result.flag.' + ln.flag, lang)}]: {ln.measured}")
         if ln.normal:

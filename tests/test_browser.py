@@ -1,0 +1,117 @@
+"""The app in a real browser (Debian's Chromium driven by Playwright): upload a generated
+clip, read the result and the advice in Vietnamese, switch to English, and check that no
+request leaves 127.0.0.1. Screenshots go to the test's temporary folder (or to
+$VERIFIER_SCREENSHOTS when set)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest_app import running_app
+from verifier.i18n import t
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (apt-get install chromium)")]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("app-browser")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def _shots(tmp_path: Path) -> Path:
+    d = Path(os.environ.get("VERIFIER_SCREENSHOTS", tmp_path))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def test_walkthrough_vi_then_en(browser, app_url, make_clip, tmp_path):
+    clip = make_clip("browser_call", duration_s=6.0, blink_times_s=(1.0, 3.5))
+    upload = tmp_path / "cuoc_goi.mp4"  # the browser uploads a copy; the original stays untouched
+    shutil.copy(clip, upload)
+    shots = _shots(tmp_path)
+    requests: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(app_url)
+    page.wait_for_selector("#video-analyze", timeout=30_000)
+    assert t("app.tab.video", "vi") in page.inner_text("body")
+
+    page.set_input_files("#video-in input[type=file]", str(upload))
+    page.wait_for_selector("#video-in video", timeout=30_000)  # the upload has finished
+    page.click("#video-analyze")
+    level = page.wait_for_selector("#video-result #vr-level", timeout=90_000)
+    level_key = level.get_attribute("data-level")
+    assert level_key in ("low", "medium", "high", "inconclusive"), page.inner_text("#video-result")
+    assert t(f"level.{level_key}", "vi") in level.inner_text()
+    if level_key == "low":
+        assert t("level.low.caveat", "vi") in level.inner_text()
+    assert t("blink.name", "vi") in page.inner_text("#video-result")
+    assert t("advice.do.call_back_saved", "vi") in page.inner_text("#video-advice")
+    assert "4 không, 2 phải" in page.inner_text("#video-advice")
+
+    # The situation check changes the advice: money + urgency means stop, whatever the level.
+    page.get_by_label(t("advice.q.money_or_otp", "vi")).first.check()
+    page.get_by_label(t("advice.q.urgent_or_secret", "vi")).first.check()
+    page.wait_for_function("document.querySelector('#video-advice #vr-advice').dataset.caution === 'strong'",
+                           timeout=15_000)
+    assert t("advice.caution.strong", "vi") in page.inner_text("#video-advice")
+    page.screenshot(path=str(shots / "app_vi.png"), full_page=True)
+
+    # Switch to English: labels, result and advice are re-rendered.
+    page.locator("#lang").get_by_text("English").click()
+    page.wait_for_function(
+        "(s) => document.querySelector('#video-advice').innerText.includes(s)",
+        arg=t("advice.caution.strong", "en"), timeout=30_000)
+    body = page.inner_text("body")
+    assert t("app.tab.video", "en") in body and t("app.analyze", "en") in body
+    assert t(f"level.{level_key}", "en") in page.inner_text("#video-result")
+    assert t("advice.do.call_back_saved", "en") in page.inner_text("#video-advice")
+    assert t(f"level.{level_key}", "vi") not in page.inner_text("#video-result")
+    page.screenshot(path=str(shots / "app_en.png"), full_page=True)
+
+    # The "what to do" tab works without any analysis.
+    page.get_by_role("tab", name=t("app.tab.todo", "en")).click()
+    page.wait_for_selector("#todo-advice #vr-advice", timeout=10_000)
+    assert t("advice.do.report_police", "en") in page.inner_text("#todo-advice")
+    page.screenshot(path=str(shots / "app_todo_en.png"), full_page=True)
+
+    outside = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert not outside, outside
+    assert len(requests) > 10
+    page.close()
+
+
+def test_non_media_upload_message(browser, app_url, tmp_path):
+    bad = tmp_path / "tin_nhan.mp4"
+    bad.write_bytes(b"not a video, just text\n" * 50)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(app_url)
+    page.wait_for_selector("#video-analyze", timeout=30_000)
+    page.set_input_files("#video-in input[type=file]", str(bad))
+    page.wait_for_timeout(1500)
+    page.click("#video-analyze")
+    level = page.wait_for_selector("#video-result #vr-level[data-level=error]", timeout=60_000)
+    assert t("result.error", "vi") in level.inner_text()
+    assert "tin_nhan.mp4" in level.inner_text()
+    page.screenshot(path=str(_shots(tmp_path) / "app_bad_file_vi.png"), full_page=True)
+    page.close()
