@@ -58,7 +58,8 @@ def _discard_upload(path: str) -> None:
     p = Path(path).resolve()
     if upload_root not in p.parents or SAMPLES in p.parents:
         return
-    if (SAMPLES / p.name).is_file():  # an example: gradio serves it again from this copy
+    sample = SAMPLES / p.name
+    if sample.is_file() and p.is_file() and sample.stat().st_size == p.stat().st_size:  # gradio's copy of an example, reused
         return
     p.unlink(missing_ok=True)
     try:
@@ -187,7 +188,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                             v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png", show_label=False)
                             v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png", show_label=False)
                             v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False)
-                            v_gallery = gr.Gallery(label=t("app.preview", lang), columns=7, height=170,
+                            v_gallery = gr.Gallery(label=t("app.preview", lang), columns=6, height=180,
                                                    allow_preview=True)
                         with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
                             v_json = gr.JSON()
