@@ -151,8 +151,10 @@ def signal_lines(report, lang: str = "vi") -> list[SignalLine]:
         measured = _fill(f"{key}.value", lang, params) if s.usable else None
         normal = t(f"{key}.normal_range", lang) if _has(f"{key}.normal_range") else ""
         meaning = (_fill(s.explanation, lang, params) or t(s.explanation, lang)) if s.explanation else ""
-        lines.append(SignalLine(key, name, measured or t("result.not_measured", lang), normal, meaning,
-                                _flag(s), float(s.reliability), float(s.score)))
+        flag = _flag(s)
+        if measured is None:  # a quality row says it all in its sentence
+            measured = "" if flag == "quality" else t("result.not_measured", lang)
+        lines.append(SignalLine(key, name, measured, normal, meaning, flag, float(s.reliability), float(s.score)))
     return lines
 
 
@@ -209,9 +211,10 @@ def _signal_cards(lines: list[SignalLine], lang: str) -> str:
                f'<div class="small">{_e(t("result.reliability", lang, pct=round(100 * ln.reliability)))}</div>')
         normal = (f'<div class="normal"><b>{_e(t("result.col.normal", lang))}:</b> {_e(ln.normal)}</div>'
                   if ln.normal else "")
+        measured = f'<div class="measured">{_e(ln.measured)}</div>' if ln.measured else ""
         rows.append(f'<div class="sig" data-signal="{_e(ln.key)}" data-flag="{_e(ln.flag)}">'
                     f'<div class="sig-head"><b>{_e(ln.name)}</b> {flag}{rel}</div>'
-                    f'<div class="sig-body"><div class="measured">{_e(ln.measured)}</div>'
+                    f'<div class="sig-body">{measured}'
                     f'<div>{_e(ln.meaning)}</div>{normal}</div></div>')
     rows.append("</div>")
     return "".join(rows)
@@ -331,7 +334,7 @@ def render_text(report, lang: str = "vi", answers: dict | None = None) -> str:
         if caveat:
             lines.append(caveat)
     for ln in signal_lines(report, lang):
-        lines.append(f"- {ln.name} [{t('result.flag.' + ln.flag, lang)}]: {ln.measured}")
+        lines.append(f"- {ln.name} [{t('result.flag.' + ln.flag, lang)}]" + (f": {ln.measured}" if ln.measured else ""))
         if ln.normal:
             lines.append(f"  {t('result.col.normal', lang)}: {ln.normal}")
         if ln.meaning:
