@@ -16,8 +16,13 @@ CONTRACT_KEYS = {"file", "sha256", "media", "risk", "level", "signals", "error"}
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("app")) as url:
+def app_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("app")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_dir):
+    with running_app(app_dir) as url:
         yield url
 
 
@@ -38,7 +43,7 @@ def test_named_endpoints(client):
     assert {"/analyze_video", "/analyze_audio"} <= set(api)
 
 
-def test_analyze_video_returns_contract_and_vietnamese_result(client, clip):
+def test_analyze_video_returns_contract_and_vietnamese_result(client, clip, app_dir):
     from gradio_client import handle_file
 
     before = os.path.getmtime(clip), os.path.getsize(clip)
@@ -54,6 +59,7 @@ def test_analyze_video_returns_contract_and_vietnamese_result(client, clip):
     assert t("advice.caution.strong", "vi") in advice_html
     assert t("advice.do.call_back_saved", "vi") in advice_html
     assert (os.path.getmtime(clip), os.path.getsize(clip)) == before  # the original is only read
+    assert not list((app_dir / "gradio-tmp").rglob(os.path.basename(clip)))  # the upload was deleted
 
 
 def test_analyze_audio_endpoint(client, clip):
