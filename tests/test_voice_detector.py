@@ -139,3 +139,13 @@ def test_voice_messages_exist_in_both_languages():
         for lang in ("vi", "en"):
             text = messages()[k][lang].lower()
             assert "safe" not in text and "an toàn" not in text and "genuine" not in text
+
+
+def test_numpy_framing_matches_librosa(rng):
+    import librosa
+
+    y = np.concatenate([np.zeros(3000, np.float32), _speechlike(rng, 1.5), 1e-4 * np.ones(2000, np.float32)])
+    ref_rms = librosa.feature.rms(y=y, frame_length=det.FRAME_LENGTH, hop_length=det.HOP_LENGTH, center=True)[0]
+    np.testing.assert_allclose(det.frame_rms(y), ref_rms, rtol=1e-5, atol=1e-7)
+    ref_trim, _ = librosa.effects.trim(y, top_db=det.TRIM_TOP_DB, frame_length=det.FRAME_LENGTH, hop_length=det.HOP_LENGTH)
+    assert np.array_equal(det.trim(y), ref_trim)

@@ -36,6 +36,9 @@ from .metrics import brier, eer, paired_loso, roc_auc
 
 ALL_CONDITIONS = ("published",) + tuple(CONDITIONS)
 SIDE_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
+# Fusions of AASIST with side signals tried under paired LOSO (logistic regression, C = 1).
+# The noise floor is the one hand-crafted cue that held on unseen generators (issue 3).
+FUSIONS = {"fusion_aasist_noise_floor": ("noise_floor",), "fusion_aasist_all_side": SIDE_KEYS}
 LOGIT_CLIP = 1e-3  # side-signal scores are clipped to [1e-3, 1 − 1e-3] before the logit
 
 
@@ -133,8 +136,10 @@ def ece(y, p, n_bins: int = 10) -> float:
     return float(sum(abs(y[bins == b].mean() - p[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins)))
 
 
-def summarise_condition(recs: list[dict], *, side: bool) -> dict:
-    """Metrics of one condition (see module docstring)."""
+def summarise_condition(recs: list[dict], *, side: bool, calibration=None) -> dict:
+    """Metrics of one condition (see module docstring). With ``calibration`` (the committed
+    Platt fit, i.e. in-sample on this folder), each source also gets its mean P(fake) and the
+    share of its files at P(fake) ≥ 0.5."""
     y = np.array([r["y"] for r in recs])
     s = np.array([r["aasist_logit"] for r in recs], float)
     s = np.where(np.isfinite(s), s, 0.0)  # silent file: no evidence either way
@@ -147,8 +152,10 @@ def summarise_condition(recs: list[dict], *, side: bool) -> dict:
                           "aasist_platt": {k: platt[k] for k in ("auc_mean", "auc_min", "n_pairs", "brier")}}
     if side and all(k in recs[0] for k in SIDE_KEYS):
         F = np.column_stack([s] + [[r[k] for r in recs] for k in SIDE_KEYS])
-        fus = paired_loso(F, y, src, _fit_predict_fusion(("aasist_logit",) + SIDE_KEYS))
-        res["paired_loso"]["fusion_aasist_side"] = {k: fus[k] for k in ("auc_mean", "auc_min", "n_pairs", "brier")}
+        for name, cols in FUSIONS.items():
+            idx = [0] + [1 + SIDE_KEYS.index(k) for k in cols]
+            fus = paired_loso(F[:, idx], y, src, _fit_predict_fusion(("aasist_logit",) + cols))
+            res["paired_loso"][name] = {k: fus[k] for k in ("auc_mean", "auc_min", "n_pairs", "brier")}
         for j, k in enumerate(SIDE_KEYS):
             res.setdefault("side_auc", {})[k] = roc_auc(y, F[:, j + 1])
     res["per_language"] = {}
@@ -164,6 +171,9 @@ def summarise_condition(recs: list[dict], *, side: bool) -> dict:
         res["per_source"][so] = {"n": int(m.sum()), "label": "fake" if y[m][0] else "real",
                                  "mean_logit": float(s[m].mean()),
                                  "auc_vs_other_class": roc_auc(y[sel], s[sel])}
+        if calibration is not None:
+            p = calibration.predict_proba(s[m, None])
+            res["per_source"][so].update(mean_p_fake=float(p.mean()), share_p_fake_ge_0_5=float((p >= 0.5).mean()))
     audio_s = sum(r["audio_s"] for r in recs)
     res["voice_s_per_audio_s"] = sum(r["voice_s"] for r in recs) / audio_s
     if side and "side_s" in recs[0]:
@@ -206,7 +216,7 @@ def print_summary(summary: dict) -> None:
               f"compute {res['voice_s_per_audio_s']:.3f} s/s (voice)"
               + (f", {res['side_s_per_audio_s']:.3f} s/s (side)" if "side_s_per_audio_s" in res else ""))
         for k, v in pl.items():
-            print(f"   paired LOSO {k:22s} mean AUC {_fmt(v['auc_mean'])}  min {_fmt(v['auc_min'])}  pairs {v['n_pairs']}"
+            print(f"   paired LOSO {k:26s} mean AUC {_fmt(v['auc_mean'])}  min {_fmt(v['auc_min'])}  pairs {v['n_pairs']}"
                   + (f"  Brier {_fmt(v['brier'])}" if v.get("brier") is not None else ""))
         if "side_auc" in res:
             print("   side signals alone (AUC): " + ", ".join(f"{k} {_fmt(v)}" for k, v in res["side_auc"].items()))
@@ -214,7 +224,8 @@ def print_summary(summary: dict) -> None:
                                            for l, v in res["per_language"].items()))
         print("   per source (AUC against all files of the other class, mean logit):")
         for so, v in res["per_source"].items():
-            print(f"     {so:34s} {v['label']:4s} n={v['n']:2d}  AUC {_fmt(v['auc_vs_other_class'])}  logit {v['mean_logit']:+.2f}")
+            print(f"     {so:34s} {v['label']:4s} n={v['n']:2d}  AUC {_fmt(v['auc_vs_other_class'])}  logit {v['mean_logit']:+.2f}"
+                  + (f"  mean P(fake) {v['mean_p_fake']:.2f}  share P≥0.5 {v['share_p_fake_ge_0_5']:.2f}" if "mean_p_fake" in v else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,16 +251,21 @@ def main(argv: list[str] | None = None) -> int:
     rows = read_manifest(args.data_dir)
     side = not args.no_side
     recs = score_all(detector, args.data_dir, rows, conditions, side=side, log=(lambda *a: None) if args.quiet else print)
-    summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side) for c in conditions}
+    from ..voice.calibration import LogisticCalibration
+    from ..voice.detector import CALIBRATION_FILE
+
+    cal = LogisticCalibration.from_file(CALIBRATION_FILE) if CALIBRATION_FILE.is_file() else None
+    summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side, calibration=cal)
+               for c in conditions}
     print_summary(summary)
     result = {"data_dir": os.path.abspath(args.data_dir), "max_windows": detector.max_windows,
               "date": _dt.datetime.now().isoformat(timespec="seconds"), "summary": summary, "records": recs}
     if args.write_calibration:
-        cal = fit_calibration(recs, manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"),
+        cal_new = fit_calibration(recs, manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"),
                               conditions=conditions, summary=summary)
-        cal.save(args.write_calibration)
-        result["calibration"] = cal.to_dict()
-        print(f"\ncalibration written to {args.write_calibration}: coef {cal.coef_.tolist()}, intercept {cal.intercept_:.4f}")
+        cal_new.save(args.write_calibration)
+        result["calibration"] = cal_new.to_dict()
+        print(f"\ncalibration written to {args.write_calibration}: coef {cal_new.coef_.tolist()}, intercept {cal_new.intercept_:.4f}")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(result, f, indent=1, default=float)
