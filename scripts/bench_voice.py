@@ -107,7 +107,7 @@ def main(argv=None) -> int:
 
         if not args.no_cli:
             t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-m", "verifier", msg, "--kind", "audio", "--json"],
+            out = subprocess.run([sys.executable, "-m", "verifier", "analyze", msg, "--kind", "audio", "--json"],
                                  capture_output=True, text=True, env=env, cwd=ROOT)
             print(f"full CLI incl. side signals (information): {time.perf_counter() - t0:.2f} s, exit {out.returncode}")
     return 0
