@@ -149,3 +149,15 @@ def test_numpy_framing_matches_librosa(rng):
     np.testing.assert_allclose(det.frame_rms(y), ref_rms, rtol=1e-5, atol=1e-7)
     ref_trim, _ = librosa.effects.trim(y, top_db=det.TRIM_TOP_DB, frame_length=det.FRAME_LENGTH, hop_length=det.HOP_LENGTH)
     assert np.array_equal(det.trim(y), ref_trim)
+
+
+@requires_models
+@pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_vietnamese_espeak_message_is_scored(detector, tmp_path):
+    from verifier.evaluate.audio import espeak_vi_rows
+    from verifier.media import load_audio
+
+    (row,) = espeak_vi_rows(str(tmp_path), 1)
+    r = det.measure_voice(load_audio(row["path"]), SR, detector=detector)
+    assert r.usable and r.evidence["speech_s"] > 2 and r.evidence["windows"] >= 1
+    assert t(r.explanation, "vi") != r.explanation  # a Vietnamese sentence exists for the outcome

@@ -2,6 +2,7 @@
 
     python -m verifier.evaluate audio ../shared/data/audio [--out results.json]
         [--conditions published,messenger_aac,messenger_opus] [--write-calibration models/voice_calibration.json]
+        [--espeak-vi 8]
 
 The folder holds ``MANIFEST.tsv`` with columns ``path`` (relative), ``label`` (real/fake)
 and optionally ``language``; the source of a file is its folder (``fake/<source>/…``).
@@ -12,7 +13,8 @@ each condition: ``published`` (as decoded) and messenger re-encodes (AAC 32 kbit
 Printed and written: ROC AUC and EER overall, per condition, per language; per source (its
 AUC against all files of the other class); paired leave-one-source-out (LOSO) AUC for the
 raw AASIST score and for everything fitted on the folder (Platt calibration, fusion with
-the side signals); seconds of computation per second of audio.
+the side signals); seconds of computation per second of audio. ``--espeak-vi N`` adds N
+Vietnamese espeak-ng clips as an extra fake source (never used to fit the calibration).
 """
 from __future__ import annotations
 
@@ -52,6 +54,40 @@ def read_manifest(folder: str) -> list[dict]:
         r["source"] = "/".join(parts[:2]) if len(parts) > 2 else parts[0]
         r["y"] = 1 if r["label"] == "fake" else 0
         r.setdefault("language", "")
+    return rows
+
+
+# Extra Vietnamese fakes from espeak-ng (formant synthesis, Debian package espeak-ng): short
+# sentences of the kind a scam voice message carries.
+ESPEAK_VI_SENTENCES = (
+    "Mẹ ơi, con đang gặp chuyện gấp, mẹ chuyển cho con năm triệu được không.",
+    "Alô, anh là cán bộ công an, yêu cầu chị cung cấp số tài khoản ngân hàng.",
+    "Bố ơi, con bị tai nạn ở trường, bố gửi tiền viện phí vào tài khoản này nhé.",
+    "Em ơi, anh đang họp, em chuyển giúp anh hai mươi triệu cho đối tác nhé.",
+    "Chúc mừng quý khách đã trúng thưởng, vui lòng đọc mã xác nhận gồm sáu chữ số.",
+    "Cháu chào bà, cháu là bạn của con trai bà, anh ấy nhờ cháu gọi để mượn tiền.",
+    "Tài khoản của bạn sẽ bị khoá trong hôm nay nếu không xác minh danh tính ngay.",
+    "Chị ơi, em là nhân viên ngân hàng, chị bấm vào đường link em vừa gửi nhé.",
+)
+ESPEAK_SOURCE = "fake/espeak_ng_vi"
+
+
+def espeak_vi_rows(folder: str, n: int) -> list[dict]:
+    """Write ``n`` Vietnamese espeak-ng clips (22.05 kHz WAV) into ``folder`` and return
+    manifest-like rows (label fake, language vi, source ``fake/espeak_ng_vi``)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise RuntimeError("espeak-ng is not installed (Debian package espeak-ng)")
+    rows = []
+    for i in range(n):
+        text = ESPEAK_VI_SENTENCES[i % len(ESPEAK_VI_SENTENCES)]
+        speed_wpm = 150 + 15 * (i // len(ESPEAK_VI_SENTENCES))  # later rounds speak faster
+        p = os.path.join(folder, f"espeak_vi_{i:02d}.wav")
+        subprocess.run([exe, "-v", "vi", "-s", str(speed_wpm), "-w", p, text], check=True, capture_output=True)
+        rows.append({"path": p, "label": "fake", "language": "vi", "source": ESPEAK_SOURCE, "y": 1})
     return rows
 
 
@@ -102,7 +138,7 @@ def score_all(detector, folder: str, rows: list[dict], conditions, *, side: bool
     out = []
     for cond in conditions:
         for i, r in enumerate(rows):
-            path = os.path.join(folder, r["path"])
+            path = r["path"] if os.path.isabs(r["path"]) else os.path.join(folder, r["path"])
             rec = score_file(detector, path, cond, side=side)
             rec.update(path=r["path"], source=r["source"], y=r["y"], language=r["language"], condition=cond)
             out.append(rec)
@@ -185,6 +221,7 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
     """Platt calibration of ``aasist_logit`` on every file of every condition (pooled)."""
     from ..voice.calibration import LogisticCalibration
 
+    recs = [r for r in recs if r["source"] != ESPEAK_SOURCE]  # fitted on the manifest only
     y = np.array([r["y"] for r in recs])
     s = np.array([r["aasist_logit"] for r in recs], float)
     ok = np.isfinite(s)
@@ -236,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-side", action="store_true", help="skip the side signals (no fusion)")
     ap.add_argument("--max-windows", type=int, default=None, help="windows per message (default: the detector's)")
     ap.add_argument("--write-calibration", help="fit the Platt calibration on all rows and write it (JSON) here")
+    ap.add_argument("--espeak-vi", type=int, default=0, metavar="N",
+                    help="add N Vietnamese espeak-ng clips as extra fakes (not used for the calibration)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     conditions = [c.strip() for c in args.conditions.split(",") if c.strip()]
@@ -250,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     detector.score(np.zeros(16000, np.float32) + 0.01 * np.sin(np.arange(16000, dtype=np.float32)), 16000)  # warm-up
     rows = read_manifest(args.data_dir)
     side = not args.no_side
+    tmp = tempfile.TemporaryDirectory()
+    if args.espeak_vi:
+        rows += espeak_vi_rows(tmp.name, args.espeak_vi)
     recs = score_all(detector, args.data_dir, rows, conditions, side=side, log=(lambda *a: None) if args.quiet else print)
     from ..voice.calibration import LogisticCalibration
     from ..voice.detector import CALIBRATION_FILE

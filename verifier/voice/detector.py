@@ -195,7 +195,12 @@ class VoiceDetector:
         """
         from .aasist import load_aasist
 
-        path = find_weights(weights_path) if config is AASIST_L_CONFIG else Path(weights_path)
+        if config is AASIST_L_CONFIG:
+            path = find_weights(weights_path)  # sha256 from models/aasist-l.json
+        elif weights_path is None:
+            raise ParameterError("weights_path is required for a config other than AASIST-L")
+        else:
+            path = Path(weights_path)
         calibration = LogisticCalibration.from_file(calibration_path) if calibration_path is not None else None
         return cls(load_aasist(path, config), calibration, max_windows=max_windows)
 
