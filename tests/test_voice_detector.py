@@ -102,6 +102,8 @@ def test_missing_weights_give_reliability_zero(tmp_path, monkeypatch):
         det.default_detector.cache_clear()
     assert r.key == "voice" and r.reliability == 0 and r.explanation == "voice.model_missing"
     assert "AASIST-L.pth" in t(r.explanation, "en", **r.evidence)
+    # gradio_client takes any {"path": str} dict in a JSON output for a file to download
+    assert "path" not in r.evidence
 
 
 def test_make_windows_tiles_short_and_spreads_long():

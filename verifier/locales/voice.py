@@ -27,8 +27,8 @@ MESSAGES = {
         "en": "The voice model file ({name}) is missing, so the voice was NOT checked (this is not a result). Run: python -m verifier.voice.weights",
     },
     "voice.model_corrupt": {
-        "vi": "Tệp mô hình giọng nói {path} bị hỏng hoặc không đúng bản (mã SHA-256 không khớp). Hãy xoá tệp rồi chạy lại: python -m verifier.voice.weights",
-        "en": "The voice model file {path} is damaged or the wrong version (SHA-256 mismatch). Delete it and run again: python -m verifier.voice.weights",
+        "vi": "Tệp mô hình giọng nói {file} bị hỏng hoặc không đúng bản (mã SHA-256 không khớp). Hãy xoá tệp rồi chạy lại: python -m verifier.voice.weights",
+        "en": "The voice model file {file} is damaged or the wrong version (SHA-256 mismatch). Delete it and run again: python -m verifier.voice.weights",
     },
     "voice.weights_unavailable": {
         "vi": "Không lấy được tệp mô hình {name}: không có bản sao cục bộ và không tải được từ {url} ({detail}). Hãy tải tệp thủ công và đặt vào {dest}.",

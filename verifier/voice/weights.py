@@ -79,9 +79,9 @@ def find_weights(path: str | Path | None = None) -> Path:
     meta = provenance()
     p = Path(path) if path is not None else default_weights_path()
     if not p.is_file():
-        raise ModelUnavailableError("voice.model_missing", name=meta["file"], path=str(p))
+        raise ModelUnavailableError("voice.model_missing", name=meta["file"], file=str(p))
     if sha256_of(p) != meta["sha256"]:
-        raise ModelUnavailableError("voice.model_corrupt", name=meta["file"], path=str(p))
+        raise ModelUnavailableError("voice.model_corrupt", name=meta["file"], file=str(p))
     return p
 
 
