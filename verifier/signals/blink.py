@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage, stats
+from scipy import ndimage
+from scipy.special import gammaln
 
 from ..result import SignalResult, not_applicable
 
@@ -118,7 +119,8 @@ def _lognormal_poisson_pmf(k: int, exposure_min: float, median_per_min: float, l
     x, w = np.polynomial.hermite_e.hermegauss(40)  # nodes for a standard normal
     rates = median_per_min * np.exp(log_sd * x)
     mu = rates * exposure_min
-    return float(np.sum(w * stats.poisson.pmf(k, mu)) / np.sum(w))
+    pmf = np.exp(k * np.log(mu) - mu - gammaln(k + 1))  # Poisson pmf (scipy.stats costs 0.4 s to import)
+    return float(np.sum(w * pmf) / np.sum(w))
 
 
 def blink_likelihood_ratio(blink_count: int, duration_s: float) -> float:
