@@ -141,6 +141,12 @@ def test_cli_human_summary_in_both_languages(blink_clip):
     en = run_cli(blink_clip, "--lang", "en")
     assert vi.returncode == en.returncode == 0
     assert "chớp mắt" in vi.stdout and "blink" in en.stdout.lower()
+    from verifier.i18n import t
+
+    for lang, out in (("vi", vi.stdout), ("en", en.stdout)):
+        assert blink_clip in out  # the path as given
+        assert t("advice.caution.label", lang) in out  # what to do comes with every result
+        assert t("advice.do.call_back_saved", lang) in out
 
 
 def test_annotated_preview_is_small_and_bounded(blink_clip):

@@ -1,43 +1,18 @@
 """Command line: ``python -m verifier analyze PATH [PATH ...] [--json] [--lang vi|en]``.
 
 ``--json`` prints one JSON object per input, one per line (the contract other tools rely
-on, see README). Without it, a short summary per file. The exit status is 1 when any file
+on, see README). Without it, a short summary per file in the chosen language: the level
+in plain words, each signal against its human normal range, and the first things to do. The exit status is 1 when any file
 could not be analysed.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 
 from .i18n import LANGS, t
-
-
-def _summary(report, lang: str) -> str:
-    """Plain-text summary; the HTML/markdown renderers (report_html) may offer richer ones."""
-    if report.error:
-        return f"{report.file}: {t(report.error, lang, **report.error_params)}"
-    lines = [f"{report.file}  sha256={report.sha256}"]
-    m = report.media
-    if m is not None:
-        shape = f"{m.width}x{m.height} {m.fps} fps, " if m.kind == "video" else ""
-        lines.append(f"  {m.kind}, {m.duration_s:.1f} s, {shape}{m.container}")
-    risk = "" if report.risk is None else f" (risk {report.risk:.2f})"
-    lines.append(f"  {t('level.' + report.level, lang)}{risk}")
-    for key, s in report.signals.items():
-        score = "  n/a" if math.isnan(s.score) else f"{s.score:5.2f}"
-        ev = ", ".join(f"{k}={v}" for k, v in list(s.evidence.items())[:4])
-        lines.append(f"  - {key:<12} score {score}  reliability {s.reliability:.2f}  {ev}")
-        lines.append(f"      {t(s.explanation, lang, **_fmt(s.evidence))}")
-    if report.level in ("low", "inconclusive"):
-        lines.append("  " + t(f"level.{report.level}.caveat", lang))
-    return "\n".join(lines)
-
-
-def _fmt(ev: dict) -> dict:
-    return {k: v for k, v in ev.items() if isinstance(v, (int, float, str))}
 
 
 def main(argv=None) -> int:
@@ -51,6 +26,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from .pipeline import analyze_many
+    from .report_html import render_text
 
     failed = 0
     for path, report in analyze_many(args.paths, kind=args.kind):
@@ -64,5 +40,6 @@ def main(argv=None) -> int:
             d["file"] = path
             print(json.dumps(d, ensure_ascii=False), flush=True)
         else:
-            print(_summary(report, args.lang), flush=True)
+            report.file = path  # as given, so the reader can find it again
+            print(render_text(report, args.lang) + "\n", flush=True)
     return 1 if failed else 0
