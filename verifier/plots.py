@@ -19,11 +19,9 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .i18n import t  # noqa: E402
+# Human tolerance of audio/video offset (ITU-R BT.1359), drawn as a band.
+from .signals.lipsync import DETECT_AUDIO_EARLY_MS, DETECT_AUDIO_LATE_MS  # noqa: E402
 
-# Human tolerance of audio/video offset, ms (ITU-R BT.1359): audio early by 45 ms or late
-# by 125 ms becomes noticeable. Same numbers as the lip-sync signal; drawn as a band.
-DETECT_AUDIO_EARLY_MS = 45
-DETECT_AUDIO_LATE_MS = 125
 SPECTROGRAM_MAX_S = 60.0  # longer audio is drawn for its first minute only
 SPECTROGRAM_MAX_HZ = 8000
 
