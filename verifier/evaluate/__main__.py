@@ -1,9 +1,9 @@
-"""``python -m verifier.evaluate {audio} ...``: dispatch to one evaluation."""
+"""``python -m verifier.evaluate {audio,video} DATA_DIR ...``: dispatch to one evaluation."""
 from __future__ import annotations
 
 import sys
 
-SUBCOMMANDS = {"audio": "verifier.evaluate.audio"}
+SUBCOMMANDS = {"audio": "verifier.evaluate.audio", "video": "verifier.evaluate.video"}
 
 
 def main(argv: list[str] | None = None) -> int:

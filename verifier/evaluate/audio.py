@@ -19,7 +19,6 @@ Vietnamese espeak-ng clips as an extra fake source (never used to fit the calibr
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as _dt
 import hashlib
 import json
@@ -34,6 +33,7 @@ import numpy as np
 
 from ..media import load_audio
 from .channel import CONDITIONS, encode
+from .manifest import read_manifest
 from .metrics import brier, eer, paired_loso, roc_auc
 
 ALL_CONDITIONS = ("published",) + tuple(CONDITIONS)
@@ -42,19 +42,6 @@ SIDE_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
 # The noise floor is the one hand-crafted cue that held on unseen generators (issue 3).
 FUSIONS = {"fusion_aasist_noise_floor": ("noise_floor",), "fusion_aasist_all_side": SIDE_KEYS}
 LOGIT_CLIP = 1e-3  # side-signal scores are clipped to [1e-3, 1 − 1e-3] before the logit
-
-
-def read_manifest(folder: str) -> list[dict]:
-    """Rows of ``MANIFEST.tsv`` with ``source`` (``real/<folder>`` or ``fake/<folder>``) and
-    ``y`` (1 fake, 0 real) added."""
-    with open(os.path.join(folder, "MANIFEST.tsv"), encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    for r in rows:
-        parts = r["path"].split("/")
-        r["source"] = "/".join(parts[:2]) if len(parts) > 2 else parts[0]
-        r["y"] = 1 if r["label"] == "fake" else 0
-        r.setdefault("language", "")
-    return rows
 
 
 # Extra Vietnamese fakes from espeak-ng (formant synthesis, Debian package espeak-ng): short

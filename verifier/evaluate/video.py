@@ -1,6 +1,6 @@
 """Evaluate the video path on a labelled folder (``MANIFEST.tsv`` with ``path``, ``label``).
 
-    python -m verifier.evaluate_video ../shared/data/video [--out results.json]
+    python -m verifier.evaluate video ../shared/data/video [--out results.json]
 
 Prints, per file, what the verifier measured; per source, the blink rates and levels; ROC
 AUC of the fused risk and of each signal overall and per source; and the lip-sync stress
@@ -10,7 +10,6 @@ shifted by ±400 ms or swapped with another clip's audio. Nothing here is fitted
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import os
@@ -20,30 +19,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from .media import probe
-from .pipeline import _video_signals, analyze, decode_and_track
-from .signals.lipsync import measure_lipsync
-
-
-def read_manifest(folder: str) -> list[dict]:
-    with open(os.path.join(folder, "MANIFEST.tsv"), encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    for r in rows:
-        parts = r["path"].split("/")
-        r["source"] = parts[1] if len(parts) > 2 else parts[0]
-    return rows
-
-
-def roc_auc(y_true, score) -> float:
-    """ROC AUC (Mann–Whitney), nan when a class is missing; ties count half."""
-    from sklearn.metrics import roc_auc_score
-
-    y, s = np.asarray(y_true), np.asarray(score, float)
-    ok = np.isfinite(s)
-    y, s = y[ok], s[ok]
-    if len(set(y)) < 2:
-        return float("nan")
-    return float(roc_auc_score(y, s))
+from ..media import probe
+from ..pipeline import _video_signals, analyze, decode_and_track
+from ..signals.lipsync import measure_lipsync
+from .manifest import read_manifest
+from .metrics import roc_auc
 
 
 def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4) -> list[dict]:
@@ -80,7 +60,7 @@ def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4) -> list[
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verifier.evaluate_video")
+    ap = argparse.ArgumentParser(prog="python -m verifier.evaluate video")
     ap.add_argument("folder")
     ap.add_argument("--out", help="write all results as JSON here")
     ap.add_argument("--no-stress", action="store_true", help="skip the lip-sync shift/swap test")
@@ -111,9 +91,10 @@ def main(argv=None) -> int:
         return 0.5 if r["risk"] is None else r["risk"]
 
     summary = {"n": len(results), "auc_risk_inconclusive_as_0.5": roc_auc(y, [risk_or_half(r) for r in results])}
-    for key in ("blink", "lipsync"):
+    for key in ("blink", "lipsync", "voice"):
         sc = [r["signals"].get(key, {}).get("score") for r in results]
-        summary[f"auc_{key}_where_measured"] = roc_auc(y, [np.nan if s is None else s for s in sc])
+        measured = [(yi, s) for yi, s in zip(y, sc) if s is not None and math.isfinite(s)]
+        summary[f"auc_{key}_where_measured"] = roc_auc([m[0] for m in measured], [m[1] for m in measured]) if measured else float("nan")
     print("\nOverall:", json.dumps(summary))
     by_src = defaultdict(list)
     for r in results:
@@ -125,11 +106,11 @@ def main(argv=None) -> int:
             levels[r["level"]] += 1
         rates = [r["signals"].get("blink", {}).get("blinks_per_min") for r in rs]
         rates = [x for x in rates if x is not None]
-        print(f"  {lab:4} {src:24} n={len(rs):2} levels={dict(levels)} blinks/min median="
+        print(f"  {src:28} n={len(rs):2} levels={dict(levels)} blinks/min median="
               f"{np.median(rates) if rates else float('nan'):.1f} measured={len(rates)}/{len(rs)}")
     # Paired comparison where the sources pair real and fake clips of the same scene.
     pairs = [(r, next((f for f in results if f["path"] == r["path"].replace("real/deepfacelive_original/", "fake/deepfacelive/").replace("_orig", "_swap")), None))
-             for r in results if r["source"] == "deepfacelive_original"]
+             for r in results if r["source"] == "real/deepfacelive_original"]
     pairs = [(a, b) for a, b in pairs if b is not None]
     if pairs:
         wins = sum((risk_or_half(b) > risk_or_half(a)) + 0.5 * (risk_or_half(b) == risk_or_half(a)) for a, b in pairs)
