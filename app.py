@@ -23,6 +23,7 @@ import json  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -286,6 +287,20 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
 demo = build_demo()
 
 
+def _warm_up() -> None:
+    """Load the voice model and the audio libraries while the page opens, so that the first
+    analysis does not wait ~2 s for them. A failure here only means a slower first analysis."""
+    try:
+        import numpy as np
+
+        from verifier.pipeline import audio_signals
+
+        sr = 16000
+        audio_signals((0.1 * np.sin(2 * np.pi * 220 * np.arange(2 * sr) / sr)).astype(np.float32), sr)
+    except Exception:  # noqa: BLE001 - warm-up is an optimisation, never a reason to stop serving
+        pass
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="Deepfake call check assistant (web app, offline).")
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)))
@@ -302,7 +317,8 @@ def main(argv=None) -> None:
         auth = lambda _user, pw: hmac.compare_digest(pw.encode(), password.encode())  # noqa: E731
     from verifier.pipeline import default_fusion
 
-    default_fusion()  # warm up the small read-only parameters; models load on first analysis
+    default_fusion()  # the small read-only parameters
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     demo.launch(server_name="0.0.0.0" if args.share_lan else "127.0.0.1", server_port=args.port, auth=auth,
                 max_file_size=f"{UPLOAD_CAP_MB}mb", css=CSS, footer_links=["api"], show_error=True,
                 allowed_paths=[str(SAMPLES)] if SAMPLES.is_dir() else None)

@@ -10,7 +10,6 @@ Usage: .venv/bin/python scripts/probe_audio_signals.py [DATA_DIR] [--conditions 
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import sys
@@ -22,6 +21,8 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from verifier.evaluate.channel import reencode  # noqa: E402
+from verifier.evaluate.manifest import read_manifest  # noqa: E402
 from verifier.media import load_audio  # noqa: E402
 from verifier.signals.audio import SIDE_SIGNAL_KEYS, measure_audio_signals  # noqa: E402
 
@@ -33,50 +34,6 @@ NUMBERS = {  # evidence numbers worth a median, per signal
     "breath": ("pause_count", "breath_count", "breaths_per_min"),
     "prosody": ("f0_median_hz", "f0_std_st", "jitter_local_pct", "shimmer_local_pct", "shimmer_local_db", "voiced_s"),
 }
-MESSENGER = {  # (container, codec, bit rate bit/s): mono 16 kHz voice notes
-    "messenger_aac": ("mp4", "aac", 32000),
-    "messenger_opus": ("ogg", "libopus", 24000),
-}
-
-
-def reencode(y: np.ndarray, condition: str) -> np.ndarray:
-    """Round trip through a messenger codec in memory (PyAV), decoded back to 16 kHz float32."""
-    import io
-
-    import av
-
-    fmt, codec, bit_rate = MESSENGER[condition]
-    buf = io.BytesIO()
-    with av.open(buf, "w", format=fmt) as out:
-        st = out.add_stream(codec, rate=SR, layout="mono")
-        st.bit_rate = bit_rate
-        step = 960 if codec == "libopus" else 1024
-        for i in range(0, len(y), step):
-            fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(y[None, i:i + step], np.float32), format="flt",
-                                            layout="mono")
-            fr.sample_rate, fr.pts = SR, i
-            for pkt in st.encode(fr):
-                out.mux(pkt)
-        for pkt in st.encode(None):
-            out.mux(pkt)
-    buf.seek(0)
-    chunks = []
-    with av.open(buf, "r") as c:
-        rs = av.AudioResampler(format="flt", layout="mono", rate=SR)
-        for frame in c.decode(audio=0):
-            chunks += [o.to_ndarray().reshape(-1) for o in rs.resample(frame)]
-        chunks += [o.to_ndarray().reshape(-1) for o in rs.resample(None)]
-    return np.clip(np.concatenate(chunks), -1, 1).astype(np.float32)
-
-
-def read_manifest(folder: str) -> list[dict]:
-    with open(os.path.join(folder, "MANIFEST.tsv"), newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    for r in rows:
-        r["source"] = r["path"].split("/")[1]
-    return rows
-
-
 def auc(y: list[int], v: list[float]) -> float:
     y, v = np.asarray(y), np.asarray(v, float)
     ok = np.isfinite(v)
@@ -99,7 +56,7 @@ def main(argv=None) -> int:
         for r in rows:
             y = load_audio(os.path.join(args.data_dir, r["path"]), sr=SR)
             if cond != "published":
-                y = reencode(y, cond)
+                y = reencode(y, condition=cond)
             t0 = time.perf_counter()
             res = {s.key: s for s in measure_audio_signals(y, SR)}
             t_total += time.perf_counter() - t0
