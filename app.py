@@ -90,19 +90,24 @@ def _advice(report, lang: str, selected) -> str:
     return advice_html(adv, lang)
 
 
+def _shown(value):
+    """A figure or gallery output, hidden when there is nothing to draw (no empty frames)."""
+    return gr.update(value=value, visible=value is not None)
+
+
 def _video_view(report, lang, selected):
     if report is None:
-        return _empty(lang), None, None, None, None, None, _advice(None, lang, selected)
+        return _empty(lang), _shown(None), _shown(None), _shown(None), _shown(None), None, _advice(None, lang, selected)
     figs = figures(report, lang)
     gallery = [(img, f"{ts:.1f} s") for ts, img in report.preview] or None
-    return (result_html(report, lang), figs["blink"], figs["lipsync"], figs["spectrogram"], gallery,
-            report.to_dict(), _advice(report, lang, selected))
+    return (result_html(report, lang), _shown(figs["blink"]), _shown(figs["lipsync"]), _shown(figs["spectrogram"]),
+            _shown(gallery), report.to_dict(), _advice(report, lang, selected))
 
 
 def _audio_view(report, lang, selected):
     if report is None:
-        return _empty(lang), None, None, _advice(None, lang, selected)
-    return (result_html(report, lang), figures(report, lang)["spectrogram"], report.to_dict(),
+        return _empty(lang), _shown(None), None, _advice(None, lang, selected)
+    return (result_html(report, lang), _shown(figures(report, lang)["spectrogram"]), report.to_dict(),
             _advice(report, lang, selected))
 
 
@@ -186,11 +191,11 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                         v_examples = gr.Examples(v_ex, inputs=[v_in], label=t("app.examples", lang)) if v_ex else None
                         v_result = gr.HTML(_empty(lang), elem_id="video-result")
                         with gr.Accordion(t("app.plots", lang), open=True) as v_acc:
-                            v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png", show_label=False)
-                            v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png", show_label=False)
-                            v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False)
+                            v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png", show_label=False, visible=False)
+                            v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png", show_label=False, visible=False)
+                            v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False, visible=False)
                             v_gallery = gr.Gallery(label=t("app.preview", lang), columns=6, height=180,
-                                                   allow_preview=True)
+                                                   allow_preview=True, visible=False)
                         with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
                             v_json = gr.JSON()
                     with gr.Column(scale=2):
@@ -210,7 +215,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                         a_ex = _examples(AUDIO_EXT)
                         a_examples = gr.Examples(a_ex, inputs=[a_in], label=t("app.examples", lang)) if a_ex else None
                         a_result = gr.HTML(_empty(lang), elem_id="audio-result")
-                        a_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False)
+                        a_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False, visible=False)
                         with gr.Accordion(t("app.json", lang), open=False) as a_jacc:
                             a_json = gr.JSON()
                     with gr.Column(scale=2):
