@@ -36,7 +36,7 @@ MIN_DIGITAL_SILENCE_S = 0.02  # s, a run of exactly-zero samples this long is di
 # (a live microphone never gives 320 identical zero samples at 16 kHz; heuristic)
 
 
-def check_audio(y, sr) -> np.ndarray:
+def check_audio(y, sr, *, min_sr: int = MIN_SR) -> np.ndarray:
     """Validate a mono signal and its rate; return it as a float32 array.
 
     Parameters
@@ -44,7 +44,9 @@ def check_audio(y, sr) -> np.ndarray:
     y : np.ndarray [shape=(n,)], floating, finite
         Mono audio in [-1, 1] (full scale = 1). An empty array is valid (nothing measured).
     sr : int > 0
-        Sample rate in Hz, at least :data:`MIN_SR`; the signals are designed for 16 kHz.
+        Sample rate in Hz, at least ``min_sr``; the signals are designed for 16 kHz.
+    min_sr : int
+        Lowest accepted rate, Hz (default :data:`MIN_SR`).
 
     Raises
     ------
@@ -54,13 +56,13 @@ def check_audio(y, sr) -> np.ndarray:
     if not isinstance(y, np.ndarray):
         raise ParameterError(f"y must be a numpy array, not {type(y).__name__}")
     if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(f"y must be floating-point audio, not {y.dtype}")
+        raise ParameterError(f"y must hold floats in [-1, 1] (floating-point audio), not {y.dtype}")
     if y.ndim != 1:
         raise ParameterError(f"y must be mono with shape (n,), not {y.shape}")
     if not np.isfinite(y).all():
         raise ParameterError("y must contain only finite values (found nan or inf)")
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr < MIN_SR:
-        raise ParameterError(f"sr must be an integer sample rate >= {MIN_SR} Hz, not {sr!r}")
+    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr < max(1, min_sr):
+        raise ParameterError(f"sr must be an integer sample rate >= {max(1, min_sr)} Hz, not {sr!r}")
     return y.astype(np.float32, copy=False)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import ModelUnavailableError, ParameterError
 from ..result import SignalResult, not_applicable
+from ..signals.audio_frames import check_audio as check_signal
 from .aasist import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig
 from .calibration import LogisticCalibration
 from .weights import MODELS_DIR, find_weights
@@ -50,24 +51,15 @@ CALIBRATION_FILE = MODELS_DIR / "voice_calibration.json"
 
 
 def check_audio(y, sr) -> np.ndarray:
-    """Validate a waveform: 1-D floating numpy array of finite samples, ``sr`` a positive int.
+    """Validate a waveform: 1-D floating numpy array of finite samples, ``sr`` a positive int
+    (any rate: it is resampled to 16 kHz). Returns it as float32.
 
     Raises
     ------
     ParameterError
         Naming what is wrong.
     """
-    if not isinstance(y, np.ndarray):
-        raise ParameterError(f"y must be a numpy array, not {type(y).__name__}")
-    if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(f"y must hold floats in [-1, 1] (float32), not {y.dtype}")
-    if y.ndim != 1:
-        raise ParameterError(f"y must be mono (1-D), got shape {y.shape}")
-    if not np.isfinite(y).all():
-        raise ParameterError("y holds nan or inf samples")
-    if not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise ParameterError(f"sr must be a positive integer sample rate in Hz, not {sr!r}")
-    return y.astype(np.float32, copy=False)
+    return check_signal(y, sr, min_sr=1)
 
 
 def to_model_rate(y: np.ndarray, sr: int) -> np.ndarray:
