@@ -96,6 +96,25 @@ def test_audio_only_file_runs_the_audio_path(tmp_path):
     assert r.audio is not None and abs(len(r.audio) / 16000 - 6.0) < 0.05
 
 
+def test_voice_and_side_signals_for_a_voice_message_and_for_the_sound_of_a_video(tmp_path, blink_clip):
+    from verifier.signals.audio import SIDE_SIGNAL_KEYS
+    from verifier.synth import speech_like, write_wav
+
+    wav = str(tmp_path / "message.wav")
+    write_wav(wav, speech_like(8.0, seed=5).y, 16000)
+    for path in (wav, blink_clip):
+        r = analyze(path)
+        assert {"voice", *SIDE_SIGNAL_KEYS} <= set(r.signals), path
+        v = r.signals["voice"]
+        if v.explanation == "voice.model_missing":  # no weights on this machine: says so, decides nothing
+            assert v.reliability == 0
+            continue
+        assert 0 <= v.score <= 1 and v.reliability > 0 and v.evidence["windows"] >= 1
+        if path == wav and v.reliability == 1:
+            # a voice message's risk is the calibrated voice probability: the side signals explain only
+            assert r.risk == pytest.approx(v.score, abs=1e-3)
+
+
 def test_cli_json_contract_and_bad_inputs(tmp_path, blink_clip):
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
