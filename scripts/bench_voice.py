@@ -9,10 +9,10 @@ folder: real speech from ../shared/data/audio when present, else the synthetic s
 * cold: a fresh ``python`` process that imports the verifier, loads AASIST-L, decodes the
   file and computes the ``voice`` signal (wall clock from process start to result);
 * warm: in this process with the model already loaded, decode + ``voice`` signal (median);
-* for information, the full CLI (``python -m verifier --kind audio --json``), which also runs
+* the full CLI (``python -m verifier analyze --kind audio --json``), which also runs
   the side signals of ``verifier.signals.audio``.
 
-Targets (issue 3): cold ≤ 3 s, warm ≤ 1.5 s on the 2-core development machine.
+Targets (issue 3): cold and full CLI ≤ 3 s, warm ≤ 1.5 s on the 2-core development machine.
 """
 from __future__ import annotations
 
@@ -106,10 +106,14 @@ def main(argv=None) -> int:
               f"{np.median(warms) / args.seconds:.4f} s per s of audio")
 
         if not args.no_cli:
-            t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-m", "verifier", "analyze", msg, "--kind", "audio", "--json"],
-                                 capture_output=True, text=True, env=env, cwd=ROOT)
-            print(f"full CLI incl. side signals (information): {time.perf_counter() - t0:.2f} s, exit {out.returncode}")
+            clis = []
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                out = subprocess.run([sys.executable, "-m", "verifier", "analyze", msg, "--kind", "audio", "--json"],
+                                     capture_output=True, text=True, env=env, cwd=ROOT)
+                clis.append(time.perf_counter() - t0)
+            print(f"full CLI (voice + side signals, process start included): median {np.median(clis):.2f} s "
+                  f"(runs {', '.join(f'{c:.2f}' for c in clis)}; target ≤ {COLD_TARGET_S} s), exit {out.returncode}")
     return 0
 
 
