@@ -184,8 +184,11 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         v_help = gr.Markdown(t("app.video.help", lang, max_mb=MAX_MB, max_min=MAX_MIN))
-                        v_in = gr.Video(label=t("app.video.input", lang), sources=["upload"], format=None,
-                                        height=300, elem_id="video-in")
+                        # A file box, not gr.Video: the browser cannot play many clips we analyse
+                        # (iPhone HEVC .mov, 3gp, avi), and gr.Video then shows a red "Error /
+                        # Video not playable" in English although the analysis works.
+                        v_in = gr.File(label=t("app.video.input", lang), file_count="single", type="filepath",
+                                       height=140, elem_id="video-in")
                         v_btn = gr.Button(t("app.analyze", lang), variant="primary", elem_id="video-analyze")
                         v_ex = _examples(VIDEO_EXT)
                         v_examples = gr.Examples(v_ex, inputs=[v_in], label=t("app.examples", lang)) if v_ex else None

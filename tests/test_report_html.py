@@ -122,3 +122,18 @@ def test_text_summary_is_short():
     text = render_text(_report(), "vi")
     assert text.count("\n") < 30
     assert SHA in text and t("level.medium", "vi") in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_signal_with_weight_zero_is_marked_as_explaining_only(lang):
+    r = _report()
+    r.signals["noise_floor"] = SignalResult("noise_floor", 0.32, 0.5, {"noise_floor_dbfs": -60.6}, "noise_floor.room_noise")
+    r.weights = {"blink": 0.8, "lipsync": 0.8, "voice": 1.0, "noise_floor": 0.0}
+    lines = {ln.key: ln for ln in signal_lines(r, lang)}
+    assert not lines["noise_floor"].counted and lines["blink"].counted
+    page = result_html(r, lang)
+    card = page[page.index('data-signal="noise_floor"'):]
+    assert html.escape(t("result.explains_only", lang)) in card
+    assert html.escape(t("result.explains_only", lang)) not in page[:page.index('data-signal="noise_floor"')]
+    assert t("result.explains_only", lang) in render_text(r, lang)
+    assert json.loads(json.dumps(r.to_dict()))["weights"]["noise_floor"] == 0.0

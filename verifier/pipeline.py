@@ -172,6 +172,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
         fusion = fusion or default_fusion()
         report.signals = {s.key: s for s in signals}
         report.risk, report.level = fusion.decide(signals)
+        report.weights = {s.key: fusion.weight(s.key) for s in signals if s.key != "face"}
     except VerifierError as e:
         report.error, report.error_params, report.error_message = e.key, e.params, e.message("en")
         report.risk, report.level = None, "inconclusive"

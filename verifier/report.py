@@ -29,6 +29,7 @@ class Report:
     level: str
     signals: dict[str, SignalResult] = field(default_factory=dict)
     quality: dict = field(default_factory=dict)  # face coverage, face size, blur, speech seconds…
+    weights: dict = field(default_factory=dict)  # fusion weight of each signal (0 = explains, not counted)
     error: str | None = None
     error_message: str | None = None
     error_params: dict = field(default_factory=dict)
@@ -50,6 +51,7 @@ class Report:
             "level": self.level,
             "signals": {k: s.to_dict() for k, s in self.signals.items()},
             "quality": _jsonable(self.quality),
+            "weights": _jsonable(self.weights),
             "error": self.error_message,
             "error_key": self.error,
             "versions": self.versions,

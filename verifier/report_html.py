@@ -79,6 +79,7 @@ class SignalLine:
     flag: str  # suspicious | unremarkable | neutral | not_measured | quality
     reliability: float  # [0, 1]
     score: float  # [0, 1] or nan
+    counted: bool = True  # False: explains only, weight 0 in the fused level
 
 
 def _has(key: str) -> bool:
@@ -154,7 +155,9 @@ def signal_lines(report, lang: str = "vi") -> list[SignalLine]:
         flag = _flag(s)
         if measured is None:  # a quality row says it all in its sentence
             measured = "" if flag == "quality" else t("result.not_measured", lang)
-        lines.append(SignalLine(key, name, measured, normal, meaning, flag, float(s.reliability), float(s.score)))
+        counted = float(getattr(report, "weights", {}).get(key, 1.0)) > 0
+        lines.append(SignalLine(key, name, measured, normal, meaning, flag, float(s.reliability), float(s.score),
+                                counted))
     return lines
 
 
@@ -209,6 +212,8 @@ def _signal_cards(lines: list[SignalLine], lang: str) -> str:
         flag = f'<span class="flag" style="background:{FLAG_COLOURS[ln.flag]}">{_e(t("result.flag." + ln.flag, lang))}</span>'
         rel = ("" if ln.flag == "not_measured" else
                f'<div class="small">{_e(t("result.reliability", lang, pct=round(100 * ln.reliability)))}</div>')
+        if not ln.counted and ln.flag not in ("quality", "not_measured"):
+            rel += f'<div class="small">{_e(t("result.explains_only", lang))}</div>'
         normal = (f'<div class="normal"><b>{_e(t("result.col.normal", lang))}:</b> {_e(ln.normal)}</div>'
                   if ln.normal else "")
         measured = f'<div class="measured">{_e(ln.measured)}</div>' if ln.measured else ""
@@ -334,7 +339,8 @@ def render_text(report, lang: str = "vi", answers: dict | None = None) -> str:
         if caveat:
             lines.append(caveat)
     for ln in signal_lines(report, lang):
-        lines.append(f"- {ln.name} [{t('result.flag.' + ln.flag, lang)}]" + (f": {ln.measured}" if ln.measured else ""))
+        note = f" ({t('result.explains_only', lang)})" if not ln.counted and ln.flag not in ("quality", "not_measured") else ""
+        lines.append(f"- {ln.name} [{t('result.flag.' + ln.flag, lang)}]{note}" + (f": {ln.measured}" if ln.measured else ""))
         if ln.normal:
             lines.append(f"  {t('result.col.normal', lang)}: {ln.normal}")
         if ln.meaning:

@@ -166,6 +166,7 @@ def make_call_clip(
     seed: int = 0,
     crf: int = 23,
     rotate_deg: int = 0,
+    video_codec: str = "libx264",
 ) -> SpeechLike:
     """Write an H.264/AAC mp4 "video call" with planted blinks and a known audio offset.
 
@@ -180,6 +181,7 @@ def make_call_clip(
         follows the synthetic envelope): a mismatched-voice fixture.
     rotate_deg : store the frames rotated by this much counter-clockwise and tag the stream
         so players rotate them back (like phone clips).
+    video_codec : FFmpeg encoder; "libx265" with a .mov path gives an iPhone-like HEVC clip.
 
     Returns the :class:`SpeechLike` whose envelope drives the mouth.
     """
@@ -200,9 +202,12 @@ def make_call_clip(
         closed[i:i + blink_frames] = True
     with av.open(path, "w") as out:
         out_w, out_h = (h, w) if rotate_deg in (90, 270) else (w, h)
-        vs = out.add_stream("libx264", rate=fps)
+        vs = out.add_stream(video_codec, rate=fps)
         vs.width, vs.height, vs.pix_fmt = out_w, out_h, "yuv420p"
-        vs.options = {"crf": str(crf), "preset": "veryfast"}
+        if video_codec in ("libx264", "libx265"):
+            vs.options = {"crf": str(crf), "preset": "veryfast"}
+            if video_codec == "libx265":
+                vs.options["x265-params"] = "log-level=error"
         if rotate_deg:
             vs.set_display_rotation(-rotate_deg)  # players turn the stored frames back upright
         aus = None

@@ -93,6 +93,8 @@ The traces are combined into one level: *few signs*, *some suspicious signs*, *s
     "result.error": {"vi": "Không phân tích được tệp", "en": "The file could not be analysed"},
     "result.col.normal": {"vi": "Ở người thật", "en": "In real people"},
     "result.reliability": {"vi": "độ tin cậy của phép đo {pct}%", "en": "reliability of the measurement {pct}%"},
+    "result.explains_only": {"vi": "chỉ để giải thích, không tính vào mức kết luận",
+                             "en": "explains only; not counted in the level"},
     "result.flag.suspicious": {"vi": "đáng ngờ", "en": "suspicious"},
     "result.flag.unremarkable": {"vi": "không thấy bất thường", "en": "nothing unusual"},
     "result.flag.neutral": {"vi": "trung tính", "en": "neutral"},
