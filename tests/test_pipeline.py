@@ -168,6 +168,26 @@ def test_cli_human_summary_in_both_languages(blink_clip):
         assert t("advice.do.call_back_saved", lang) in out
 
 
+def test_cli_report_dir_for_investigators(tmp_path, blink_clip):
+    import hashlib
+
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    before = hashlib.sha256(open(blink_clip, "rb").read()).hexdigest()
+    out_dir = tmp_path / "reports"
+    out = run_cli(blink_clip, str(empty), "--json", "--report-dir", str(out_dir))
+    assert out.returncode == 1  # the empty file failed, the clip did not
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    files = sorted(p.name for p in out_dir.iterdir())
+    stem = os.path.splitext(os.path.basename(blink_clip))[0]
+    assert files == sorted([f"{stem}.{before[:12]}.report.html", f"{stem}.{before[:12]}.report.json",
+                            "empty.unreadable.report.html", "empty.unreadable.report.json"])
+    saved = json.loads((out_dir / f"{stem}.{before[:12]}.report.json").read_text(encoding="utf-8"))
+    assert saved["sha256"] == lines[0]["sha256"] == before and saved["level"] == lines[0]["level"]
+    assert before in (out_dir / f"{stem}.{before[:12]}.report.html").read_text(encoding="utf-8")
+    assert hashlib.sha256(open(blink_clip, "rb").read()).hexdigest() == before  # the input is only read
+
+
 def test_annotated_preview_is_small_and_bounded(blink_clip):
     from verifier.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
 

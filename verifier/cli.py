@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from .i18n import LANGS, t
+from .i18n import LANGS
 
 
 def main(argv=None) -> int:
@@ -23,6 +23,9 @@ def main(argv=None) -> int:
     a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     a.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="language of the summary")
     a.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
+    a.add_argument("--report-dir", metavar="DIR",
+                   help="also write a self-contained HTML report and the JSON of each file into DIR "
+                        "(NAME.SHA256[:12].report.html/.json; created if needed; inputs are only read)")
     args = ap.parse_args(argv)
 
     from .pipeline import analyze_many
@@ -35,11 +38,29 @@ def main(argv=None) -> int:
             tb = report.quality.pop("traceback", None)
             if tb:
                 print(tb, file=sys.stderr)
+        report.file = path  # as given, so the reader can find it again
+        if args.report_dir:
+            write_report(report, args.report_dir, args.lang)
         if args.json:
-            d = report.to_dict()
-            d["file"] = path
-            print(json.dumps(d, ensure_ascii=False), flush=True)
+            print(json.dumps(report.to_dict(), ensure_ascii=False), flush=True)
         else:
-            report.file = path  # as given, so the reader can find it again
             print(render_text(report, args.lang) + "\n", flush=True)
     return 1 if failed else 0
+
+
+def write_report(report, folder: str, lang: str) -> tuple[str, str]:
+    """Write ``report`` as HTML and JSON into ``folder``; returns the two paths. Names carry
+    the first 12 hex digits of the file's SHA-256 so same-named files never overwrite each
+    other; a file that could not be read gets ``unreadable`` instead."""
+    from .report_html import render_html
+
+    os.makedirs(folder, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(report.file))[0] or "input"
+    tag = report.sha256[:12] if report.sha256 else "unreadable"
+    html_path = os.path.join(folder, f"{stem}.{tag}.report.html")
+    json_path = os.path.join(folder, f"{stem}.{tag}.report.json")
+    with open(html_path, "w", encoding="utf-8") as f:
+        f.write(render_html(report, lang))
+    with open(json_path, "w", encoding="utf-8") as f:
+        json.dump(report.to_dict(), f, ensure_ascii=False, indent=2)
+    return html_path, json_path
