@@ -101,15 +101,21 @@ def test_walkthrough_vi_then_en(browser, app_url, make_clip, tmp_path):
     page.close()
 
 
-def test_non_media_upload_message(browser, app_url, tmp_path):
-    bad = tmp_path / "tin_nhan.mp4"
-    bad.write_bytes(b"not a video, just text\n" * 50)
+def _analyse_video(browser, app_url, path: Path):
+    """A fresh page with ``path`` uploaded in the video tab and "Analyse" pressed."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(app_url)
     page.wait_for_selector("#video-analyze", timeout=30_000)
-    page.set_input_files("#video-in input[type=file]", str(bad))
-    page.locator("#video-in").get_by_text(bad.name).wait_for(timeout=30_000)
+    page.set_input_files("#video-in input[type=file]", str(path))
+    page.locator("#video-in").get_by_text(path.name).wait_for(timeout=30_000)  # the upload has finished
     page.click("#video-analyze")
+    return page
+
+
+def test_non_media_upload_message(browser, app_url, tmp_path):
+    bad = tmp_path / "tin_nhan.mp4"
+    bad.write_bytes(b"not a video, just text\n" * 50)
+    page = _analyse_video(browser, app_url, bad)
     level = page.wait_for_selector("#video-result #vr-level[data-level=error]", timeout=60_000)
     assert t("result.error", "vi") in level.inner_text()
     assert "tin_nhan.mp4" in level.inner_text()
@@ -127,12 +133,7 @@ def test_clip_the_browser_cannot_play_is_still_analysed(browser, app_url, tmp_pa
         pytest.skip("this PyAV build has no HEVC encoder")
     clip = tmp_path / "iphone_call.mov"
     make_call_clip(str(clip), duration_s=4.0, blink_times_s=(1.0,), video_codec="libx265")
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(app_url)
-    page.wait_for_selector("#video-analyze", timeout=30_000)
-    page.set_input_files("#video-in input[type=file]", str(clip))
-    page.locator("#video-in").get_by_text(clip.name).wait_for(timeout=30_000)
-    page.click("#video-analyze")
+    page = _analyse_video(browser, app_url, clip)
     level = page.wait_for_selector("#video-result #vr-level", timeout=90_000)
     assert level.get_attribute("data-level") in ("low", "medium", "high", "inconclusive")
     assert "not playable" not in page.inner_text("body").lower()
