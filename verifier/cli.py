@@ -2,8 +2,9 @@
 
 ``--json`` prints one JSON object per input, one per line (the contract other tools rely
 on, see README). Without it, a short summary per file in the chosen language: the level
-in plain words, each signal against its human normal range, and the first things to do. The exit status is 1 when any file
-could not be analysed.
+in plain words, each signal against its human normal range, and the first things to do.
+``--report-dir DIR`` also writes an HTML and a JSON report per file. The exit status is 1
+when any file could not be analysed or its report could not be written.
 """
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ def main(argv=None) -> int:
                 print(tb, file=sys.stderr)
         report.file = path  # as given, so the reader can find it again
         if args.report_dir:
-            write_report(report, args.report_dir, args.lang)
+            try:
+                write_report(report, args.report_dir, args.lang)
+            except OSError as e:
+                failed += 1
+                print(f"could not write the report of {path} into {args.report_dir}: {e}", file=sys.stderr)
         if args.json:
             print(json.dumps(report.to_dict(), ensure_ascii=False), flush=True)
         else:
