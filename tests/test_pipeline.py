@@ -168,6 +168,13 @@ def test_cli_human_summary_in_both_languages(blink_clip):
         assert t("advice.do.call_back_saved", lang) in out
 
 
+def test_cli_stderr_free_of_mediapipe_start_up_lines(blink_clip):
+    out = run_cli(blink_clip, "--json")
+    assert out.returncode == 0
+    noise = [ln for ln in out.stderr.splitlines() if ln.startswith(("W0000", "I0000", "INFO:", "WARNING: All log"))]
+    assert noise == [], noise
+
+
 def test_cli_report_dir_for_investigators(tmp_path, blink_clip):
     import hashlib
 

@@ -10,6 +10,9 @@ Another landmarker can be swapped in by implementing :class:`Landmarker`.
 """
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -46,23 +49,61 @@ class Landmarker(Protocol):
     def close(self) -> None: ...
 
 
+WARM_UP_PX = 192  # side of the blank frame that starts each graph, pixels
+QUIET_FIRST_RUNS = 3  # runs of a mediapipe graph (that found a face) during which its C++ start-up logging is hidden
+
+
+@contextmanager
+def _native_stderr_quiet(quiet: bool = True):
+    """Point file descriptor 2 at /dev/null while mediapipe's graphs start.
+
+    Their C++ code writes INFO/WARNING lines (TFLite delegate, feedback tensors, projection
+    notes) straight to fd 2 the first time each graph runs; users read them as errors, and
+    neither GLOG_minloglevel nor TF_CPP_MIN_LOG_LEVEL reaches that logger
+    (google-ai-edge/mediapipe#5371). Python-level errors are unaffected: they are raised, not
+    printed, inside this block. ``VERIFIER_DEBUG=1`` keeps everything.
+    """
+    if not quiet or os.environ.get("VERIFIER_DEBUG"):
+        yield
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class MediaPipeLandmarker:
     """mediapipe 0.10.21 FaceMesh (refined, tracking mode) + full-range FaceDetection."""
 
     def __init__(self, min_confidence: float = 0.5):
         import mediapipe as mp  # imported here: 1 s, only when faces are needed
 
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=False, max_num_faces=1, refine_landmarks=True,
-            min_detection_confidence=min_confidence, min_tracking_confidence=min_confidence)
-        self._detector = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=min_confidence)  # 1 = full range (up to ~5 m)
+        with _native_stderr_quiet():
+            self._mesh = mp.solutions.face_mesh.FaceMesh(
+                static_image_mode=False, max_num_faces=1, refine_landmarks=True,
+                min_detection_confidence=min_confidence, min_tracking_confidence=min_confidence)
+            self._detector = mp.solutions.face_detection.FaceDetection(
+                model_selection=1, min_detection_confidence=min_confidence)  # 1 = full range (up to ~5 m)
+            # The graphs open their calculators in worker threads after start; one run on a blank
+            # frame waits until they are idle, so their start-up lines land in this quiet block.
+            blank = np.zeros((WARM_UP_PX, WARM_UP_PX, 3), np.uint8)
+            self._mesh.process(blank)
+            self._detector.process(blank)
+        # Each graph logs from its worker threads during its first runs that find a face.
+        self._mesh_runs = self._detector_runs = 0  # runs that found a face
 
     def landmarks(self, rgb):
         h, w = rgb.shape[:2]
-        res = self._mesh.process(rgb)
+        with _native_stderr_quiet(self._mesh_runs < QUIET_FIRST_RUNS):
+            res = self._mesh.process(rgb)
         if not res.multi_face_landmarks:
             return None
+        self._mesh_runs += 1
         pts = res.multi_face_landmarks[0].landmark
         out = np.empty((len(pts), 3), np.float32)
         for i, p in enumerate(pts):
@@ -73,9 +114,11 @@ class MediaPipeLandmarker:
         h, w = rgb.shape[:2]
         scale = min(1.0, DETECT_MAX_SIDE_PX / max(h, w))
         small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-        res = self._detector.process(small)
+        with _native_stderr_quiet(self._detector_runs < QUIET_FIRST_RUNS):
+            res = self._detector.process(small)
         if not res.detections:
             return None
+        self._detector_runs += 1
         best = max(res.detections, key=lambda d: d.score[0] * d.location_data.relative_bounding_box.width)
         b = best.location_data.relative_bounding_box
         return (b.xmin * w, b.ymin * h, (b.xmin + b.width) * w, (b.ymin + b.height) * h)
