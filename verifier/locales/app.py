@@ -51,12 +51,13 @@ MESSAGES = {
 Công cụ xem đoạn ghi cuộc gọi video hoặc tin nhắn thoại và tìm những dấu vết mà video/giọng giả thường để lại:
 - Chớp mắt: người thật khi nói chuyện thường chớp mắt 10–32 lần/phút; nhiều video giả chớp rất ít.
 - Khớp môi với tiếng: cử động miệng phải đi cùng tiếng nói; video ghép tiếng thường lệch hoặc khớp kém.
-- Giọng nói: một mô hình học máy và vài phép đo đơn giản (tiếng nền, dải tần, tiếng lấy hơi, ngữ điệu) tìm dấu hiệu giọng tổng hợp.
+- Giọng nói: một mô hình học máy (AASIST-L) tìm dấu hiệu giọng tổng hợp; vài phép đo đơn giản (tiếng nền, dải tần, tiếng lấy hơi, ngữ điệu) chỉ để giải thích, không tính vào mức kết luận.
 
 Các dấu vết được gộp thành một mức: *ít dấu hiệu*, *có dấu hiệu đáng ngờ*, *nhiều dấu hiệu*, hoặc *không đủ dữ liệu để kết luận*.
 
 ### Giới hạn
 - Công cụ không thể chứng minh một cuộc gọi là thật. Video giả tốt có thể không để lại dấu vết mà công cụ đo được; mức “ít dấu hiệu” không có nghĩa là cuộc gọi thật.
+- Kết quả đo trên bộ dữ liệu thử: giọng máy kiểu cũ gần như luôn bị phát hiện, nhưng giọng **nhân bản** hiện đại (ví dụ F5-TTS tiếng Việt) chỉ bị phát hiện 1 trong 6 lần; video **ghép mặt** hiện đại (DeepFaceLive, SadTalker) thường chớp mắt và khớp môi như người thật nên công cụ không phân biệt được.
 - Đoạn ghi ngắn (vài giây), mặt nhỏ, tối, mờ hoặc không có tiếng nói thì kết quả kém tin cậy hoặc không kết luận được.
 - Ghi màn hình, nén lại nhiều lần có thể làm lệch tiếng–hình hoặc làm nhoè mắt.
 - Luôn xác minh qua kênh khác: gọi lại số đã lưu, hỏi điều chỉ người thật biết.
@@ -70,12 +71,13 @@ Các dấu vết được gộp thành một mức: *ít dấu hiệu*, *có d�
 The tool looks at a recording of a video call or a voice message for traces that fake video or voices often leave:
 - Blinking: real people in conversation usually blink 10–32 times a minute; many fake videos blink very little.
 - Lip-sync: the mouth should move with the speech; dubbed fakes often lag or match poorly.
-- Voice: a machine-learning model and a few simple measurements (background noise, bandwidth, breaths, intonation) look for signs of synthetic speech.
+- Voice: a machine-learning model (AASIST-L) looks for signs of synthetic speech; a few simple measurements (background noise, bandwidth, breaths, intonation) only explain and are not counted in the level.
 
 The traces are combined into one level: *few signs*, *some suspicious signs*, *strong signs*, or *not enough data to conclude*.
 
 ### Limits
 - The tool cannot prove a call is real. A good fake may leave no trace it can measure; "few signs" does not mean the call is real.
+- Measured on our test data: older machine voices are almost always caught, but modern **voice clones** (e.g. Vietnamese F5-TTS) were caught only 1 time in 6; modern **face swaps** (DeepFaceLive, SadTalker) blink and move their lips like real people, so the tool cannot tell them apart.
 - Short recordings (a few seconds), small, dark or blurred faces, or no speech give less reliable results or no conclusion.
 - Screen recording and repeated compression can shift sound against picture or blur the eyes.
 - Always verify through another channel: call back a saved number, ask something only the real person knows.
