@@ -60,8 +60,9 @@ def _native_stderr_quiet(quiet: bool = True):
     Their C++ code writes INFO/WARNING lines (TFLite delegate, feedback tensors, projection
     notes) straight to fd 2 the first time each graph runs; users read them as errors, and
     neither GLOG_minloglevel nor TF_CPP_MIN_LOG_LEVEL reaches that logger
-    (google-ai-edge/mediapipe#5371). Python-level errors are unaffected: they are raised, not
-    printed, inside this block. ``VERIFIER_DEBUG=1`` keeps everything.
+    (google-ai-edge/mediapipe#5371). Python errors are unaffected: they are raised, not
+    printed, inside this block. Whatever another thread writes to stderr during these few
+    milliseconds is lost too. ``VERIFIER_DEBUG=1`` keeps everything.
     """
     if not quiet or os.environ.get("VERIFIER_DEBUG"):
         yield
