@@ -17,12 +17,12 @@ import time
 from collections import defaultdict
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from verifier.evaluate.channel import reencode  # noqa: E402
 from verifier.evaluate.manifest import read_manifest  # noqa: E402
+from verifier.evaluate.metrics import roc_auc  # noqa: E402
 from verifier.media import load_audio  # noqa: E402
 from verifier.signals.audio import SIDE_SIGNAL_KEYS, measure_audio_signals  # noqa: E402
 
@@ -34,12 +34,6 @@ NUMBERS = {  # evidence numbers worth a median, per signal
     "breath": ("pause_count", "breath_count", "breaths_per_min"),
     "prosody": ("f0_median_hz", "f0_std_st", "jitter_local_pct", "shimmer_local_pct", "shimmer_local_db", "voiced_s"),
 }
-def auc(y: list[int], v: list[float]) -> float:
-    y, v = np.asarray(y), np.asarray(v, float)
-    ok = np.isfinite(v)
-    if len(set(y[ok].tolist())) < 2:
-        return float("nan")
-    return float(roc_auc_score(y[ok], v[ok]))
 
 
 def main(argv=None) -> int:
@@ -91,12 +85,12 @@ def main(argv=None) -> int:
             expl = defaultdict(int)
             for rec in recs:
                 expl[(rec["label"], rec[f"{k}.explanation"])] += 1
-            print(f"  {k:12} score AUC {auc(yy, sc):.3f} (n={n_ok}); mean reliability "
+            print(f"  {k:12} score AUC {roc_auc(yy, sc):.3f} (n={n_ok}); mean reliability "
                   f"{np.mean([rec[f'{k}.reliability'] for rec in recs]):.2f}; "
                   + ", ".join(f"{lab}:{e.split('.')[1]}={c}" for (lab, e), c in sorted(expl.items())))
             for name in NUMBERS[k]:
                 v = [rec[f"{k}.{name}"] for rec in recs]
-                a = auc(yy, v)
+                a = roc_auc(yy, v)
                 print(f"      {name:24} AUC {a:.3f}" if math.isfinite(a) else f"      {name:24} AUC   n/a")
     return 0
 

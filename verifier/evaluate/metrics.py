@@ -8,10 +8,13 @@ import numpy as np
 
 
 def roc_auc(y_true, score) -> float:
-    """ROC AUC (fake = positive class), nan when a class is missing."""
+    """ROC AUC (fake = positive class) over the files with a finite score (nan = the signal
+    could not be measured there); nan when a class is missing."""
     from sklearn.metrics import roc_auc_score
 
     y_true, score = np.asarray(y_true), np.asarray(score, float)
+    ok = np.isfinite(score)
+    y_true, score = y_true[ok], score[ok]
     if len(np.unique(y_true)) < 2:
         return float("nan")
     return float(roc_auc_score(y_true, score))

@@ -93,8 +93,7 @@ def main(argv=None) -> int:
     summary = {"n": len(results), "auc_risk_inconclusive_as_0.5": roc_auc(y, [risk_or_half(r) for r in results])}
     for key in ("blink", "lipsync", "voice"):
         sc = [r["signals"].get(key, {}).get("score") for r in results]
-        measured = [(yi, s) for yi, s in zip(y, sc) if s is not None and math.isfinite(s)]
-        summary[f"auc_{key}_where_measured"] = roc_auc([m[0] for m in measured], [m[1] for m in measured]) if measured else float("nan")
+        summary[f"auc_{key}_where_measured"] = roc_auc(y, [np.nan if s is None else s for s in sc])
     print("\nOverall:", json.dumps(summary))
     by_src = defaultdict(list)
     for r in results:
