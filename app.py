@@ -19,7 +19,6 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import argparse  # noqa: E402
 import atexit  # noqa: E402
 import hmac  # noqa: E402
-import json  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -33,7 +32,7 @@ from verifier.advice import QUESTIONS, advise  # noqa: E402
 from verifier.i18n import normalize_lang, t  # noqa: E402
 from verifier.media import Limits  # noqa: E402
 from verifier.plots import figures  # noqa: E402
-from verifier.report_html import CSS, advice_html, render_html, report_advice, result_html  # noqa: E402
+from verifier.report_html import CSS, advice_html, report_advice, result_html, write_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "samples"
@@ -132,12 +131,8 @@ def make_report(report, lang, selected):
     lang = normalize_lang(lang)
     if report is None:
         raise gr.Error(t("app.download.none", lang))
-    folder = Path(tempfile.mkdtemp(prefix="report-", dir=_app_tmp()))
-    stem = Path(report.file).stem or "report"
-    html_path, json_path = folder / f"{stem}.report.html", folder / f"{stem}.report.json"
-    html_path.write_text(render_html(report, lang, _answers(selected)), encoding="utf-8")
-    json_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-    return [str(html_path), str(json_path)]
+    folder = tempfile.mkdtemp(prefix="report-", dir=_app_tmp())
+    return list(write_report(report, folder, lang, _answers(selected)))
 
 
 _APP_TMP: list[str] = []

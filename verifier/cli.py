@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from .pipeline import analyze_many
-    from .report_html import render_text
+    from .report_html import render_text, write_report
 
     failed = 0
     for path, report in analyze_many(args.paths, kind=args.kind):
@@ -42,7 +42,8 @@ def main(argv=None) -> int:
         report.file = path  # as given, so the reader can find it again
         if args.report_dir:
             try:
-                write_report(report, args.report_dir, args.lang)
+                # the first 12 hex digits of the SHA-256 keep same-named files apart
+                write_report(report, args.report_dir, args.lang, tag=report.sha256[:12] if report.sha256 else "unreadable")
             except OSError as e:
                 failed += 1
                 print(f"could not write the report of {path} into {args.report_dir}: {e}", file=sys.stderr)
@@ -52,20 +53,3 @@ def main(argv=None) -> int:
             print(render_text(report, args.lang) + "\n", flush=True)
     return 1 if failed else 0
 
-
-def write_report(report, folder: str, lang: str) -> tuple[str, str]:
-    """Write ``report`` as HTML and JSON into ``folder``; returns the two paths. Names carry
-    the first 12 hex digits of the file's SHA-256 so same-named files never overwrite each
-    other; a file that could not be read gets ``unreadable`` instead."""
-    from .report_html import render_html
-
-    os.makedirs(folder, exist_ok=True)
-    stem = os.path.splitext(os.path.basename(report.file))[0] or "input"
-    tag = report.sha256[:12] if report.sha256 else "unreadable"
-    html_path = os.path.join(folder, f"{stem}.{tag}.report.html")
-    json_path = os.path.join(folder, f"{stem}.{tag}.report.json")
-    with open(html_path, "w", encoding="utf-8") as f:
-        f.write(render_html(report, lang))
-    with open(json_path, "w", encoding="utf-8") as f:
-        json.dump(report.to_dict(), f, ensure_ascii=False, indent=2)
-    return html_path, json_path

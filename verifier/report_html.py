@@ -15,6 +15,7 @@ import datetime as _dt
 import html
 import json
 import math
+import os
 import string
 from dataclasses import dataclass
 
@@ -319,6 +320,21 @@ def render_html(report, lang: str = "vi", answers: dict | None = None, *, figure
     out.append(f'<pre id="report-json">{_e(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))}</pre>')
     out.append("</div></body></html>")
     return "".join(out)
+
+
+def write_report(report, folder, lang: str = "vi", answers: dict | None = None, *, tag: str | None = None):
+    """Write ``report`` into ``folder`` (created if needed) as ``STEM[.TAG].report.html`` (self-
+    contained, :func:`render_html`) and ``.report.json`` (the CLI contract); returns both paths.
+    ``STEM`` is the analysed file's name without extension."""
+    os.makedirs(folder, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(report.file))[0] or "report"
+    base = os.path.join(folder, f"{stem}.{tag}" if tag else stem)
+    html_path, json_path = f"{base}.report.html", f"{base}.report.json"
+    with open(html_path, "w", encoding="utf-8") as f:
+        f.write(render_html(report, lang, answers))
+    with open(json_path, "w", encoding="utf-8") as f:
+        json.dump(report.to_dict(), f, ensure_ascii=False, indent=2)
+    return html_path, json_path
 
 
 def render_text(report, lang: str = "vi", answers: dict | None = None) -> str:
