@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +89,7 @@ def _video_signals(track: FaceTrack, audio, duration_s: float) -> tuple[list[Sig
 
 
 _audio_libraries_loaded = False  # True after the first audio analysis of this process
+_AUDIO_LOCK = threading.Lock()
 
 
 def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
@@ -100,12 +102,13 @@ def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
     machine: 2.75 s instead of 3.0 s end to end). Later calls use torch's default threads.
     """
     global _audio_libraries_loaded
-    threads = None if _audio_libraries_loaded else 1
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
-        voice = pool.submit(_voice, y, sr, threads)
-        side = measure_audio_signals(y, sr)
-        result = [voice.result(), *side]
-    _audio_libraries_loaded = True
+    with _AUDIO_LOCK:  # torch's thread count is process-wide: one audio analysis at a time
+        threads = None if _audio_libraries_loaded else 1
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
+            voice = pool.submit(_voice, y, sr, threads)
+            side = measure_audio_signals(y, sr)
+            result = [voice.result(), *side]
+        _audio_libraries_loaded = True
     return result
 
 
