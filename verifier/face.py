@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import cv2
@@ -288,19 +288,75 @@ def mouth_opening(pts: np.ndarray) -> np.ndarray:
         return np.mean(gaps, axis=0) / interocular_px(pts)
 
 
+# --- head pose (vectorised over frames) ----------------------------------------------------
+# Points kept per frame for the pose, in this order: the two outer eye corners, forehead, chin.
+POSE_POINTS = (LEFT_EYE_OUTER, RIGHT_EYE_OUTER, FACE_TOP, FACE_BOTTOM)
+
+
+def head_pose_deg(pose_pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Yaw, pitch and roll of the head in degrees from four landmarks per frame.
+
+    A geometric estimate on FaceMesh's own 3-D landmarks (x, y in pixels, z relative depth in
+    the same scale, larger = farther from the camera), with no camera model and no fitted
+    head: the eye line (outer corner 33 → 263, image-left → image-right on a frontal face)
+    and the face's vertical line (forehead 10 → chin 152).
+
+    Parameters
+    ----------
+    pose_pts : np.ndarray [shape=(n, 4, 3)]
+        :data:`POSE_POINTS` per frame, ``nan`` where no face.
+
+    Returns
+    -------
+    yaw_deg, pitch_deg, roll_deg : np.ndarray [shape=(n,)]
+        * roll: angle of the eye line in the image plane; positive when the image-right eye
+          (the person's left) is lower on screen (a clockwise tilt as seen). 0 when level.
+        * yaw: angle of the eye line out of the image plane; positive when the image-right eye
+          is farther from the camera, i.e. the face turns towards image left (the person's
+          right). 0 for a frontal face (the two corners are symmetric).
+        * pitch: angle of the forehead→chin line out of the image plane; positive when the
+          chin is farther from the camera than the forehead (head tipped down). Not corrected
+          for the person's face shape: a frontal face reads a few degrees from 0.
+        ``nan`` where no face.
+    """
+    p = np.asarray(pose_pts, float)
+    eye = p[:, 1] - p[:, 0]
+    vert = p[:, 3] - p[:, 2]
+    roll = np.degrees(np.arctan2(eye[:, 1], eye[:, 0]))
+    yaw = np.degrees(np.arctan2(eye[:, 2], np.hypot(eye[:, 0], eye[:, 1])))
+    pitch = np.degrees(np.arctan2(vert[:, 2], np.hypot(vert[:, 0], vert[:, 1])))
+    return yaw, pitch, roll
+
+
+def outside_frame_share(pts: np.ndarray, frame_w: int, frame_h: int) -> float:
+    """Share of the landmarks that lie outside the picture, in [0, 1].
+
+    The occlusion column: FaceMesh places every landmark even where the face is cut by the
+    frame edge, so this measures how much of the face the picture does not show. It does not
+    see hands, hair or objects in front of a face inside the frame.
+    """
+    x, y = pts[:, 0], pts[:, 1]
+    outside = (x < 0) | (y < 0) | (x >= frame_w) | (y >= frame_h)
+    return float(np.count_nonzero(outside)) / len(pts)
+
+
 @dataclass
 class FaceTrack:
-    """Per-frame measurements of one clip, aligned with the analysed frames."""
+    """Per-frame measurements of one clip, one named column per quantity, aligned with the
+    analysed frames (all columns have the same length ``n``)."""
 
     t_s: np.ndarray  # (n,) frame times on the container timeline, seconds
     present: np.ndarray  # (n,) bool
-    ear_left: np.ndarray  # (n,) nan where no face
+    ear_left: np.ndarray  # (n,) eye aspect ratio, nan where no face
     ear_right: np.ndarray
     mouth: np.ndarray  # (n,) inner-lip opening / inter-ocular distance
     face_px: np.ndarray  # (n,) face height in pixels (0 where no face)
-    blur: np.ndarray  # (n,) Laplacian variance on the face (nan where no face)
+    blur: np.ndarray  # (n,) Laplacian variance on the face (nan where no face or not measured)
+    yaw_deg: np.ndarray  # (n,) head pose, degrees (see head_pose_deg for signs); nan where no face
+    pitch_deg: np.ndarray
+    roll_deg: np.ndarray
+    occlusion: np.ndarray  # (n,) share of landmarks outside the picture, [0, 1]; nan where no face
     frame_size: tuple[int, int] = (0, 0)  # (width, height)
-    extra: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -317,26 +373,46 @@ class FaceTrack:
         return float((self.n - 1) / (self.t_s[-1] - self.t_s[0])) if self.t_s[-1] > self.t_s[0] else float("nan")
 
 
+# Columns measured per frame while decoding (the head pose is derived from the kept points at build()).
+_FRAME_COLUMNS = ("t_s", "present", "ear_left", "ear_right", "mouth", "face_px", "blur", "occlusion")
+
+
 class FaceTrackBuilder:
-    """Accumulates per-frame measurements (a few floats per frame, never the frames)."""
+    """Frame consumer that accumulates the per-frame columns of a :class:`FaceTrack` (a few
+    floats and the four pose points per frame, never the frames)."""
 
     def __init__(self):
-        self.rows: list[tuple] = []
+        self._cols: dict[str, list] = {name: [] for name in _FRAME_COLUMNS}
+        self._pose: list[np.ndarray] = []
         self.frame_size = (0, 0)
 
+    def consume(self, frame, obs: FaceObservation) -> None:
+        self.add(frame.t_s, obs, frame.image.shape)
+
     def add(self, t_s: float, obs: FaceObservation, frame_shape) -> None:
-        self.frame_size = (frame_shape[1], frame_shape[0])
-        if obs.landmarks is None:
-            self.rows.append((t_s, False, np.nan, np.nan, np.nan, 0.0, np.nan))
-            return
+        self.frame_size = w, h = (frame_shape[1], frame_shape[0])
+        c = self._cols
+        c["t_s"].append(t_s)
         p = obs.landmarks
-        self.rows.append((t_s, True, float(eye_aspect_ratio(p, LEFT_EYE_EAR)), float(eye_aspect_ratio(p, RIGHT_EYE_EAR)),
-                          float(mouth_opening(p)), obs.face_px, obs.blur))
+        if p is None:
+            row = (False, np.nan, np.nan, np.nan, 0.0, np.nan, np.nan)
+            self._pose.append(_NO_POSE)
+        else:
+            row = (True, float(eye_aspect_ratio(p, LEFT_EYE_EAR)), float(eye_aspect_ratio(p, RIGHT_EYE_EAR)),
+                   float(mouth_opening(p)), obs.face_px, obs.blur, outside_frame_share(p, w, h))
+            self._pose.append(p[list(POSE_POINTS)])
+        for name, v in zip(_FRAME_COLUMNS[1:], row):
+            c[name].append(v)
+
+    def finish(self) -> FaceTrack:
+        return self.build()
 
     def build(self) -> FaceTrack:
-        if not self.rows:
-            z = np.zeros(0)
-            return FaceTrack(z, z.astype(bool), z, z, z, z, z, self.frame_size)
-        cols = list(zip(*self.rows))
-        arr = [np.asarray(c, dtype=float) for c in cols]
-        return FaceTrack(arr[0], arr[1].astype(bool), arr[2], arr[3], arr[4], arr[5], arr[6], self.frame_size)
+        cols = {k: np.asarray(v, dtype=float) for k, v in self._cols.items()}
+        cols["present"] = cols["present"].astype(bool)
+        pose = np.stack(self._pose) if self._pose else np.zeros((0, len(POSE_POINTS), 3))
+        yaw, pitch, roll = head_pose_deg(pose)
+        return FaceTrack(**cols, yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll, frame_size=self.frame_size)
+
+
+_NO_POSE = np.full((len(POSE_POINTS), 3), np.nan)

@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -20,8 +20,9 @@ from . import __version__
 from .errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
+from .frames import FaceCropSampler, FrameConsumer
+from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, probe
 from .preview import PreviewCollector
-from .media import DEFAULT_LIMITS, SAMPLE_RATE, Limits, MediaInfo, decode, probe
 from .report import Report
 from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
@@ -134,7 +135,8 @@ def _versions() -> dict:
 
 
 def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
-            fusion: Fusion | None = None, tracker: FaceTracker | None = None, preview: bool = False) -> Report:
+            fusion: Fusion | None = None, tracker: FaceTracker | None = None, preview: bool = False,
+            face_crops: bool = False) -> Report:
     """Analyse one video-call clip or voice message.
 
     Parameters
@@ -147,6 +149,9 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
         Called at each stage with i18n keys ``stage.*``.
     preview : bool
         Keep annotated thumbnails of the first seconds in ``report.preview`` (demos).
+    face_crops : bool
+        Keep evenly spaced loose face crops with their landmarks in ``report.face_crops``
+        (:class:`verifier.frames.FaceCropSampler`), for a model that scores face pictures.
 
     Returns
     -------
@@ -170,7 +175,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
             raise MediaError("error.no_video", name=os.path.basename(path))
         if kind == "audio" and not info.has_audio:
             raise MediaError("error.no_audio", name=os.path.basename(path))
-        signals = _run(path, info, kind, progress, report, tracker, preview)
+        signals = _run(path, info, kind, progress, report, tracker, preview, face_crops)
         progress(0.95, "stage.fusion")
         fusion = fusion or default_fusion()
         report.signals = {s.key: s for s in signals}
@@ -201,25 +206,26 @@ def analysis_fps(info: MediaInfo) -> float:
 
 def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = None,
                      tracker: FaceTracker | None = None, decode_audio: bool = True,
-                     preview: PreviewCollector | None = None):
-    """Decode the video once, every analysed frame through the face tracker (only a few
-    numbers per frame are kept), and the audio track in the same pass if ``decode_audio``.
-    ``preview`` collects a few annotated thumbnails on the way.
+                     consumers: Sequence[FrameConsumer] = ()) -> tuple[FaceTrack, AudioTrack | None]:
+    """Decode the video once: every analysed frame goes through the face tracker, then to the
+    track builder and to each of ``consumers`` with the tracker's observation (see
+    :mod:`verifier.frames`). The audio track is decoded in the same pass if ``decode_audio``.
+    The caller collects each consumer's result with its ``finish()``.
 
     Returns (FaceTrack, AudioTrack or None).
     """
     progress = progress or _noop
     max_fps = analysis_fps(info)
     builder = FaceTrackBuilder()
+    receivers = (builder, *consumers)
     expected = max(1.0, info.duration_s * min(max_fps, info.fps or max_fps))
     own = tracker is None
     trk = tracker or FaceTracker()
 
     def on_frame(frame):
         obs = trk.track(frame.image)
-        builder.add(frame.t_s, obs, frame.image.shape)
-        if preview is not None:
-            preview.offer(frame.t_s, frame.image, obs.landmarks)
+        for c in receivers:
+            c.consume(frame, obs)
         if frame.index % 15 == 0:
             progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
 
@@ -230,11 +236,11 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     finally:
         if own:
             trk.__exit__(None, None, None)
-    return builder.build(), audio
+    return builder.finish(), audio
 
 
 def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker,
-         want_preview: bool = False) -> list[SignalResult]:
+         want_preview: bool = False, want_crops: bool = False) -> list[SignalResult]:
     progress(0.05, "stage.decode_track")
     # The sound is decoded first (fast), so the voice checks run on the other core while
     # the pictures are decoded and tracked.
@@ -245,11 +251,16 @@ def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Repo
     with ThreadPoolExecutor(max_workers=1) as pool:
         audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
         if info.has_video and kind != "audio":
+            # The one place that wires frame consumers to the decode pass.
             preview = PreviewCollector() if want_preview else None
+            crops = FaceCropSampler(info.duration_s, info.video_start_s or 0.0) if want_crops else None
+            consumers = [c for c in (preview, crops) if c is not None]
             track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
-                                        preview=preview)
+                                        consumers=consumers)
             if preview is not None:
-                report.preview = preview.frames
+                report.preview = preview.finish()
+            if crops is not None:
+                report.face_crops = crops.finish()
             video_sig, quality = _video_signals(track, audio, info.duration_s)
             signals += video_sig
             report.quality.update(quality)

@@ -53,13 +53,20 @@ def annotate(image: np.ndarray, pts: np.ndarray | None, t_s: float) -> np.ndarra
 
 
 class PreviewCollector:
-    """Keeps annotated thumbnails of the first :data:`PREVIEW_SECONDS` at :data:`PREVIEW_FPS`."""
+    """Frame consumer keeping annotated thumbnails of the first :data:`PREVIEW_SECONDS` at
+    :data:`PREVIEW_FPS`; ``finish()`` returns them as ``[(t_s, RGB thumbnail)]``."""
 
     def __init__(self, seconds: float = PREVIEW_SECONDS, fps: float = PREVIEW_FPS):
         self.seconds, self.step_s = seconds, 1.0 / fps
         self.frames: list[tuple[float, np.ndarray]] = []
         self._t0: float | None = None
         self._next = -np.inf
+
+    def consume(self, frame, obs) -> None:
+        self.offer(frame.t_s, frame.image, obs.landmarks)
+
+    def finish(self) -> list[tuple[float, np.ndarray]]:
+        return self.frames
 
     def offer(self, t_s: float, image: np.ndarray, pts: np.ndarray | None) -> None:
         if self._t0 is None:

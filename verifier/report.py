@@ -39,6 +39,7 @@ class Report:
     audio: np.ndarray | None = field(default=None, repr=False)  # 16 kHz mono, for plots; not serialised
     sr: int = 16000
     preview: list = field(default_factory=list, repr=False)  # [(t_s, RGB thumbnail)], when asked for; not serialised
+    face_crops: list = field(default_factory=list, repr=False)  # [FaceCrop], when asked for; not serialised
 
     def to_dict(self) -> dict:
         """The CLI's JSON contract (see README)."""
