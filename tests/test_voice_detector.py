@@ -160,15 +160,3 @@ def test_vietnamese_espeak_message_is_scored(detector, tmp_path):
     r = det.measure_voice(load_audio(row["path"]), SR, detector=detector)
     assert r.usable and r.evidence["speech_s"] > 2 and r.evidence["windows"] >= 1
     assert t(r.explanation, "vi") != r.explanation  # a Vietnamese sentence exists for the outcome
-
-
-def test_cpu_threads_limits_and_restores():
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    with det.cpu_threads(1):
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
-    with pytest.raises(RuntimeError):
-        with det.cpu_threads(1):
-            raise RuntimeError("boom")
-    assert torch.get_num_threads() == before  # restored on errors too

@@ -18,6 +18,7 @@ from typing import Callable
 import av
 import numpy as np
 
+from . import threads
 from .errors import MediaError
 
 SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
@@ -270,7 +271,8 @@ def decode(
         streams = []
         vs = c.streams.video[0] if (info.has_video and on_frame is not None and c.streams.video) else None
         if vs is not None:
-            vs.thread_type = "AUTO"
+            b = threads.budget()  # set once per process (verifier.threads)
+            vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
             streams.append(vs)
         aus = c.streams.audio[0] if (sink is not None and c.streams.audio) else None
         if aus is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import __version__
+from . import __version__, threads
 from .errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
@@ -28,7 +27,7 @@ from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
 from .signals.blink import measure_blink
 from .signals.lipsync import measure_lipsync
-from .voice.detector import cpu_threads, measure_voice
+from .voice.detector import measure_voice
 
 Progress = Callable[[float, str], None]
 
@@ -89,35 +88,22 @@ def _video_signals(track: FaceTrack, audio, duration_s: float) -> tuple[list[Sig
     return [face, blink, lips], quality
 
 
-_audio_libraries_loaded = False  # True after the first audio analysis of this process
-_AUDIO_LOCK = threading.Lock()
-
-
 def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
     """The voice detector and the explainable side signals for a mono 16 kHz track.
 
     The voice network runs in a second thread: its convolutions release the GIL, so it
-    overlaps the side signals. On the first call of a process the side signals spend ~1.2 s
-    importing librosa/scipy.signal/numba on one core; the network then gets one intra-op
-    thread on the other core instead of contending for both (cold 60 s message on the 2-core
-    machine: 2.75 s instead of 3.0 s end to end). Later calls use torch's default threads.
+    overlaps the side signals. Its intra-op threads come from the process's thread budget
+    (:mod:`verifier.threads`: one core less than the machine has, set once, never toggled).
     """
-    global _audio_libraries_loaded
-    with _AUDIO_LOCK:  # torch's thread count is process-wide: one audio analysis at a time
-        threads = None if _audio_libraries_loaded else 1
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
-            voice = pool.submit(_voice, y, sr, threads)
-            side = measure_audio_signals(y, sr)
-            result = [voice.result(), *side]
-        _audio_libraries_loaded = True
-    return result
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
+        voice = pool.submit(_voice, y, sr)
+        side = measure_audio_signals(y, sr)
+        return [voice.result(), *side]
 
 
-def _voice(y: np.ndarray, sr: int, threads: int | None) -> SignalResult:
-    if threads is None:
-        return measure_voice(y, sr)
-    with cpu_threads(threads):
-        return measure_voice(y, sr)
+def _voice(y: np.ndarray, sr: int) -> SignalResult:
+    threads.apply_torch()
+    return measure_voice(y, sr)
 
 
 def _versions() -> dict:
@@ -161,6 +147,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     """
     progress = progress or _noop
     t_start = time.perf_counter()
+    threads.configure()  # once per process: later calls keep the first budget
     path = os.fspath(path)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level="inconclusive",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -236,20 +235,6 @@ class VoiceDetector:
                     "p_fake": round(p, 4), "p_fake_pct": round(100 * p), "window_logits": [round(d, 3) for d in s.window_logits]}
         key = "voice.synthetic_likely" if p >= P_FAKE_LIKELY else "voice.no_clear_sign"
         return SignalResult("voice", p, reliability, evidence, key)
-
-
-@contextmanager
-def cpu_threads(n: int):
-    """Run the network with at most ``n`` intra-op CPU threads, restoring torch's previous
-    setting afterwards. The setting is process-wide: use it around one analysis at a time."""
-    import torch
-
-    prev = torch.get_num_threads()
-    torch.set_num_threads(max(1, min(int(n), prev)))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(prev)
 
 
 @lru_cache(maxsize=1)

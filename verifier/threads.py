@@ -1,0 +1,94 @@
+"""Thread budgets, set once per process (or worker), never toggled per call.
+
+Three libraries run native thread pools in an analysis:
+
+* torch (the voice network): intra-op threads, a process-wide setting;
+* PyAV/FFmpeg (the picture decoder): frame and slice threads of the video stream;
+* OpenCV (resizing, Laplacian on face crops): its own pool, process-wide.
+
+An analysis runs the voice network in a worker thread *beside* the side signals (voice
+message) or beside the picture decoding and face tracking (video), so the network gets
+one core less than the machine has: on the 2-core reference machine, one intra-op thread
+(cold 60 s voice message 2.75 s instead of 3.0 s with two contending threads; measured
+before this module existed, when the pipeline set one thread for the first call only).
+
+:func:`configure` is called once, on the first analysis of the process (or by a worker's
+start-up with its own budget). ``VERIFIER_THREADS=N`` sets the cores the budget is made
+for (default: ``os.cpu_count()``). The results are the same for any budget: the thread
+counts change only how work is split, not what is computed (tests/test_threads.py).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+ENV_VAR = "VERIFIER_THREADS"  # cores the default budget is made for
+
+
+@dataclass(frozen=True)
+class ThreadBudget:
+    """Threads of each native pool (counts ≥ 1)."""
+
+    torch_intra_op: int  # the voice network's intra-op threads (it runs beside one busy core)
+    av_threads: int  # FFmpeg decoder threads for the video stream (FFmpeg's own default is cores + 1)
+    av_thread_type: str  # "AUTO" (frame + slice threads), "FRAME", "SLICE" or "NONE"
+    opencv_threads: int  # cv2.setNumThreads
+
+    @classmethod
+    def for_cores(cls, cores: int) -> "ThreadBudget":
+        """The budget for a machine (or a worker's share) of ``cores`` cores."""
+        cores = max(1, int(cores))
+        return cls(torch_intra_op=max(1, cores - 1), av_threads=cores + 1, av_thread_type="AUTO",
+                   opencv_threads=cores)
+
+
+def default_budget() -> ThreadBudget:
+    """:meth:`ThreadBudget.for_cores` of ``$VERIFIER_THREADS`` or the machine's core count."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    cores = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    return ThreadBudget.for_cores(cores)
+
+
+_LOCK = threading.Lock()
+_BUDGET: ThreadBudget | None = None
+_TORCH_SET = False
+
+
+def configure(budget: ThreadBudget | None = None) -> ThreadBudget:
+    """Set the process's thread budget once; later calls return it unchanged.
+
+    Raises
+    ------
+    RuntimeError
+        A different budget was asked for after one was set (budgets are per process).
+    """
+    global _BUDGET
+    with _LOCK:
+        if _BUDGET is None:
+            _BUDGET = budget or default_budget()
+            import cv2
+
+            cv2.setNumThreads(_BUDGET.opencv_threads)
+        elif budget is not None and budget != _BUDGET:
+            raise RuntimeError(f"thread budget already set for this process: {_BUDGET}")
+        return _BUDGET
+
+
+def budget() -> ThreadBudget:
+    """The process's budget (configured with the default on first use)."""
+    return _BUDGET or configure()
+
+
+def apply_torch() -> None:
+    """Give torch its intra-op thread count, once per process (imports torch)."""
+    global _TORCH_SET
+    if _TORCH_SET:
+        return
+    b = budget()
+    with _LOCK:
+        if not _TORCH_SET:
+            import torch
+
+            torch.set_num_threads(b.torch_intra_op)
+            _TORCH_SET = True
