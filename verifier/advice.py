@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .levels import HIGH, INCONCLUSIVE, LEVELS, LOW, MEDIUM
+
 # Situation questions, in display order (stable keys; the text is ``advice.q.<key>``).
 QUESTIONS = (
     "money_or_otp",  # asked to transfer money, lend money, or read out an OTP / card code
@@ -42,7 +44,7 @@ ALWAYS = (
     "report_police",  # report to the local police (công an xã/phường)
 )
 
-TECH_LEVELS = ("low", "medium", "high", "inconclusive")
+TECH_LEVELS = LEVELS  # the fused levels (verifier.levels)
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,9 @@ def advise(level: str | None, answers: dict[str, bool] | None = None) -> Advice:
         reasons.append("advice.reason.money_and_urgency")
     if money and other_account:
         reasons.append("advice.reason.money_other_account")
-    if level == "high":
+    if level == HIGH:
         reasons.append("advice.reason.tech_high")
-    if level == "medium":
+    if level == MEDIUM:
         reasons.append("advice.reason.tech_medium")
     if money and not (urgent or other_account):
         reasons.append("advice.reason.money")
@@ -104,16 +106,16 @@ def advise(level: str | None, answers: dict[str, bool] | None = None) -> Advice:
         reasons.append("advice.reason.urgency")
     if other_account and not money:
         reasons.append("advice.reason.other_account")
-    if level == "low":
+    if level == LOW:
         reasons.append("advice.reason.tech_low")
-    if level == "inconclusive":
+    if level == INCONCLUSIVE:
         reasons.append("advice.reason.tech_inconclusive")
     if level is None:
         reasons.append("advice.reason.not_analysed")
 
-    if (money and (urgent or other_account)) or level == "high" or (money and level == "medium") or n_yes >= 3:
+    if (money and (urgent or other_account)) or level == HIGH or (money and level == MEDIUM) or n_yes >= 3:
         caution = "strong"
-    elif n_yes >= 1 or level == "medium":
+    elif n_yes >= 1 or level == MEDIUM:
         caution = "elevated"
     else:
         caution = "verify"

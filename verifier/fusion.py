@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ParameterError
+from .levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
 from .result import SignalResult
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -26,9 +27,9 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fusion:
-    """Weighted log-odds fusion.
+    """Weighted log-odds fusion, with its parameters (frozen: build another to try others).
 
     Parameters
     ----------
@@ -79,15 +80,16 @@ class Fusion:
         return float(1 / (1 + math.exp(-z)))
 
     def level(self, risk: float, signals) -> str:
+        """One of :data:`verifier.levels.LEVELS`."""
         if not np.isfinite(risk) or self.evidence_mass(signals) < self.min_evidence:
-            return "inconclusive"
+            return INCONCLUSIVE
         if risk >= self.high_from:
-            return "high"
+            return HIGH
         if risk < self.low_below:
-            return "low"
-        return "medium"
+            return LOW
+        return MEDIUM
 
     def decide(self, signals: list[SignalResult]) -> tuple[float | None, str]:
         risk = self.predict_proba(signals)
         level = self.level(risk, signals)
-        return (None if level == "inconclusive" else risk), level
+        return (None if level == INCONCLUSIVE else risk), level

@@ -19,13 +19,16 @@ from . import __version__, threads
 from .errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
+from .levels import INCONCLUSIVE
 from .frames import FaceCropSampler, FrameConsumer
 from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, probe
 from .preview import PreviewCollector
 from .report import Report
 from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
+from .params import DEFAULT_PARAMS, AnalysisParams
 from .signals.blink import measure_blink
+from .signals.face_quality import measure_face_quality
 from .signals.lipsync import measure_lipsync
 from .voice.detector import measure_voice
 
@@ -37,52 +40,18 @@ FULL_RATE_MAX_DURATION_S = 20.0
 MAX_ANALYSIS_FPS = 30.0
 LONG_CLIP_ANALYSIS_FPS = 15.0
 
-# Face quality gate.
-MIN_FACE_COVERAGE = 0.5  # share of analysed frames with a face; below → face signals unusable
-MIN_FACE_PX = 40.0  # face height (forehead–chin), pixels; below → unusable
-GOOD_FACE_PX = 100.0  # full reliability from this size on
-MIN_BLUR_VAR = 15.0  # Laplacian variance on a 128 px face below which the face is too blurred (heuristic)
-MIN_DURATION_S = 2.0  # shorter clips cannot show blinks or lip-sync
-
-
 def _noop(frac: float, stage: str) -> None:
     pass
 
 
-def face_quality(track: FaceTrack) -> tuple[float, dict, SignalResult]:
-    """Quality of the face track in [0, 1] (scales the reliability of face signals)."""
-    cov = track.coverage
-    px = float(np.median(track.face_px[track.present])) if track.present.any() else 0.0
-    blur = float(np.nanmedian(track.blur[track.present])) if track.present.any() else float("nan")
-    q_cov = float(np.clip((cov - MIN_FACE_COVERAGE) / (0.9 - MIN_FACE_COVERAGE), 0, 1))
-    q_size = float(np.clip((px - MIN_FACE_PX) / (GOOD_FACE_PX - MIN_FACE_PX), 0, 1))
-    q_blur = 1.0 if not np.isfinite(blur) else float(np.clip(blur / MIN_BLUR_VAR, 0.3, 1))
-    q = q_cov * q_size * q_blur
-    quality = {"face_coverage": round(cov, 3), "face_px": round(px, 1), "face_blur_var": None if not np.isfinite(blur) else round(blur, 1),
-               "analysed_frames": track.n, "analysed_fps": None if not np.isfinite(track.fps) else round(track.fps, 2),
-               "face_quality": round(q, 3)}
-    if not track.present.any():
-        key = "face.none"
-    elif cov < MIN_FACE_COVERAGE:
-        key = "face.low_coverage"
-    elif px < MIN_FACE_PX:
-        key = "face.too_small"
-    else:
-        key = "face.ok"
-    ev = {"coverage_pct": round(100 * cov), "face_px": round(px), "blur_var": quality["face_blur_var"],
-          "analysed_frames": track.n}
-    return q, quality, SignalResult("face", float("nan"), q, ev, key)
-
-
-def _video_signals(track: FaceTrack, audio, duration_s: float) -> tuple[list[SignalResult], dict]:
-    q, quality, face = face_quality(track)
-    if duration_s < MIN_DURATION_S:
-        q = 0.0
+def _video_signals(track: FaceTrack, audio, duration_s: float,
+                   params: AnalysisParams = DEFAULT_PARAMS) -> tuple[list[SignalResult], dict]:
+    q, quality, face = measure_face_quality(track, duration_s, params.face)
     if q <= 0:
         blink = not_applicable("blink", "blink.no_face")
         lips = not_applicable("lipsync", "lipsync.no_audio" if audio is None else "lipsync.no_face")
     else:
-        blink = measure_blink(track.ear_left, track.ear_right, track.t_s, face_quality=q)
+        blink = measure_blink(track.ear_left, track.ear_right, track.t_s, face_quality=q, params=params.blink)
         lips = measure_lipsync(track.mouth, track.t_s, None if audio is None else audio.y, SAMPLE_RATE,
                                0.0 if audio is None else audio.start_s, face_quality=q)
     return [face, blink, lips], quality
@@ -122,7 +91,7 @@ def _versions() -> dict:
 
 def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
             fusion: Fusion | None = None, tracker: FaceTracker | None = None, preview: bool = False,
-            face_crops: bool = False) -> Report:
+            face_crops: bool = False, params: AnalysisParams = DEFAULT_PARAMS) -> Report:
     """Analyse one video-call clip or voice message.
 
     Parameters
@@ -135,6 +104,9 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
         Called at each stage with i18n keys ``stage.*``.
     preview : bool
         Keep annotated thumbnails of the first seconds in ``report.preview`` (demos).
+    params : AnalysisParams
+        Blink, face-quality and fusion parameters (evaluations try alternatives through it);
+        ``fusion``, when given, takes precedence over ``params.fusion``.
     face_crops : bool
         Keep evenly spaced loose face crops with their landmarks in ``report.face_crops``
         (:class:`verifier.frames.FaceCropSampler`), for a model that scores face pictures.
@@ -143,14 +115,14 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     -------
     Report
         Never raises for bad input: a file that cannot be analysed gives a Report with
-        ``error`` set (an i18n key), ``level="inconclusive"`` and ``risk=None``.
+        ``error`` set (an i18n key), ``level=INCONCLUSIVE`` and ``risk=None``.
     """
     progress = progress or _noop
     t_start = time.perf_counter()
     threads.configure()  # once per process: later calls keep the first budget
     path = os.fspath(path)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level="inconclusive",
+    report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
                     versions=_versions(), analyzed_at=now)
     try:
         if kind not in ("auto", "video", "audio"):
@@ -162,15 +134,15 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
             raise MediaError("error.no_video", name=os.path.basename(path))
         if kind == "audio" and not info.has_audio:
             raise MediaError("error.no_audio", name=os.path.basename(path))
-        signals = _run(path, info, kind, progress, report, tracker, preview, face_crops)
+        signals = _run(path, info, kind, progress, report, tracker, preview, face_crops, params)
         progress(0.95, "stage.fusion")
-        fusion = fusion or default_fusion()
+        fusion = fusion or params.fusion or default_fusion()
         report.signals = {s.key: s for s in signals}
         report.risk, report.level = fusion.decide(signals)
         report.weights = {s.key: fusion.weight(s.key) for s in signals if s.key != "face"}
     except VerifierError as e:
         report.error, report.error_params, report.error_message = e.key, e.params, e.message("en")
-        report.risk, report.level = None, "inconclusive"
+        report.risk, report.level = None, INCONCLUSIVE
     report.elapsed_s = time.perf_counter() - t_start
     progress(1.0, "stage.done")
     return report
@@ -227,7 +199,8 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
 
 
 def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker,
-         want_preview: bool = False, want_crops: bool = False) -> list[SignalResult]:
+         want_preview: bool = False, want_crops: bool = False,
+         params: AnalysisParams = DEFAULT_PARAMS) -> list[SignalResult]:
     progress(0.05, "stage.decode_track")
     # The sound is decoded first (fast), so the voice checks run on the other core while
     # the pictures are decoded and tracked.
@@ -248,7 +221,7 @@ def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Repo
                 report.preview = preview.finish()
             if crops is not None:
                 report.face_crops = crops.finish()
-            video_sig, quality = _video_signals(track, audio, info.duration_s)
+            video_sig, quality = _video_signals(track, audio, info.duration_s, params)
             signals += video_sig
             report.quality.update(quality)
         if audio_job is not None:
@@ -270,7 +243,7 @@ def analyze_many(paths, **kw):
         try:
             yield p, analyze(p, **kw)
         except Exception as e:  # a bug, not bad input: keep the batch going, keep the traceback
-            r = Report(file=os.path.basename(p), sha256=None, media=None, risk=None, level="inconclusive",
+            r = Report(file=os.path.basename(p), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
                        error="error.internal", error_params={"name": os.path.basename(p), "detail": f"{type(e).__name__}: {e}"})
             r.error_message = f"Internal error while analysing {os.path.basename(p)}: {type(e).__name__}: {e}"
             r.quality["traceback"] = traceback.format_exc()

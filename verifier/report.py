@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .levels import LEVELS  # noqa: F401  (re-exported: the report's level is one of them)
 from .media import MediaInfo
 from .result import SignalResult, _jsonable
 
-LEVELS = ("low", "medium", "high", "inconclusive")
 
 
 @dataclass

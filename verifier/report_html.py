@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .advice import QUESTIONS, Advice, advise
 from .i18n import messages, normalize_lang, t
+from .levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
 
 # Display categories of a signal's score (evidence of manipulation in [0, 1]); they only
 # choose a colour and a word in the table, fusion decides the level.
@@ -29,10 +30,10 @@ UNREMARKABLE_SCORE = 0.4
 QUALITY_SIGNALS = ("face",)  # describe the data, not the manipulation
 
 LEVEL_COLOURS = {  # background, text; "low" is deliberately not green: it is not a clearance
-    "low": ("#dfe9f5", "#1b3a5c"),
-    "medium": ("#fdebd0", "#7e4a00"),
-    "high": ("#f9d6d5", "#8e1b17"),
-    "inconclusive": ("#e5e7e9", "#34495e"),
+    LOW: ("#dfe9f5", "#1b3a5c"),
+    MEDIUM: ("#fdebd0", "#7e4a00"),
+    HIGH: ("#f9d6d5", "#8e1b17"),
+    INCONCLUSIVE: ("#e5e7e9", "#34495e"),
     "error": ("#e5e7e9", "#34495e"),
 }
 CAUTION_COLOURS = {"verify": ("#dfe9f5", "#1b3a5c"), "elevated": ("#fdebd0", "#7e4a00"),
@@ -167,7 +168,7 @@ def level_words(report, lang: str) -> tuple[str, str | None]:
     for "low" and "inconclusive"."""
     if report.error:
         return t("result.error", lang), t(report.error, lang, **_params(report.error_params, lang))
-    caveat = t(f"level.{report.level}.caveat", lang) if report.level in ("low", "inconclusive") else None
+    caveat = t(f"level.{report.level}.caveat", lang) if report.level in (LOW, INCONCLUSIVE) else None
     return t(f"level.{report.level}", lang), caveat
 
 
@@ -255,7 +256,7 @@ def plan_html(advice: Advice, lang: str) -> str:
 
 def report_advice(report, answers: dict | None) -> Advice:
     """The advice for a report (a failed analysis counts as "inconclusive")."""
-    return advise("inconclusive" if report.error else report.level, answers or {})
+    return advise(INCONCLUSIVE if report.error else report.level, answers or {})
 
 
 def _media_rows(report, lang: str) -> list[tuple[str, str]]:

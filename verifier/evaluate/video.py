@@ -1,6 +1,11 @@
 """Evaluate the video path on a labelled folder (``MANIFEST.tsv`` with ``path``, ``label``).
 
-    python -m verifier.evaluate video ../shared/data/video [--out results.json]
+    python -m verifier.evaluate video ../shared/data/video [--out results.json] [--params overrides.json]
+
+``--params`` takes alternative parameters as JSON overrides of the defaults, e.g.
+``{"blink": {"min_drop": 0.25}, "face": {"min_face_px": 30}, "fusion": {"high_from": 0.65}}``
+(sections: :class:`verifier.params.AnalysisParams`); the parameters used are written into
+``--out``.
 
 Prints, per file, what the verifier measured; per source, the blink rates and levels; ROC
 AUC of the fused risk and of each signal overall and per source; and the lip-sync stress
@@ -20,13 +25,15 @@ from collections import defaultdict
 import numpy as np
 
 from ..media import probe
+from ..params import DEFAULT_PARAMS, AnalysisParams
 from ..pipeline import _video_signals, analyze, decode_and_track
 from ..signals.lipsync import measure_lipsync
 from .manifest import read_manifest
 from .metrics import roc_auc
 
 
-def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4) -> list[dict]:
+def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4,
+                   params: AnalysisParams = DEFAULT_PARAMS) -> list[dict]:
     """Offset/correlation/confidence of real talking clips as recorded, with the audio
     shifted late and early by ``shift_s``, and with the next clip's audio swapped in."""
     clips = []
@@ -38,7 +45,7 @@ def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4) -> list[
         if not info.has_video:
             continue
         track, audio = decode_and_track(p, info)
-        sigs, _ = _video_signals(track, audio, info.duration_s)
+        sigs, _ = _video_signals(track, audio, info.duration_s, params)
         lips = sigs[2]
         if lips.explanation in ("lipsync.no_speech", "lipsync.no_audio", "lipsync.no_face", "lipsync.too_short"):
             continue
@@ -64,12 +71,15 @@ def main(argv=None) -> int:
     ap.add_argument("folder")
     ap.add_argument("--out", help="write all results as JSON here")
     ap.add_argument("--no-stress", action="store_true", help="skip the lip-sync shift/swap test")
+    ap.add_argument("--params", metavar="JSON", help="alternative parameters: overrides of the defaults per section "
+                                                     "(blink, face, fusion)")
     args = ap.parse_args(argv)
+    params = AnalysisParams.load(args.params) if args.params else DEFAULT_PARAMS
     rows = read_manifest(args.folder)
     results = []
     t_all = time.perf_counter()
     for r in rows:
-        rep = analyze(os.path.join(args.folder, r["path"]), kind="video")
+        rep = analyze(os.path.join(args.folder, r["path"]), kind="video", params=params)
         d = rep.to_dict()
         sig = d["signals"]
         res = {"path": r["path"], "source": r["source"], "label": r["label"], "level": d["level"], "risk": d["risk"],
@@ -115,7 +125,7 @@ def main(argv=None) -> int:
         wins = sum((risk_or_half(b) > risk_or_half(a)) + 0.5 * (risk_or_half(b) == risk_or_half(a)) for a, b in pairs)
         summary["deepfacelive_paired_win_rate"] = wins / len(pairs)
         print(f"\nDeepFaceLive pairs (same scene, real vs swapped face): fake scored higher in {wins}/{len(pairs)}")
-    stress = [] if args.no_stress else lipsync_stress(args.folder, rows)
+    stress = [] if args.no_stress else lipsync_stress(args.folder, rows, params=params)
     if stress:
         print("\nLip-sync stress test on real talking clips (offset ms, correlation, confidence):")
         for s in stress:
@@ -135,7 +145,7 @@ def main(argv=None) -> int:
         print("Stress summary:", json.dumps({k: v for k, v in summary.items() if k.startswith("lipsync")}))
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
-            json.dump({"summary": summary, "files": results, "lipsync_stress": stress}, f, ensure_ascii=False, indent=1)
+            json.dump({"summary": summary, "params": params.to_dict(), "files": results, "lipsync_stress": stress}, f, ensure_ascii=False, indent=1)
     return 0
 
 

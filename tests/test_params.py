@@ -1,0 +1,78 @@
+"""Signal parameters: frozen, named, overridable from JSON, and actually used."""
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from verifier.errors import ParameterError
+from verifier.face import FaceTrackBuilder
+from verifier.fusion import Fusion
+from verifier.levels import LEVELS
+from verifier.params import DEFAULT_PARAMS, AnalysisParams
+from verifier.result import SignalResult
+from verifier.signals.blink import BlinkParams, measure_blink
+from verifier.signals.face_quality import FaceQualityParams, measure_face_quality
+
+
+def test_parameter_objects_are_frozen():
+    for obj in (BlinkParams(), FaceQualityParams(), DEFAULT_PARAMS, Fusion()):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, dataclasses.fields(obj)[0].name, 1)
+
+
+def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
+    p = AnalysisParams.from_overrides({"blink": {"min_drop": 0.3}, "fusion": {"high_from": 0.8}})
+    assert p.blink.min_drop == 0.3 and p.blink.noise_sigmas == BlinkParams().noise_sigmas
+    assert p.fusion.high_from == 0.8 and p.fusion.weights["voice"] == Fusion.from_file().weights["voice"]
+    assert p.face == FaceQualityParams()
+    f = tmp_path / "o.json"
+    f.write_text(json.dumps({"face": {"min_face_px": 30}}))
+    assert AnalysisParams.load(str(f)).face.min_face_px == 30
+    with pytest.raises(ParameterError, match="min_drops"):
+        AnalysisParams.from_overrides({"blink": {"min_drops": 0.3}})
+    with pytest.raises(ParameterError, match="unknown parameter section"):
+        AnalysisParams.from_overrides({"blinks": {}})
+    with pytest.raises(ParameterError):
+        AnalysisParams.from_overrides({"fusion": {"low_below": 0.9, "high_from": 0.5}})
+
+
+def test_blink_params_change_the_reading():
+    fps = 30.0
+    t = np.arange(int(20 * fps)) / fps
+    ear = np.full_like(t, 0.30)
+    for s in (2.0, 9.0, 15.0):  # three shallow blinks: 25 % closure
+        ear[(t >= s) & (t < s + 0.15)] = 0.225
+    default = measure_blink(ear, ear, t)
+    strict = measure_blink(ear, ear, t, params=BlinkParams(min_drop=0.3))
+    assert default.evidence["blink_count"] == 3 and strict.evidence["blink_count"] == 0
+    half = measure_blink(ear, ear, t, params=BlinkParams(full_reliability_s=10.0))
+    assert half.reliability == 1.0 and default.reliability == pytest.approx(20 / 30, abs=0.01)
+
+
+def test_face_quality_params_gate_the_face_signals():
+    from verifier.face import FaceObservation
+    from verifier.media import VideoFrame
+
+    from tests.test_frames import _face
+
+    b = FaceTrackBuilder()
+    img = np.zeros((480, 640, 3), np.uint8)
+    for i in range(30):
+        b.consume(VideoFrame(i, i / 10, img), FaceObservation(_face(size=60.0), 60.0, 40.0))
+    tr = b.finish()
+    q, fields, face = measure_face_quality(tr, 3.0)
+    assert q == pytest.approx((60 - 40) / (100 - 40)) and face.explanation == "face.ok"
+    q_small, _, small = measure_face_quality(tr, 3.0, FaceQualityParams(min_face_px=70.0))
+    assert q_small == 0 and small.explanation == "face.too_small"
+    assert measure_face_quality(tr, 1.5)[0] == 0  # shorter than min_duration_s
+
+
+def test_levels_are_defined_once_and_fusion_returns_them():
+    from verifier import advice, report, report_html
+
+    assert report.LEVELS is LEVELS and advice.TECH_LEVELS is LEVELS
+    assert set(report_html.LEVEL_COLOURS) == {*LEVELS, "error"}
+    f = Fusion(weights={"x": 1.0}, low_below=0.4, high_from=0.6, min_evidence=0.5)
+    got = {f.decide([SignalResult("x", s, r)])[1] for s, r in ((0.1, 1), (0.5, 1), (0.9, 1), (0.9, 0.2))}
+    assert got == set(LEVELS)
