@@ -19,8 +19,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import argparse  # noqa: E402
 import atexit  # noqa: E402
 import hmac  # noqa: E402
+import logging  # noqa: E402
 import shutil  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -78,9 +78,6 @@ def _analyze(path, kind: str, lang: str, progress):
                                       progress=lambda f, stage: progress(f, desc=t(stage, lang))))
     finally:
         _discard_upload(path)
-    tb = report.quality.pop("traceback", None)
-    if tb:  # a bug, not bad input: keep it in the server log
-        print(tb, file=sys.stderr)
     return report
 
 
@@ -98,7 +95,7 @@ def _video_view(report, lang, selected):
     if report is None:
         return _empty(lang), _shown(None), _shown(None), _shown(None), _shown(None), None, _advice(None, lang, selected)
     figs = figures(report, lang)
-    gallery = [(img, f"{ts:.1f} s") for ts, img in report.preview] or None
+    gallery = [(img, f"{ts:.1f} s") for ts, img in report.artifacts.preview] or None
     return (result_html(report, lang), _shown(figs["blink"]), _shown(figs["lipsync"]), _shown(figs["spectrogram"]),
             _shown(gallery), report.to_dict(), _advice(report, lang, selected))
 
@@ -318,6 +315,9 @@ def main(argv=None) -> None:
     if args.password:
         password = args.password
         auth = lambda _user, pw: hmac.compare_digest(pw.encode(), password.encode())  # noqa: E731
+    # A bug's traceback (logged by the pipeline at DEBUG) belongs in the server log, never on the page.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("verifier").setLevel(logging.DEBUG)
     from verifier.pipeline import default_fusion
 
     default_fusion()  # the small read-only parameters

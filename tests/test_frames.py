@@ -123,12 +123,12 @@ def test_pipeline_feeds_crops_preview_and_track_from_one_decode(make_clip):
 
     clip = make_clip("blinks", duration_s=12, blink_times_s=(1.0, 2.7, 5.9, 7.4, 10.6), seed=11)
     r = analyze(clip, face_crops=True, preview=True)
-    assert r.error is None and len(r.face_crops) == 32 and r.preview
-    t = np.array([c.t_s for c in r.face_crops])
+    assert r.error is None and len(r.artifacts.face_crops) == 32 and r.artifacts.preview
+    t = np.array([c.t_s for c in r.artifacts.face_crops])
     np.testing.assert_allclose(np.diff(t), 12 / 32, atol=1 / 30 + 1e-6)
-    for c in r.face_crops:
+    for c in r.artifacts.face_crops:
         h, w = c.image.shape[:2]
         assert h == w <= 384 and c.landmarks.shape == (N_LANDMARKS, 3)
         inside = (c.landmarks[:, :2] >= 0).all() and (c.landmarks[:, :2] < w).all()
         assert inside
-    assert analyze(clip).face_crops == []
+    assert analyze(clip).artifacts.face_crops == []

@@ -93,7 +93,7 @@ def test_audio_only_file_runs_the_audio_path(tmp_path):
     r = analyze(p)
     assert r.error is None and r.media.kind == "audio"
     assert "voice" in r.signals and "blink" not in r.signals
-    assert r.audio is not None and abs(len(r.audio) / 16000 - 6.0) < 0.05
+    assert r.artifacts.audio is not None and abs(len(r.artifacts.audio) / 16000 - 6.0) < 0.05
 
 
 def test_voice_and_side_signals_for_a_voice_message_and_for_the_sound_of_a_video(tmp_path, blink_clip):
@@ -133,12 +133,25 @@ def test_cli_json_contract_and_bad_inputs(tmp_path, blink_clip):
     for r in rows[:3]:
         assert r["error"] and r["risk"] is None and r["level"] == "inconclusive"
     assert "empty" in rows[0]["error"]
-    # a truncated mp4 without its index cannot be opened: a clear error, no traceback
-    assert rows[3]["error"] or rows[3]["level"] in ("low", "medium", "high", "inconclusive")
+    assert [r["error_key"] for r in rows] == ["error.empty_file", "error.not_media", "error.not_media",
+                                               "error.not_media", None]
+    assert [r["error_where"] for r in rows] == ["probe"] * 4 + [None]
+    # a truncated mp4 without its index (the moov box is at the end) cannot be opened: a clear error
+    assert "trunc" in rows[3]["error"] and rows[3]["risk"] is None and rows[3]["level"] == "inconclusive"
     ok = rows[4]
     assert ok["error"] is None and len(ok["sha256"]) == 64
     assert ok["media"]["kind"] == "video" and ok["media"]["duration_s"] == pytest.approx(12, abs=0.1)
-    assert ok["level"] in ("low", "medium", "high", "inconclusive")
+    # the level and risk are fusion's reading of the signals in the JSON, with the weights it reports
+    from verifier.pipeline import default_fusion
+    from verifier.result import SignalResult
+
+    sigs = [SignalResult(k, float("nan") if v["score"] is None else v["score"], v["reliability"])
+            for k, v in ok["signals"].items()]
+    risk, level = default_fusion().decide(sigs)
+    assert ok["level"] == level and (ok["risk"] is None) == (risk is None)
+    if risk is not None:
+        assert ok["risk"] == pytest.approx(risk, abs=2e-3)
+    assert ok["weights"] == {k: default_fusion().weight(k) for k in ok["signals"] if k != "face"}
     assert ok["signals"]["blink"]["evidence"]["blink_count"] == len(BLINKS_S)
     assert set(ok["signals"]["lipsync"]["evidence"]) >= {"offset_ms", "correlation"}
     for s in ok["signals"].values():
@@ -199,7 +212,34 @@ def test_annotated_preview_is_small_and_bounded(blink_clip):
     from verifier.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
 
     r = analyze(blink_clip, preview=True)
-    assert 0 < len(r.preview) <= PREVIEW_SECONDS * PREVIEW_FPS + 1
-    t0, img = r.preview[0]
+    assert 0 < len(r.artifacts.preview) <= PREVIEW_SECONDS * PREVIEW_FPS + 1
+    t0, img = r.artifacts.preview[0]
     assert img.dtype == np.uint8 and max(img.shape[:2]) == PREVIEW_MAX_SIDE_PX
-    assert analyze(blink_clip).preview == []  # only when asked for
+    assert analyze(blink_clip).artifacts.preview == []  # only when asked for
+
+
+def test_a_bug_is_a_structured_error_with_its_traceback_only_in_the_log(tmp_path, monkeypatch, capsys):
+    from verifier import cli, pipeline
+    from verifier.synth import speech_like, write_wav
+
+    p = str(tmp_path / "voice.wav")
+    write_wav(p, speech_like(3.0, seed=4).y, 16000)
+
+    def broken(y, sr):
+        raise ZeroDivisionError("planted bug")
+
+    monkeypatch.setattr(pipeline, "audio_signals", broken)
+    (_, r), = pipeline.analyze_many([p])
+    assert (r.error.key, r.error.where) == ("error.internal", "internal:voice")
+    assert r.error.params == {"name": "voice.wav", "detail": "ZeroDivisionError: planted bug"}
+    d = r.to_dict()
+    assert (d["error_key"], d["error_where"], d["level"], d["risk"]) == ("error.internal", "internal:voice", "inconclusive", None)
+    assert "Traceback" not in json.dumps(d) and "traceback" not in d["quality"]
+    capsys.readouterr()
+    assert cli.main(["analyze", p, "--json"]) == 1
+    quiet = capsys.readouterr()
+    assert "planted bug" in quiet.err and "Traceback" not in quiet.err
+    assert json.loads(quiet.out)["error_key"] == "error.internal"
+    assert cli.main(["analyze", p, "--json", "--debug"]) == 1
+    loud = capsys.readouterr()
+    assert "Traceback" in loud.err and "ZeroDivisionError: planted bug" in loud.err and 'raise ZeroDivisionError' in loud.err

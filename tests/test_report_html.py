@@ -12,7 +12,8 @@ import pytest
 from verifier import plots
 from verifier.i18n import t
 from verifier.media import MediaInfo
-from verifier.report import Report
+from verifier.report import AnalysisError, Artifacts, Quality, Report
+from verifier.signals.face_quality import FaceQuality
 from verifier.report_html import render_html, render_text, result_html, signal_lines
 from verifier.result import SignalResult, not_applicable
 
@@ -39,13 +40,14 @@ def _report(level="medium", risk=0.64, audio=True) -> Report:
     y = (0.1 * np.sin(2 * np.pi * 200 * np.arange(16000 * 3) / 16000)).astype(np.float32) if audio else None
     return Report(file="call.mp4", sha256=SHA, media=media, risk=risk, level=level,
                   signals={"face": face, "blink": blink, "lipsync": lips, "voice": voice},
-                  quality={"face_coverage": 1.0}, versions={"verifier": "0.1.0"},
-                  analyzed_at="2026-01-01T00:00:00+00:00", elapsed_s=3.2, audio=y)
+                  quality=Quality(FaceQuality(1.0, 160.0, 80.0, 360, 30.0, 1.0), audio_s=12.0 if audio else None),
+                  versions={"verifier": "0.1.0"}, analyzed_at="2026-01-01T00:00:00+00:00", elapsed_s=3.2,
+                  artifacts=Artifacts(audio=y))
 
 
 def _error_report(key="error.not_media") -> Report:
-    return Report(file="notes.mp4", sha256=None, media=None, risk=None, level="inconclusive", error=key,
-                  error_params={"name": "notes.mp4"}, error_message="File “notes.mp4” is not a video…",
+    return Report(file="notes.mp4", sha256=None, media=None, risk=None, level="inconclusive",
+                  error=AnalysisError(key, "File “notes.mp4” is not a video…", "probe", {"name": "notes.mp4"}),
                   versions={"verifier": "0.1.0"}, analyzed_at="2026-01-01T00:00:00+00:00")
 
 

@@ -7,10 +7,11 @@ detector and side signals) → fusion → Report. The input file is only ever re
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import time
-import traceback
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ from .levels import INCONCLUSIVE
 from .frames import FaceCropSampler, FrameConsumer
 from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, probe
 from .preview import PreviewCollector
-from .report import Report
+from .report import AnalysisError, Artifacts, Quality, Report
 from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
 from .params import DEFAULT_PARAMS, AnalysisParams
@@ -33,6 +34,7 @@ from .signals.lipsync import measure_lipsync
 from .voice.detector import measure_voice
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 
 # Frames analysed per second. Blinks last 100–400 ms (Caffier et al. 2003), so 15 fps still
 # sees every closure in 1–6 frames; short clips are analysed at their full rate (≤ 30).
@@ -103,48 +105,61 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     progress : callable(fraction, stage_key), optional
         Called at each stage with i18n keys ``stage.*``.
     preview : bool
-        Keep annotated thumbnails of the first seconds in ``report.preview`` (demos).
+        Keep annotated thumbnails of the first seconds in ``report.artifacts.preview`` (demos).
     params : AnalysisParams
         Blink, face-quality and fusion parameters (evaluations try alternatives through it);
         ``fusion``, when given, takes precedence over ``params.fusion``.
     face_crops : bool
-        Keep evenly spaced loose face crops with their landmarks in ``report.face_crops``
+        Keep evenly spaced loose face crops with their landmarks in ``report.artifacts.face_crops``
         (:class:`verifier.frames.FaceCropSampler`), for a model that scores face pictures.
 
     Returns
     -------
     Report
         Never raises for bad input: a file that cannot be analysed gives a Report with
-        ``error`` set (an i18n key), ``level=INCONCLUSIVE`` and ``risk=None``.
+        ``error`` set (:class:`~verifier.report.AnalysisError`), ``level="inconclusive"`` and
+        ``risk=None``. A bug raises (with the stage in ``exc.verifier_stage``); :func:`analyze_many`
+        turns it into that file's error.
     """
-    progress = progress or _noop
     t_start = time.perf_counter()
     threads.configure()  # once per process: later calls keep the first budget
     path = os.fspath(path)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
                     versions=_versions(), analyzed_at=now)
+    stage = "probe"  # where a failure happened: the last stage begun
+
+    def step(frac: float, key: str) -> None:
+        nonlocal stage
+        stage = key.removeprefix("stage.")
+        (progress or _noop)(frac, key)
+
     try:
         if kind not in ("auto", "video", "audio"):
             raise ValueError(f"kind must be auto, video or audio, not {kind!r}")
-        progress(0.0, "stage.probe")
+        step(0.0, "stage.probe")
         info = probe(path, limits)
         report.sha256, report.media = info.sha256, info
         if kind == "video" and not info.has_video:
             raise MediaError("error.no_video", name=os.path.basename(path))
         if kind == "audio" and not info.has_audio:
             raise MediaError("error.no_audio", name=os.path.basename(path))
-        signals = _run(path, info, kind, progress, report, tracker, preview, face_crops, params)
-        progress(0.95, "stage.fusion")
+        measured = _measure(path, info, kind, step, tracker, preview, face_crops, params)
+        step(0.95, "stage.fusion")
         fusion = fusion or params.fusion or default_fusion()
+        signals = measured.signals
         report.signals = {s.key: s for s in signals}
+        report.quality, report.artifacts = measured.quality, measured.artifacts
         report.risk, report.level = fusion.decide(signals)
         report.weights = {s.key: fusion.weight(s.key) for s in signals if s.key != "face"}
     except VerifierError as e:
-        report.error, report.error_params, report.error_message = e.key, e.params, e.message("en")
+        report.error = AnalysisError(e.key, e.message("en"), stage, dict(e.params))
         report.risk, report.level = None, INCONCLUSIVE
+    except Exception as e:  # a bug: analyze_many reports it as this file's error
+        e.verifier_stage = stage
+        raise
     report.elapsed_s = time.perf_counter() - t_start
-    progress(1.0, "stage.done")
+    step(1.0, "stage.done")
     return report
 
 
@@ -198,9 +213,18 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     return builder.finish(), audio
 
 
-def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Report, tracker,
-         want_preview: bool = False, want_crops: bool = False,
-         params: AnalysisParams = DEFAULT_PARAMS) -> list[SignalResult]:
+@dataclass
+class _Measured:
+    """What the measuring stages give fusion and the report."""
+
+    signals: list[SignalResult]
+    quality: Quality
+    artifacts: Artifacts
+
+
+def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
+             want_preview: bool = False, want_crops: bool = False,
+             params: AnalysisParams = DEFAULT_PARAMS) -> _Measured:
     progress(0.05, "stage.decode_track")
     # The sound is decoded first (fast), so the voice checks run on the other core while
     # the pictures are decoded and tracked.
@@ -208,6 +232,7 @@ def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Repo
     if audio is not None and not len(audio.y):
         audio = None
     signals: list[SignalResult] = []
+    quality, artifacts = Quality(), Artifacts()
     with ThreadPoolExecutor(max_workers=1) as pool:
         audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
         if info.has_video and kind != "audio":
@@ -218,33 +243,34 @@ def _run(path: str, info: MediaInfo, kind: str, progress: Progress, report: Repo
             track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
                                         consumers=consumers)
             if preview is not None:
-                report.preview = preview.finish()
+                artifacts.preview = preview.finish()
             if crops is not None:
-                report.face_crops = crops.finish()
-            video_sig, quality = _video_signals(track, audio, info.duration_s, params)
+                artifacts.face_crops = crops.finish()
+            video_sig, quality.face = _video_signals(track, audio, info.duration_s, params)
             signals += video_sig
-            report.quality.update(quality)
         if audio_job is not None:
             progress(0.8, "stage.voice")
             signals += audio_job.result()
     if audio is not None:
-        report.audio, report.sr = audio.y, audio.sr
-        report.quality["audio_s"] = round(audio.duration_s, 2)
+        artifacts.audio, artifacts.sr = audio.y, audio.sr
+        quality.audio_s = round(audio.duration_s, 2)
     elif info.has_audio:
-        report.quality["audio_s"] = 0.0
-    return signals
+        quality.audio_s = 0.0
+    return _Measured(signals, quality, artifacts)
 
 
 def analyze_many(paths, **kw):
-    """Yield (path, Report) for each path; an unexpected bug in one file becomes that
-    file's error (with the traceback kept in ``report.quality['traceback']``) so a batch
-    goes on."""
+    """Yield (path, Report) for each path; an unexpected bug in one file becomes that file's
+    error (``error.internal``, where ``internal:<stage>``) so a batch goes on. The traceback
+    goes to the ``verifier`` logger at DEBUG level (the CLI's ``--debug``), never into the report."""
     for p in paths:
         try:
             yield p, analyze(p, **kw)
-        except Exception as e:  # a bug, not bad input: keep the batch going, keep the traceback
-            r = Report(file=os.path.basename(p), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
-                       error="error.internal", error_params={"name": os.path.basename(p), "detail": f"{type(e).__name__}: {e}"})
-            r.error_message = f"Internal error while analysing {os.path.basename(p)}: {type(e).__name__}: {e}"
-            r.quality["traceback"] = traceback.format_exc()
-            yield p, r
+        except Exception as e:  # a bug, not bad input: keep the batch going, log the traceback
+            name, detail = os.path.basename(p), f"{type(e).__name__}: {e}"
+            message = f"Internal error while analysing {name}: {detail}"
+            log.error("%s", message)
+            log.debug("traceback of the internal error on %s", p, exc_info=True)
+            where = f"internal:{getattr(e, 'verifier_stage', 'analysis')}"
+            yield p, Report(file=name, sha256=None, media=None, risk=None, level=INCONCLUSIVE,
+                            error=AnalysisError("error.internal", message, where, {"name": name, "detail": detail}))

@@ -1,7 +1,7 @@
 """Figures of the evidence, for people who would rather look than read.
 
 Drawing only: every number comes from a :class:`~verifier.report.Report` (its signals'
-``evidence`` and ``series``, its ``audio``); nothing is measured here. Figures are built
+``evidence`` and ``series``, its ``artifacts.audio``); nothing is measured here. Figures are built
 with the object-oriented API on the Agg backend (no pyplot state, safe in a server), and
 each function returns ``None`` when the report has nothing to draw.
 """
@@ -105,10 +105,9 @@ def lipsync_figure(report, lang: str = "vi") -> Figure | None:
 def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     """Spectrogram of the analysed sound, the pitch track and bandwidth cut-off if measured,
     and the voice finding in the title."""
-    y = getattr(report, "audio", None)
-    if y is None or len(y) < report.sr // 4:
+    y, sr = report.artifacts.audio, int(report.artifacts.sr)
+    if y is None or len(y) < sr // 4:
         return None
-    sr = int(report.sr)
     y = np.asarray(y[: int(SPECTROGRAM_MAX_S * sr)], dtype=np.float32)
     fig = _fig(height_in=3.0)
     ax = fig.add_subplot()

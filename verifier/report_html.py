@@ -167,7 +167,7 @@ def level_words(report, lang: str) -> tuple[str, str | None]:
     """(headline, caveat) of the report's level in plain words; the caveat is always given
     for "low" and "inconclusive"."""
     if report.error:
-        return t("result.error", lang), t(report.error, lang, **_params(report.error_params, lang))
+        return t("result.error", lang), t(report.error.key, lang, **_params(report.error.params, lang))
     caveat = t(f"level.{report.level}.caveat", lang) if report.level in (LOW, INCONCLUSIVE) else None
     return t(f"level.{report.level}", lang), caveat
 
@@ -299,8 +299,7 @@ def render_html(report, lang: str = "vi", answers: dict | None = None, *, figure
     if report.quality:
         out.append(f"<h2>{_e(t('report.quality', lang))}</h2><table>")
         for k, v in report.quality.items():
-            if k != "traceback":
-                out.append(f'<tr><th class="mono">{_e(k)}</th><td>{_e(v)}</td></tr>')
+            out.append(f'<tr><th class="mono">{_e(k)}</th><td>{_e(v)}</td></tr>')
         out.append("</table>")
     if figures and not report.error:
         from . import plots

@@ -30,8 +30,23 @@ class FaceQualityParams:
 DEFAULT_FACE_QUALITY_PARAMS = FaceQualityParams()
 
 
+@dataclass(frozen=True)
+class FaceQuality:
+    """The face track's quality fields of a report."""
+
+    face_coverage: float  # share of analysed frames with a face, [0, 1]
+    face_px: float  # median face height (forehead–chin), pixels
+    face_blur_var: float | None  # median Laplacian variance on the face, grey levels² (None: not measured)
+    analysed_frames: int
+    analysed_fps: float | None  # frames analysed per second (None: fewer than two frames)
+    face_quality: float  # the gate's quality, [0, 1]
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
+
 def measure_face_quality(track: FaceTrack, duration_s: float,
-                         params: FaceQualityParams = DEFAULT_FACE_QUALITY_PARAMS) -> tuple[float, dict, SignalResult]:
+                         params: FaceQualityParams = DEFAULT_FACE_QUALITY_PARAMS) -> tuple[float, FaceQuality, SignalResult]:
     """Quality of the face track in [0, 1], the report's face quality fields, and the ``face`` row.
 
     Parameters
@@ -45,8 +60,8 @@ def measure_face_quality(track: FaceTrack, duration_s: float,
     -------
     quality : float
         Product of the coverage, size and sharpness factors (0 = face signals unusable).
-    fields : dict
-        face_coverage, face_px, face_blur_var, analysed_frames, analysed_fps, face_quality.
+    fields : FaceQuality
+        The report's face quality fields.
     face : SignalResult
         Score ``nan``; reliability = ``quality`` before the duration gate.
     """
@@ -58,9 +73,8 @@ def measure_face_quality(track: FaceTrack, duration_s: float,
     q_size = float(np.clip((px - p.min_face_px) / (p.good_face_px - p.min_face_px), 0, 1))
     q_blur = 1.0 if not np.isfinite(blur) else float(np.clip(blur / p.min_blur_var, p.blur_floor, 1))
     q = q_cov * q_size * q_blur
-    fields = {"face_coverage": round(cov, 3), "face_px": round(px, 1), "face_blur_var": None if not np.isfinite(blur) else round(blur, 1),
-              "analysed_frames": track.n, "analysed_fps": None if not np.isfinite(track.fps) else round(track.fps, 2),
-              "face_quality": round(q, 3)}
+    fields = FaceQuality(round(cov, 3), round(px, 1), None if not np.isfinite(blur) else round(blur, 1),
+                         track.n, None if not np.isfinite(track.fps) else round(track.fps, 2), round(q, 3))
     if not track.present.any():
         key = "face.none"
     elif cov < p.min_coverage:
@@ -69,7 +83,7 @@ def measure_face_quality(track: FaceTrack, duration_s: float,
         key = "face.too_small"
     else:
         key = "face.ok"
-    ev = {"coverage_pct": round(100 * cov), "face_px": round(px), "blur_var": fields["face_blur_var"],
+    ev = {"coverage_pct": round(100 * cov), "face_px": round(px), "blur_var": fields.face_blur_var,
           "analysed_frames": track.n}
     face = SignalResult("face", float("nan"), q, ev, key)
     if duration_s < p.min_duration_s:
