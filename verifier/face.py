@@ -136,6 +136,7 @@ class FaceObservation:
     landmarks: np.ndarray | None  # (478, 3) in full-frame pixels, or None
     face_px: float = 0.0  # face height (forehead to chin) in pixels
     blur: float = float("nan")  # variance of the Laplacian on the face, grey levels²
+    box: tuple[float, float, float, float] | None = None  # landmarks' bounding box (x0, y0, x1, y1), pixels
 
 
 class FaceTracker:
@@ -175,11 +176,13 @@ class FaceTracker:
             if pts is None:
                 self._crop = None
                 return FaceObservation(None)
-        self._update_crop(pts, rgb.shape)
+        (x0, y0), (x1, y1) = pts[:, :2].min(0), pts[:, :2].max(0)
+        box = (float(x0), float(y0), float(x1), float(y1))
+        self._update_crop(box, rgb.shape)
         face_px = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
         self._n_faces += 1
-        blur = _face_blur(rgb, pts) if (self._n_faces - 1) % BLUR_EVERY_N == 0 else float("nan")
-        return FaceObservation(pts, face_px, blur)
+        blur = _face_blur(rgb, box) if (self._n_faces - 1) % BLUR_EVERY_N == 0 else float("nan")
+        return FaceObservation(pts, face_px, blur, box)
 
     def _mesh_on_crop(self, rgb, crop):
         x0, y0, side = crop
@@ -197,10 +200,8 @@ class FaceTracker:
         pts[:, 1] += ya
         return pts
 
-    def _update_crop(self, pts, shape):
-        x0, y0 = pts[:, :2].min(0)
-        x1, y1 = pts[:, :2].max(0)
-        new = _square_crop((x0, y0, x1, y1), shape, CROP_MARGIN)
+    def _update_crop(self, box, shape):
+        new = _square_crop(box, shape, CROP_MARGIN)
         if self._crop is None:
             self._crop = new
             return
@@ -236,10 +237,11 @@ def _square_crop(box, shape, margin):
     return int(round(cx - side / 2)), int(round(cy - side / 2)), max(side, 16)
 
 
-def _face_blur(rgb, pts) -> float:
-    """Sharpness of the face region: variance of the Laplacian (higher = sharper)."""
-    x0, y0 = np.maximum(pts[:, :2].min(0).astype(int), 0)
-    x1, y1 = pts[:, :2].max(0).astype(int)
+def _face_blur(rgb, box) -> float:
+    """Sharpness of the face region (``box``: the landmarks' bounding box): variance of the
+    Laplacian (higher = sharper)."""
+    x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
+    x1, y1 = int(box[2]), int(box[3])
     patch = rgb[y0:y1, x0:x1]
     if patch.size < 64:
         return float("nan")
@@ -328,13 +330,17 @@ def head_pose_deg(pose_pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     return yaw, pitch, roll
 
 
-def outside_frame_share(pts: np.ndarray, frame_w: int, frame_h: int) -> float:
+def outside_frame_share(pts: np.ndarray, frame_w: int, frame_h: int, box=None) -> float:
     """Share of the landmarks that lie outside the picture, in [0, 1].
 
     The occlusion column: FaceMesh places every landmark even where the face is cut by the
     frame edge, so this measures how much of the face the picture does not show. It does not
-    see hands, hair or objects in front of a face inside the frame.
+    see hands, hair or objects in front of a face inside the frame. ``box`` (the landmarks'
+    bounding box, if known) spares the common case a per-point test.
     """
+    x0, y0, x1, y1 = box if box is not None else (*pts[:, :2].min(0), *pts[:, :2].max(0))
+    if x0 >= 0 and y0 >= 0 and x1 < frame_w and y1 < frame_h:  # the usual case, without a per-point test
+        return 0.0
     x, y = pts[:, 0], pts[:, 1]
     outside = (x < 0) | (y < 0) | (x >= frame_w) | (y >= frame_h)
     return float(np.count_nonzero(outside)) / len(pts)
@@ -383,6 +389,7 @@ class FaceTrackBuilder:
 
     def __init__(self):
         self._cols: dict[str, list] = {name: [] for name in _FRAME_COLUMNS}
+        self._col_lists = [self._cols[name] for name in _FRAME_COLUMNS]  # in _FRAME_COLUMNS order
         self._pose: list[np.ndarray] = []
         self.frame_size = (0, 0)
 
@@ -391,18 +398,16 @@ class FaceTrackBuilder:
 
     def add(self, t_s: float, obs: FaceObservation, frame_shape) -> None:
         self.frame_size = w, h = (frame_shape[1], frame_shape[0])
-        c = self._cols
-        c["t_s"].append(t_s)
         p = obs.landmarks
         if p is None:
-            row = (False, np.nan, np.nan, np.nan, 0.0, np.nan, np.nan)
+            row = (t_s, False, np.nan, np.nan, np.nan, 0.0, np.nan, np.nan)
             self._pose.append(_NO_POSE)
         else:
-            row = (True, float(eye_aspect_ratio(p, LEFT_EYE_EAR)), float(eye_aspect_ratio(p, RIGHT_EYE_EAR)),
-                   float(mouth_opening(p)), obs.face_px, obs.blur, outside_frame_share(p, w, h))
-            self._pose.append(p[list(POSE_POINTS)])
-        for name, v in zip(_FRAME_COLUMNS[1:], row):
-            c[name].append(v)
+            row = (t_s, True, float(eye_aspect_ratio(p, LEFT_EYE_EAR)), float(eye_aspect_ratio(p, RIGHT_EYE_EAR)),
+                   float(mouth_opening(p)), obs.face_px, obs.blur, outside_frame_share(p, w, h, obs.box))
+            self._pose.append(p[_POSE_IDX])
+        for col, v in zip(self._col_lists, row):
+            col.append(v)
 
     def finish(self) -> FaceTrack:
         return self.build()
@@ -416,3 +421,4 @@ class FaceTrackBuilder:
 
 
 _NO_POSE = np.full((len(POSE_POINTS), 3), np.nan)
+_POSE_IDX = np.array(POSE_POINTS)
