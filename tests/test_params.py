@@ -35,6 +35,8 @@ def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
         AnalysisParams.from_overrides({"blinks": {}})
     with pytest.raises(ParameterError):
         AnalysisParams.from_overrides({"fusion": {"low_below": 0.9, "high_from": 0.5}})
+    with pytest.raises(ParameterError, match="good_face_px"):  # an inverted gate would pass every face
+        AnalysisParams.from_overrides({"face": {"min_face_px": 500}})
 
 
 def test_blink_params_change_the_reading():
@@ -76,3 +78,29 @@ def test_levels_are_defined_once_and_fusion_returns_them():
     f = Fusion(weights={"x": 1.0}, low_below=0.4, high_from=0.6, min_evidence=0.5)
     got = {f.decide([SignalResult("x", s, r)])[1] for s, r in ((0.1, 1), (0.5, 1), (0.9, 1), (0.9, 0.2))}
     assert got == set(LEVELS)
+
+
+@pytest.mark.slow
+def test_video_evaluation_runs_with_alternative_parameters(make_clip, tmp_path, capsys):
+    import shutil
+
+    from verifier.evaluate import video
+
+    clip = make_clip("params_eval", duration_s=4, audio=False, seed=31)
+    (tmp_path / "real" / "synth").mkdir(parents=True)
+    shutil.copy(clip, tmp_path / "real" / "synth" / "a.mp4")
+    (tmp_path / "MANIFEST.tsv").write_text("path\tlabel\nreal/synth/a.mp4\treal\n")
+    overrides = tmp_path / "o.json"
+    overrides.write_text(json.dumps({"face": {"min_face_px": 5000.0, "good_face_px": 6000.0},
+                                     "fusion": {"min_evidence": 0.0}}))
+    out = tmp_path / "r.json"
+    assert video.main([str(tmp_path), "--no-stress", "--out", str(out), "--params", str(overrides)]) == 0
+    res = json.loads(out.read_text())
+    assert res["params"]["face"]["min_face_px"] == 5000.0 and res["params"]["fusion"]["min_evidence"] == 0.0
+    (f,) = res["files"]
+    # the face is far smaller than the overridden threshold: the face signals were not measured
+    assert f["signals"]["face"]["explanation"] == "face.too_small"
+    assert f["signals"]["blink"]["explanation"] == "blink.no_face"
+    with pytest.raises(ParameterError):
+        overrides.write_text(json.dumps({"face": {"min_face_pixels": 1}}))
+        video.main([str(tmp_path), "--no-stress", "--params", str(overrides)])

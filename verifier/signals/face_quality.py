@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..face import FaceTrack
 from ..result import SignalResult
 
@@ -25,6 +26,14 @@ class FaceQualityParams:
     min_blur_var: float = 15.0  # Laplacian variance (grey levels²) on a 128 px face under which it is too blurred
     blur_floor: float = 0.3  # a blurred face still keeps this share of the quality
     min_duration_s: float = 2.0  # shorter clips cannot show blinks or lip-sync, seconds
+
+    def __post_init__(self):
+        if not 0 <= self.min_coverage < self.full_coverage <= 1:
+            raise ParameterError(f"need 0 <= min_coverage ({self.min_coverage}) < full_coverage ({self.full_coverage}) <= 1")
+        if not 0 <= self.min_face_px < self.good_face_px:
+            raise ParameterError(f"need 0 <= min_face_px ({self.min_face_px}) < good_face_px ({self.good_face_px})")
+        if not (self.min_blur_var > 0 and 0 <= self.blur_floor <= 1):
+            raise ParameterError("need min_blur_var > 0 and 0 <= blur_floor <= 1")
 
 
 DEFAULT_FACE_QUALITY_PARAMS = FaceQualityParams()
