@@ -1,8 +1,10 @@
 """``analyze(path) -> Report``: the only orchestration of the verifier.
 
-probe (metadata, SHA-256, limits) → one decode pass (frames to the face tracker, audio
-collected) → video signals (face quality, blink, lip-sync) → audio signals (voice
-detector and side signals) → fusion → Report. The input file is only ever read.
+probe (metadata, SHA-256, limits) → sound decoded, audio signals (voice detector and side
+signals) started in a second thread → one picture decode pass (each frame through the face
+tracker, then to the frame consumers: track builder, preview, face-crop sampler) → video
+signals (face quality, blink, lip-sync) → fusion → Report. The input file is only ever read.
+This is the one place that wires frame consumers and signal parameters.
 """
 from __future__ import annotations
 
@@ -20,16 +22,16 @@ from . import __version__, threads
 from .errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
-from .levels import INCONCLUSIVE
 from .frames import FaceCropSampler, FrameConsumer
+from .levels import INCONCLUSIVE
 from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, probe
+from .params import DEFAULT_PARAMS, AnalysisParams
 from .preview import PreviewCollector
 from .report import AnalysisError, Artifacts, Quality, Report
 from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
-from .params import DEFAULT_PARAMS, AnalysisParams
 from .signals.blink import measure_blink
-from .signals.face_quality import measure_face_quality
+from .signals.face_quality import FaceQuality, measure_face_quality
 from .signals.lipsync import measure_lipsync
 from .voice.detector import measure_voice
 
@@ -42,12 +44,13 @@ FULL_RATE_MAX_DURATION_S = 20.0
 MAX_ANALYSIS_FPS = 30.0
 LONG_CLIP_ANALYSIS_FPS = 15.0
 
+
 def _noop(frac: float, stage: str) -> None:
     pass
 
 
 def _video_signals(track: FaceTrack, audio, duration_s: float,
-                   params: AnalysisParams = DEFAULT_PARAMS) -> tuple[list[SignalResult], dict]:
+                   params: AnalysisParams = DEFAULT_PARAMS) -> tuple[list[SignalResult], FaceQuality]:
     q, quality, face = measure_face_quality(track, duration_s, params.face)
     if q <= 0:
         blink = not_applicable("blink", "blink.no_face")
