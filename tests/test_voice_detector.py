@@ -28,12 +28,12 @@ def _speechlike(rng, seconds: float, sr: int = SR) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def detector():
-    from verifier.voice.weights import default_weights_path
+    from verifier.registry import expected_path, entry
 
-    for p in (default_weights_path(), WEIGHTS):  # installed by the set-up step, else ../shared
+    for p in (expected_path(entry("aasist-l")), WEIGHTS):  # installed by `verifier models install`, else ../shared
         if p.is_file():
             return det.VoiceDetector.from_file(p)
-    pytest.skip("no AASIST-L weights (models/weights or ../shared/models/aasist)")
+    pytest.skip("no AASIST-L weights (verifier models install, or ../shared/models/aasist)")
 
 
 @pytest.mark.parametrize("y, match", [
@@ -94,14 +94,17 @@ def test_level_padding_and_rate_do_not_change_the_score_much(detector, rng):
 
 
 def test_missing_weights_give_reliability_zero(tmp_path, monkeypatch):
-    monkeypatch.setenv("VERIFIER_WEIGHTS_DIR", str(tmp_path))
+    monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
     det.default_detector.cache_clear()
     try:
         r = det.measure_voice(np.zeros(5 * SR, np.float32), SR)
     finally:
         det.default_detector.cache_clear()
     assert r.key == "voice" and r.reliability == 0 and r.explanation == "voice.model_missing"
-    assert "AASIST-L.pth" in t(r.explanation, "en", **r.evidence)
+    assert r.evidence == {"model": "aasist-l", "file": "AASIST-L.pth", "command": "verifier models install aasist-l"}
+    for lang in ("vi", "en"):
+        assert "AASIST-L.pth" in t(r.explanation, lang, **r.evidence)
+        assert "verifier models install aasist-l" in t(r.explanation, lang, **r.evidence)
     # gradio_client takes any {"path": str} dict in a JSON output for a file to download
     assert "path" not in r.evidence
 

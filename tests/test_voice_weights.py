@@ -1,63 +1,50 @@
-"""Weights set-up: present, local copy, failed download; provenance record."""
+"""``verifier.voice.weights``: the AASIST-L alias of the registry (checks, set-up command)."""
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from verifier import registry
 from verifier.errors import ModelUnavailableError
 from verifier.voice import weights as W
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 LOCAL = SHARED / "models" / "aasist"
 requires_models = pytest.mark.skipif(not (LOCAL / "AASIST-L.pth").is_file(), reason="../shared/models/aasist absent")
-CLOSED_PORT_URL = "http://127.0.0.1:9/AASIST-L.pth"  # discard port: connection refused, no network needed
 
 
-def test_provenance_record():
-    meta = W.provenance()
-    assert meta["licence"] == "MIT" and "NAVER" in meta["copyright"]
-    assert len(meta["sha256"]) == 64 and meta["commit"] in meta["url"]
-    assert meta["parameters"] == 85306
-
-
-@requires_models
-def test_copy_from_local_then_present(tmp_path):
-    dest = tmp_path / "w" / "AASIST-L.pth"
-    logs = []
-    assert W.ensure_weights(dest, local_dirs=[LOCAL], allow_download=False, log=logs.append) == dest
-    assert W.sha256_of(dest) == W.provenance()["sha256"] and "copied" in logs[-1]
-    W.ensure_weights(dest, local_dirs=[], allow_download=False, log=logs.append)
-    assert "present" in logs[-1]
-    assert W.find_weights(dest) == dest
-    assert not list(dest.parent.glob("*.part"))
-
-
-def test_corrupt_local_copy_and_failed_download(tmp_path):
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    (bad / "AASIST-L.pth").write_bytes(b"not the model")
-    dest = tmp_path / "w" / "AASIST-L.pth"
-    with pytest.raises(ModelUnavailableError) as e:
-        W.ensure_weights(dest, local_dirs=[bad], url=CLOSED_PORT_URL, timeout_s=5, log=lambda *a: None)
-    assert e.value.key == "voice.weights_unavailable" and "127.0.0.1" in e.value.message("en")
-    assert not dest.exists() and not list(dest.parent.glob("*.part"))
+def test_provenance_entry():
+    e = registry.entry(W.MODEL_NAME)
+    assert e.file == "AASIST-L.pth" and e.size_bytes == 426428 and e.extra["parameters"] == 85306
+    assert e.licence.startswith("MIT") and "NAVER" in e.licence
+    url = next(s.url for s in e.sources if s.kind == "url")
+    assert e.extra["commit"] in url and e.extra["commit"] in e.upstream and url.startswith("https://")
 
 
 def test_find_weights_missing_and_corrupt(tmp_path):
     with pytest.raises(ModelUnavailableError) as e:
         W.find_weights(tmp_path / "AASIST-L.pth")
-    assert e.value.key == "voice.model_missing"
-    (tmp_path / "AASIST-L.pth").write_bytes(b"x")
+    assert e.value.key == "model.missing" and e.value.params["command"] == "verifier models install aasist-l"
+    (tmp_path / "AASIST-L.pth").write_bytes(b"x" * 426428)  # right size, wrong content
     with pytest.raises(ModelUnavailableError) as e:
         W.find_weights(tmp_path / "AASIST-L.pth")
-    assert e.value.key == "voice.model_corrupt"
+    assert e.value.key == "model.corrupt"
 
 
-def test_cli_offline_failure_exit_code(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(W, "shared_dirs", lambda: [])
-    rc = W.main(["--dest", str(tmp_path / "AASIST-L.pth"), "--no-download"])
-    assert rc == 1 and "AASIST-L.pth" in capsys.readouterr().err
+@requires_models
+def test_alias_installs_from_a_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path / "m"))
+    assert W.main(["--from", str(LOCAL), "--no-download"]) == 0
+    assert "copied" in capsys.readouterr().out
+    assert W.find_weights() == tmp_path / "m" / "AASIST-L.pth" == W.find_weights(tmp_path / "m" / "AASIST-L.pth")
+
+
+def test_alias_offline_failure_exit_code(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
+    monkeypatch.setattr(registry, "shared_roots", lambda: [])
+    assert W.main(["--no-download"]) == 1
+    out = capsys.readouterr().out
+    assert "AASIST-L.pth" in out and "verifier models install aasist-l --from" in out
+    assert not list(tmp_path.iterdir())  # nothing half-written

@@ -1,4 +1,4 @@
-"""Command line: ``python -m verifier analyze PATH [PATH ...] [--json] [--lang vi|en]``.
+"""Command line: ``verifier analyze PATH [PATH ...] [--json] [--lang vi|en]`` (or ``python -m verifier``).
 
 ``--json`` prints one JSON object per input, one per line (the contract other tools rely
 on, see README). Without it, a short summary per file in the chosen language: the level
@@ -6,6 +6,10 @@ in plain words, each signal against its human normal range, and the first things
 ``--report-dir DIR`` also writes an HTML and a JSON report per file; ``--debug`` prints the
 traceback of an internal error (a bug). The exit status is 1
 when any file could not be analysed or its report could not be written.
+
+Set-up: ``verifier models install [NAME ...] [--from DIR] [--no-download]`` installs the model
+files (sha256 checked) and checks mediapipe; ``verifier models list`` and ``verifier models
+verify`` say what is installed; ``verifier doctor`` checks models and mediapipe.
 """
 from __future__ import annotations
 
@@ -31,7 +35,20 @@ def main(argv=None) -> int:
     a.add_argument("--report-dir", metavar="DIR",
                    help="also write a self-contained HTML report and the JSON of each file into DIR "
                         "(NAME.SHA256[:12].report.html/.json; created if needed; inputs are only read)")
+    m = sub.add_parser("models", help="install, list or verify the model files")
+    msub = m.add_subparsers(dest="models_cmd", required=True)
+    mi = msub.add_parser("install", help="install model files (from --from DIR, ../shared, or upstream), sha256 checked")
+    mi.add_argument("names", nargs="*", metavar="NAME", help="models to install (default: all)")
+    mi.add_argument("--from", dest="from_dir", metavar="DIR", help="folder holding the files (DIR/FILE or DIR/SUBDIR/FILE)")
+    mi.add_argument("--no-download", action="store_true", help="only local copies (--from, $VERIFIER_SHARED, ../shared)")
+    msub.add_parser("list", help="name, licence, installed?, sha256 OK?")
+    msub.add_parser("verify", help="check every model file (exit status 1 when one is missing or damaged)")
+    sub.add_parser("doctor", help="check the model files and mediapipe (installed with --no-deps)")
     args = ap.parse_args(argv)
+    if args.cmd == "models":
+        return _models(args)
+    if args.cmd == "doctor":
+        return _doctor()
     # Errors of the input are in each file's result; a bug's one-line message goes to stderr,
     # its traceback too with --debug.
     log = logging.getLogger("verifier")
@@ -71,3 +88,58 @@ def _analyze(args) -> int:
             print(render_text(report, args.lang) + "\n", flush=True)
     return 1 if failed else 0
 
+
+
+def _models(args) -> int:
+    from . import registry
+    from .errors import ModelUnavailableError, ParameterError
+
+    if args.models_cmd == "list":
+        print(f"{'name':14s} {'status':8s} {'size':>9s}  {'licence':32s} path")
+        for e in registry.entries():
+            st, path = registry.status(e.name)
+            print(f"{e.name:14s} {st:8s} {e.size_bytes:9d}  {e.licence[:32]:32s} {path or '(package not installed)'}")
+        print(f"installed files go to {registry.models_dir()} ($VERIFIER_MODELS_DIR)")
+        return 0
+    if args.models_cmd == "verify":
+        return _verify_models()
+    try:
+        registry.install(args.names or None, from_dir=args.from_dir, allow_download=not args.no_download)
+    except ParameterError as e:
+        print(e, file=sys.stderr)
+        return 2
+    except ModelUnavailableError:
+        return 1  # install() already printed each failure and what to do
+    finally:
+        _mediapipe_line()
+    return 0
+
+
+def _verify_models() -> int:
+    from . import registry
+    from .errors import ModelUnavailableError
+
+    bad = 0
+    for e in registry.entries():
+        try:
+            print(f"{e.name}: {registry.model_path(e.name)} sha256 OK")
+        except ModelUnavailableError as err:
+            bad += 1
+            print(f"{e.name}: {err.message('en')}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _mediapipe_line() -> bool:
+    from .doctor import check_mediapipe
+    from .i18n import t
+
+    c = check_mediapipe()
+    print(c.message("en"), file=sys.stdout if c.ok else sys.stderr)
+    if not c.ok:
+        print(t("doctor.mediapipe_no_deps", "en"), file=sys.stderr)
+    return c.ok
+
+
+def _doctor() -> int:
+    rc = _verify_models()
+    return 1 if not _mediapipe_line() else rc

@@ -1,7 +1,7 @@
 """Fusing signals into one risk and a level.
 
 Each usable signal contributes its log-odds, scaled by its weight and its reliability (a
-tempered naive-Bayes sum). The weights and thresholds are data in ``models/fusion.json``
+tempered naive-Bayes sum). The weights and thresholds are data in ``verifier/assets/fusion.json``
 with a note of how they were set; this module holds only the arithmetic.
 """
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .assets import asset_path
 from .errors import ParameterError
 from .levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
 from .result import SignalResult
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_FUSION_FILE = MODELS_DIR / "fusion.json"
+DEFAULT_FUSION_FILE = asset_path("fusion.json")
 SCORE_CLIP = 1e-3  # scores are clipped to [SCORE_CLIP, 1 − SCORE_CLIP] before the logit
 
 

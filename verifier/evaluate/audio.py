@@ -1,7 +1,7 @@
 """Evaluate the voice detector on a labelled folder of speech clips.
 
     python -m verifier.evaluate audio ../shared/data/audio [--out results.json]
-        [--conditions published,messenger_aac,messenger_opus] [--write-calibration models/voice_calibration.json]
+        [--conditions published,messenger_aac,messenger_opus] [--write-calibration verifier/assets/voice_calibration.json]
         [--espeak-vi 8]
 
 The folder holds ``MANIFEST.tsv`` with columns ``path`` (relative), ``label`` (real/fake)
@@ -218,7 +218,7 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
         manifest_sha = hashlib.sha256(f.read()).hexdigest()
     cal.provenance = {
         "what": "Platt scaling of the mean AASIST-L logit difference (spoof − bona fide) to P(fake)",
-        "script": "python -m verifier.evaluate audio DATA_DIR --write-calibration models/voice_calibration.json",
+        "script": "python -m verifier.evaluate audio DATA_DIR --write-calibration verifier/assets/voice_calibration.json",
         "data": "../shared/data/audio/MANIFEST.tsv", "manifest_sha256": manifest_sha,
         "conditions": list(conditions), "n_rows": int(ok.sum()), "n_fake": int(y[ok].sum()),
         "date": _dt.date.today().isoformat(),

@@ -23,15 +23,11 @@ MESSAGES = {
         "en": "There is no speech (only silence or very quiet sound), so the voice was not checked.",
     },
     "voice.model_missing": {
-        "vi": "Chưa có tệp mô hình giọng nói ({name}) nên CHƯA kiểm tra giọng (đây không phải kết quả). Chạy: python -m verifier.voice.weights",
-        "en": "The voice model file ({name}) is missing, so the voice was NOT checked (this is not a result). Run: python -m verifier.voice.weights",
+        "vi": "Chưa có tệp mô hình giọng nói ({file}) nên CHƯA kiểm tra giọng (đây không phải kết quả). Chạy: {command}",
+        "en": "The voice model file ({file}) is missing, so the voice was NOT checked (this is not a result). Run: {command}",
     },
     "voice.model_corrupt": {
-        "vi": "Tệp mô hình giọng nói {file} bị hỏng hoặc không đúng bản (mã SHA-256 không khớp). Hãy xoá tệp rồi chạy lại: python -m verifier.voice.weights",
-        "en": "The voice model file {file} is damaged or the wrong version (SHA-256 mismatch). Delete it and run again: python -m verifier.voice.weights",
-    },
-    "voice.weights_unavailable": {
-        "vi": "Không lấy được tệp mô hình {name}: không có bản sao cục bộ và không tải được từ {url} ({detail}). Hãy tải tệp thủ công và đặt vào {dest}.",
-        "en": "Could not get the model file {name}: no local copy and the download from {url} failed ({detail}). Download it by hand and put it at {dest}.",
+        "vi": "Tệp mô hình giọng nói {file} bị hỏng hoặc không đúng bản (mã SHA-256 không khớp) nên CHƯA kiểm tra giọng. Chạy: {command}",
+        "en": "The voice model file {file} is damaged or the wrong version (SHA-256 mismatch), so the voice was NOT checked. Run: {command}",
     },
 }

@@ -6,7 +6,7 @@ padding or level of a file cannot drive the score. Up to :data:`MAX_WINDOWS` win
 64600 samples (~4 s) spread evenly over the speech are scored in one batch; short speech is
 tiled to one window as upstream. The mean of the windows' ``spoof − bona fide`` logit
 differences is mapped to a probability of fake by the Platt calibration in
-``models/voice_calibration.json`` (fitted by ``python -m verifier.evaluate audio``).
+``verifier/assets/voice_calibration.json`` (fitted by ``python -m verifier.evaluate audio``).
 
 The voice score is calibrated AASIST-L alone: fusing it with the side signals of
 ``verifier.signals.audio`` (logistic regression, paired leave-one-source-out on
@@ -17,19 +17,20 @@ do not enter this score.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ..assets import asset_path
 from ..errors import ModelUnavailableError, ParameterError
+from ..registry import unavailable_result
 from ..result import SignalResult, not_applicable
 from ..signals.audio_frames import check_audio as check_signal
 from .aasist import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig
 from .calibration import LogisticCalibration
-from .weights import MODELS_DIR, find_weights
+from .weights import find_weights
 
 SAMPLE_RATE = 16000  # Hz, AASIST input rate
 WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE  # 4.0375 s per window
@@ -47,7 +48,7 @@ TARGET_PEAK = 0.9  # full-scale peak after normalisation
 MIN_SPEECH_S = 1.0  # s; less speech → "voice.too_short" (reliability 0)
 FULL_RELIABILITY_SPEECH_S = WINDOW_S  # s; one full window of speech gives reliability 1
 P_FAKE_LIKELY = 0.5  # calibrated probability from which the voice is reported as likely synthetic
-CALIBRATION_FILE = MODELS_DIR / "voice_calibration.json"
+CALIBRATION_FILE = asset_path("voice_calibration.json")
 
 
 def check_audio(y, sr) -> np.ndarray:
@@ -183,12 +184,12 @@ class VoiceDetector:
         Raises
         ------
         ModelUnavailableError
-            Weights missing or with a wrong sha256 (``voice.model_missing`` / ``voice.model_corrupt``).
+            Weights missing or with a wrong size/sha256 (``model.missing`` / ``model.corrupt``).
         """
         from .aasist import load_aasist
 
         if config is AASIST_L_CONFIG:
-            path = find_weights(weights_path)  # sha256 from models/aasist-l.json
+            path = find_weights(weights_path)  # size and sha256 of the registry entry "aasist-l"
         elif weights_path is None:
             raise ParameterError("weights_path is required for a config other than AASIST-L")
         else:
@@ -261,8 +262,9 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
     SignalResult
         ``score`` = calibrated P(fake); ``reliability`` grows with the seconds of speech
         (1 from one 4 s window on); evidence ``aasist_logit`` (mean spoof − bona fide logit),
-        ``windows``, ``speech_s``, ``p_fake``. When the model file is missing, reliability 0
-        and explanation ``voice.model_missing``; too little speech gives ``voice.too_short``.
+        ``windows``, ``speech_s``, ``p_fake``. When the model file is missing or damaged,
+        reliability 0 and explanation ``voice.model_missing`` / ``voice.model_corrupt`` (evidence
+        ``model``, ``file``, ``command``); too little speech gives ``voice.too_short``.
 
     Raises
     ------
@@ -274,5 +276,5 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
         try:
             detector = default_detector()
         except ModelUnavailableError as e:
-            return not_applicable("voice", e.key, **{k: os.path.basename(str(v)) for k, v in e.params.items()})
+            return unavailable_result("voice", e)
     return detector.measure(y, sr)

@@ -1,0 +1,43 @@
+"""Set-up checks that pip cannot do: mediapipe, installed with ``--no-deps`` on purpose.
+
+mediapipe 0.10.21's declared dependencies pull in jax and ``opencv-contrib-python`` (a GUI
+OpenCV build that silently replaces the headless one), so it cannot be a declared dependency
+of this package; it is installed in one extra step (:data:`MEDIAPIPE_PIP_COMMAND`).
+:func:`check_mediapipe` says whether that step was done and the FaceMesh solution works.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MEDIAPIPE_VERSION = "0.10.21"  # last release whose wheel ships the legacy FaceMesh models
+MEDIAPIPE_PIP_COMMAND = f"pip install --no-deps mediapipe=={MEDIAPIPE_VERSION}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of one set-up check: ``ok``, an i18n ``key`` and its ``params``."""
+
+    ok: bool
+    key: str
+    params: dict
+
+    def message(self, lang: str = "en") -> str:
+        from .i18n import t
+
+        return t(self.key, lang, **self.params)
+
+
+def check_mediapipe() -> Check:
+    """Build the face tracker's mediapipe graphs (FaceMesh + face detection) and run them once
+    on a blank frame: exactly what :class:`verifier.face.FaceTracker` needs."""
+    try:
+        from importlib.metadata import version
+
+        from .face import MediaPipeLandmarker
+
+        MediaPipeLandmarker().close()
+
+        return Check(True, "doctor.mediapipe_ok", {"version": version("mediapipe")})
+    except Exception as e:  # ImportError, a missing runtime dependency, a broken wheel: all say the same
+        return Check(False, "doctor.mediapipe_missing",
+                     {"detail": f"{type(e).__name__}: {e}", "command": MEDIAPIPE_PIP_COMMAND})
