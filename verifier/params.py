@@ -23,7 +23,7 @@ from .signals.face_quality import FaceQualityParams
 class AnalysisParams:
     """Parameters of the blink signal, the face-quality gate and fusion.
 
-    ``fusion`` None means the committed fusion parameters (``models/fusion.json``); a
+    ``fusion`` None means the committed fusion parameters (``verifier/assets/fusion.json``); a
     ``fusion`` section in the overrides is applied on top of them.
     """
 
