@@ -229,6 +229,21 @@ def test_unavailable_result_keys_and_messages(reg):
 
 # --- CLI and doctor -----------------------------------------------------------------------------
 
+def test_optional_models_are_installed_only_on_request(reg, tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "tiny.bin").write_bytes(PAYLOAD)
+    reg(name="tiny", sources=[{"kind": "shared", "subdir": "x"}])
+    e = _entry(name="trainonly", file="t.bin", sources=[{"kind": "url", "url": CLOSED_PORT_URL}])
+    (registry.MODEL_ENTRIES_DIR / "trainonly.json").write_text(json.dumps({**e, "optional": True}), encoding="utf-8")
+    registry._entries_from.cache_clear()
+    assert registry.entry("trainonly").optional and not registry.entry("tiny").optional
+    assert list(registry.install(from_dir=src, log=quiet)) == ["tiny"]
+    assert cli.main(["models", "verify"]) == 0 and "(optional)" in capsys.readouterr().err
+    with pytest.raises(ModelUnavailableError):
+        registry.install(["trainonly"], allow_download=False, log=quiet)
+
+
 def test_cli_models_list_verify_install(reg, tmp_path, capsys):
     src = tmp_path / "src"
     src.mkdir()

@@ -98,16 +98,20 @@ def _models(args) -> int:
         print(f"{'name':14s} {'status':8s} {'size':>9s}  {'licence':32s} path")
         for e in registry.entries():
             st, path = registry.status(e.name)
-            print(f"{e.name:14s} {st:8s} {e.size_bytes:9d}  {e.licence[:32]:32s} {path or '(package not installed)'}")
+            print(f"{e.name:14s} {st:8s} {e.size_bytes:9d}  {e.licence[:32]:32s} {path or '(package not installed)'}"
+                  + ("  (optional)" if e.optional else ""))
         print(f"installed files go to {registry.models_dir()} ($VERIFIER_MODELS_DIR)")
         return 0
     if args.models_cmd == "verify":
         return _verify_models()
     try:
-        registry.install(args.names or None, from_dir=args.from_dir, allow_download=not args.no_download)
+        for n in args.names:
+            registry.entry(n)
     except ParameterError as e:
         print(e, file=sys.stderr)
         return 2
+    try:
+        registry.install(args.names or None, from_dir=args.from_dir, allow_download=not args.no_download)
     except ModelUnavailableError:
         return 1  # install() already printed each failure and what to do
     finally:
@@ -124,8 +128,8 @@ def _verify_models() -> int:
         try:
             print(f"{e.name}: {registry.model_path(e.name)} sha256 OK")
         except ModelUnavailableError as err:
-            bad += 1
-            print(f"{e.name}: {err.message('en')}", file=sys.stderr)
+            bad += not e.optional
+            print(f"{e.name}{' (optional)' if e.optional else ''}: {err.message('en')}", file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -83,6 +83,8 @@ class Source:
 class ModelEntry:
     """Provenance of one model file (``verifier/assets/models/<name>.json``).
 
+    ``optional`` (JSON ``"optional": true``, e.g. a model used only for training) is not
+    installed by ``verifier models install`` without names and does not fail ``verify``.
     ``extra`` holds the entry's other keys (commit, parameter count, paper…), read-only.
     """
 
@@ -96,6 +98,7 @@ class ModelEntry:
     used_by: str
     sources: tuple[Source, ...]
     notes: str = ""
+    optional: bool = False
     extra: Mapping = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     @classmethod
@@ -108,10 +111,11 @@ class ModelEntry:
             raise ParameterError(f"model entry {d['name']!r}: sha256 must be 64 hex digits")
         if not d["sources"]:
             raise ParameterError(f"model entry {d['name']!r} has no sources")
-        known = set(ENTRY_FIELDS) | {"notes"}
+        known = set(ENTRY_FIELDS) | {"notes", "optional"}
         return cls(name=d["name"], file=d["file"], sha256=sha, size_bytes=int(d["size_bytes"]),
                    licence=d["licence"], upstream=d["upstream"], trained_on=d["trained_on"], used_by=d["used_by"],
                    sources=tuple(Source.from_dict(s) for s in d["sources"]), notes=d.get("notes", ""),
+                   optional=bool(d.get("optional", False)),
                    extra=MappingProxyType({k: v for k, v in d.items() if k not in known}))
 
     @property
@@ -398,7 +402,8 @@ def install_one(name: str, *, from_dir: str | Path | None = None, allow_download
 
 def install(names=None, *, from_dir: str | Path | None = None, allow_download: bool = True,
             timeout_s: float = DOWNLOAD_TIMEOUT_S, log=print) -> dict[str, Path]:
-    """Install the model files ``names`` (default: all), trying each entry's sources in order.
+    """Install the model files ``names`` (default: all but the optional ones), trying each
+    entry's sources in order.
 
     Order per model: already installed with the right sha256 → nothing to do; ``from_dir``
     (``DIR/<file>`` or ``DIR/<subdir>/<file>``); ``shared`` copies (:func:`shared_roots`);
@@ -416,7 +421,7 @@ def install(names=None, *, from_dir: str | Path | None = None, allow_download: b
     ModelUnavailableError
         After trying every model, the first failure (each failure is also logged).
     """
-    names = [e.name for e in entries()] if names is None else list(names)
+    names = [e.name for e in entries() if not e.optional] if names is None else list(names)
     for n in names:
         entry(n)  # unknown names fail before anything is copied
     done, first_error = {}, None
