@@ -120,6 +120,23 @@ def test_figures_only_from_report():
     assert plots.to_png_base64(figs["blink"])[:8] == "iVBORw0K"  # PNG magic
 
 
+def test_voice_timeline_is_drawn_under_the_spectrogram():
+    r = _report()
+    assert plots.voice_figure(r, "en") is None and len(plots.spectrogram_figure(r, "en").axes) == 1
+    ev = {"p_fake": 0.3, "p_fake_pct": 30, "windows": 3, "window_start_s": [0.0, 2.0, 4.0],
+          "window_end_s": [4.04, 6.04, 8.04], "window_p_fake": [0.1, 0.3, 0.9], "window_logits": [1.0, 2.0, 9.0]}
+    r.signals["voice"] = SignalResult("voice", 0.3, 1.0, ev, "voice.no_clear_sign")
+    fig = plots.spectrogram_figure(r, "vi")
+    assert len(fig.axes) == 2
+    ax = fig.axes[1]
+    assert ax.get_title() == t("plot.voice.title", "vi", p=30)
+    segs = ax.collections[0].get_segments()  # one bar per window, from its start to its end, at its P(fake) in %
+    assert [tuple(np.round(s_[:, 0], 2)) for s_ in segs] == [(0.0, 4.04), (2.0, 6.04), (4.0, 8.04)]
+    assert [float(s_[0, 1]) for s_ in segs] == pytest.approx([10, 30, 90])
+    assert ax.get_xlim()[1] == pytest.approx(8.04)
+    assert plots.voice_figure(r, "en") is not None
+
+
 def test_text_summary_is_short():
     text = render_text(_report(), "vi")
     assert text.count("\n") < 30

@@ -93,6 +93,77 @@ def test_level_padding_and_rate_do_not_change_the_score_much(detector, rng):
     assert detector.score(y48, 48000).aasist_logit == pytest.approx(base, abs=SHIFT_TOL_LOGIT)
 
 
+@pytest.mark.parametrize("peak_dbfs", [-40.0, -20.0, -1.0])
+def test_level_does_not_move_the_calibrated_probability(detector, rng, peak_dbfs):
+    """Issue 14: the chosen preprocessing moves P(fake) by <= 0.1 across levels; the file's own
+    level (upstream) does not hold that on the same input."""
+    y = _speechlike(rng, 5.0)
+    ref = 10 ** (-20 / 20) * y / np.abs(y).max()
+    scaled = 10 ** (peak_dbfs / 20) * y / np.abs(y).max()
+    assert abs(detector.p_fake(detector.score(scaled, SR).aasist_logit)
+               - detector.p_fake(detector.score(ref, SR).aasist_logit)) <= 0.1
+    own = det.VoiceDetector(detector.model, detector.calibration, preprocessing=det.Preprocessing(level="own"))
+    if peak_dbfs == -40.0:
+        assert abs(own.score(scaled, SR).aasist_logit - own.score(ref, SR).aasist_logit) > SHIFT_TOL_LOGIT
+
+
+def test_active_level_sets_speech_rms_and_never_clips(rng):
+    y = _speechlike(rng, 3.0)
+    out = det.set_level(0.01 * y)
+    assert det.active_level_dbfs(out) == pytest.approx(det.TARGET_ACTIVE_DBFS, abs=0.01)
+    spiky = 0.01 * y.copy()
+    spiky[100] = 0.5  # one click 40 dB above the speech: the gain stops at the clipping point
+    assert np.abs(det.set_level(spiky)).max() <= det.MAX_PEAK + 1e-6
+    assert det.active_level_dbfs(np.zeros(100, np.float32)) == -np.inf
+    with pytest.raises(ParameterError, match="level"):
+        det.Preprocessing(level="loud")
+
+
+def test_timeline_evidence_covers_the_message(detector, rng):
+    y = np.concatenate([np.zeros(SR, np.float32), _speechlike(rng, 11.0)])
+    r = detector.measure(y, SR)
+    ev = r.evidence
+    n = ev["windows"]
+    assert n == min(det.MAX_WINDOWS, ev["grid_windows"]) and ev["grid_windows"] == 5
+    assert len(ev["window_start_s"]) == len(ev["window_end_s"]) == len(ev["window_p_fake"]) == n
+    assert ev["window_start_s"][0] == pytest.approx(1.0, abs=0.05)  # times in the input, after the leading silence
+    assert ev["window_end_s"][-1] == pytest.approx(12.0, abs=0.05)
+    assert all(e - s == pytest.approx(det.WINDOW_S, abs=0.01) for s, e in zip(ev["window_start_s"], ev["window_end_s"]))
+    assert all(0 <= p <= 1 for p in ev["window_p_fake"])
+    assert r.score == pytest.approx(detector.p_fake(float(np.median(ev["window_logits"]))), abs=1e-3)
+    assert ev["narrowband"] is False and ev["bandwidth_hz"] > det.NARROWBAND_MAX_HZ
+
+
+def test_narrowband_speech_is_flagged_not_called_fake(detector, rng):
+    from verifier.evaluate.channel import telephone_band
+
+    y = _speechlike(rng, 6.0)
+    wide = detector.measure(y, SR)
+    narrow = detector.measure(telephone_band(y), SR)
+    assert not wide.evidence["narrowband"]
+    assert narrow.evidence["narrowband"] and narrow.explanation == "voice.narrowband"
+    assert narrow.evidence["bandwidth_hz"] < det.NARROWBAND_MAX_HZ
+    assert narrow.reliability == pytest.approx(det.NARROWBAND_RELIABILITY * wide.reliability)
+    # even a certain P(fake) cannot make a narrowband voice message "high" on its own
+    from verifier.fusion import Fusion
+    from verifier.result import SignalResult
+
+    fusion = Fusion.from_file()
+    sure = SignalResult("voice", 0.999, narrow.reliability, {}, "voice.narrowband")
+    assert fusion.predict_proba([sure]) < fusion.high_from
+    assert t("voice.narrowband", "vi", **narrow.evidence) != "voice.narrowband"
+
+
+def test_effective_bandwidth_is_measured_on_the_signal(rng):
+    from scipy.signal import resample_poly
+
+    noise = (0.1 * rng.standard_normal(4 * SR)).astype(np.float32)
+    assert det.effective_bandwidth_hz(noise) > 7000
+    via_8k = resample_poly(resample_poly(noise, 1, 2), 2, 1).astype(np.float32)  # an 8 kHz file played at 16 kHz
+    assert det.effective_bandwidth_hz(via_8k) < 4500
+    assert np.isnan(det.effective_bandwidth_hz(noise[:100]))
+
+
 def test_missing_weights_give_reliability_zero(tmp_path, monkeypatch):
     monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
     det.default_detector.cache_clear()
@@ -122,12 +193,31 @@ def test_make_windows_tiles_short_and_spreads_long():
         det.make_windows(long, max_windows=0)
 
 
-def test_normalise_trims_digital_padding_and_sets_peak(rng):
+def test_window_grid_overlaps_by_half_and_is_capped_evenly():
+    n = 10 * WINDOW_SAMPLES
+    full = det.window_starts(n, max_windows=1000)
+    assert len(full) == det.grid_windows(n) == 19
+    assert np.all(np.diff(full)[:-1] == det.WINDOW_HOP) and full[-1] == n - WINDOW_SAMPLES
+    capped = det.window_starts(n, max_windows=4)
+    assert len(capped) == 4 and capped[0] == 0 and capped[-1] == n - WINDOW_SAMPLES and set(capped) <= set(full)
+    assert np.ptp(np.diff(capped)) <= det.WINDOW_HOP  # evenly spread over the grid
+    assert list(det.window_starts(WINDOW_SAMPLES - 5)) == [0] and det.grid_windows(WINDOW_SAMPLES) == 1
+
+
+def test_median_aggregation_ignores_one_odd_window():
+    assert det.aggregate(np.array([1.0, 1.2, 30.0])) == pytest.approx(1.2)
+
+
+def test_normalise_trims_digital_padding_and_sets_level(rng):
     y = _speechlike(rng, 2.0)
     padded = np.concatenate([np.zeros(SR, np.float32), 0.1 * y, np.zeros(SR, np.float32)])
     out = det.normalise_channel(padded)
     assert abs(len(out) - len(y)) < 0.05 * SR
-    assert np.abs(out).max() == pytest.approx(det.TARGET_PEAK, rel=1e-5)
+    assert det.active_level_dbfs(out) == pytest.approx(det.TARGET_ACTIVE_DBFS, abs=0.01)
+    peak = det.normalise_channel(padded, det.Preprocessing(level="peak"))
+    assert np.abs(peak).max() == pytest.approx(det.TARGET_PEAK, rel=1e-5)
+    own = det.normalise_channel(padded, det.Preprocessing(level="own", trim=False))
+    assert len(own) == len(padded) and np.abs(own).max() == pytest.approx(np.abs(0.1 * y).max(), rel=0.05)
 
 
 def test_speech_seconds_ignores_silence(rng):

@@ -26,7 +26,8 @@ SPECTROGRAM_MAX_S = 60.0  # longer audio is drawn for its first minute only
 SPECTROGRAM_MAX_HZ = 8000
 
 COLOURS = {"ear": "#1f5fa8", "threshold": "#c0392b", "blink": "#e67e22", "mouth": "#1f5fa8",
-           "envelope": "#16a085", "corr": "#6c3483", "band": "#d5f5e3", "f0": "#f1c40f", "cutoff": "#ecf0f1"}
+           "envelope": "#16a085", "corr": "#6c3483", "band": "#d5f5e3", "f0": "#f1c40f", "cutoff": "#ecf0f1",
+           "voice": "#8e44ad"}
 
 
 def _fig(rows: int = 1, height_in: float = 2.8) -> Figure:
@@ -102,15 +103,53 @@ def lipsync_figure(report, lang: str = "vi") -> Figure | None:
     return fig
 
 
+def voice_timeline(ax, voice, lang: str = "vi") -> bool:
+    """Draw the voice detector's per-window P(fake) on ``ax``: each ~4 s window as a bar
+    from its start to its end at its probability, the whole message's (median) probability
+    and the 0.5 line. False when the voice signal has no timeline."""
+    ev = getattr(voice, "evidence", None) or {}
+    if not (voice is not None and voice.usable and ev.get("window_p_fake") and ev.get("window_start_s")):
+        return False
+    p = 100 * _arr(ev["window_p_fake"])
+    t0, t1 = _arr(ev["window_start_s"]), _arr(ev["window_end_s"])
+    ax.hlines(p, t0, t1, color=COLOURS["voice"], lw=3, alpha=0.8, label=t("plot.voice.window", lang))
+    ax.plot((t0 + t1) / 2, p, "o", color=COLOURS["voice"], ms=4)
+    ax.axhline(100 * float(voice.score), color=COLOURS["threshold"], ls="--", lw=1, label=t("plot.voice.overall", lang))
+    ax.axhline(50, color="#7f8c8d", ls=":", lw=1)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(t("plot.voice.axis", lang) + " (%)")
+    ax.set_title(t("plot.voice.title", lang, p=_num(ev.get("p_fake_pct"))), fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return True
+
+
+def voice_figure(report, lang: str = "vi") -> Figure | None:
+    """The voice detector's timeline alone (:func:`voice_timeline`)."""
+    voice = report.signals.get("voice")
+    fig = _fig(height_in=2.2)
+    ax = fig.add_subplot()
+    if not voice_timeline(ax, voice, lang):
+        return None
+    ax.set_xlabel(t("plot.time_s", lang))
+    return fig
+
+
 def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     """Spectrogram of the analysed sound, the pitch track and bandwidth cut-off if measured,
-    and the voice finding in the title."""
+    and the voice finding in the title; below it, on the same time axis, the voice
+    detector's per-window timeline (:func:`voice_timeline`) when there is one."""
     y, sr = report.artifacts.audio, int(report.artifacts.sr)
     if y is None or len(y) < sr // 4:
         return None
     y = np.asarray(y[: int(SPECTROGRAM_MAX_S * sr)], dtype=np.float32)
-    fig = _fig(height_in=3.0)
-    ax = fig.add_subplot()
+    voice = report.signals.get("voice")
+    timeline = bool(voice is not None and voice.usable and (voice.evidence or {}).get("window_p_fake"))
+    fig = _fig(height_in=3.0 + (2.0 if timeline else 0.0))
+    if timeline:
+        ax, ax_v = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    else:
+        ax, ax_v = fig.add_subplot(), None
     n_fft = 512
     with np.errstate(divide="ignore"):  # digital silence has zero power: drawn black
         ax.specgram(y, NFFT=n_fft, Fs=sr, noverlap=n_fft - 160, cmap="magma", scale="dB", vmin=-130)
@@ -123,9 +162,11 @@ def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     cutoff = (bw.evidence.get("cutoff_hz") if bw is not None else None)
     if cutoff and cutoff < sr / 2 * 0.98:
         ax.axhline(cutoff, color=COLOURS["cutoff"], ls="--", lw=1, label=t("plot.spec.cutoff", lang, hz=_num(cutoff)))
-    ax.set_xlabel(t("plot.time_s", lang))
     ax.set_ylabel(t("plot.spec.freq_axis", lang))
-    voice = report.signals.get("voice")
+    if ax_v is not None:
+        voice_timeline(ax_v, voice, lang)
+        ax_v.set_xlim(0, max(len(y) / sr, float(np.nanmax(_arr(voice.evidence["window_end_s"])))))
+    (ax_v if ax_v is not None else ax).set_xlabel(t("plot.time_s", lang))
     title = t("plot.spec.title", lang)
     if voice is not None and voice.explanation:
         finding = t(f"{voice.key}.name", lang)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sys
 
-SUBCOMMANDS = {"audio": "verifier.evaluate.audio", "video": "verifier.evaluate.video"}
+SUBCOMMANDS = {"audio": "verifier.evaluate.audio", "video": "verifier.evaluate.video",
+               "invariance": "verifier.evaluate.invariance"}
 
 
 def main(argv: list[str] | None = None) -> int:

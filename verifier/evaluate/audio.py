@@ -2,13 +2,17 @@
 
     python -m verifier.evaluate audio ../shared/data/audio [--out results.json]
         [--conditions published,messenger_aac,messenger_opus] [--write-calibration verifier/assets/voice_calibration.json]
-        [--espeak-vi 8]
+        [--espeak-vi 8] [--max-windows N]
 
 The folder holds ``MANIFEST.tsv`` with columns ``path`` (relative), ``label`` (real/fake)
 and optionally ``language``; the source of a file is its folder (``fake/<source>/…``).
 Every file is decoded with :func:`verifier.media.load_audio` (mono 16 kHz) and scored in
 each condition: ``published`` (as decoded) and messenger re-encodes (AAC 32 kbit/s, Opus
-24 kbit/s; see :mod:`verifier.evaluate.channel`).
+24 kbit/s; see :mod:`verifier.evaluate.channel`); ``telephone_amr`` (real files only:
+band-limited to 300-3400 Hz and AMR-NB encoded, a phone call) measures false alarms on
+narrowband real speech, with the ``published`` real files whose effective bandwidth is
+narrowband (the 8 kHz call-centre clips): the share at risk >= 0.7 ("high", voice alone
+through ``verifier/assets/fusion.json``), with and without the narrowband reliability cut.
 
 Printed and written: ROC AUC and EER overall, per condition, per language; per source (its
 AUC against all files of the other class); paired leave-one-source-out (LOSO) AUC for the
@@ -19,6 +23,7 @@ Vietnamese espeak-ng clips as an extra fake source (never used to fit the calibr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -32,11 +37,14 @@ from collections import defaultdict
 import numpy as np
 
 from ..media import load_audio
-from .channel import CONDITIONS, encode
+from .channel import CONDITIONS, encode, telephone_band
 from .manifest import read_manifest
 from .metrics import brier, eer, paired_loso, roc_auc
 
-ALL_CONDITIONS = ("published",) + tuple(CONDITIONS)
+NARROWBAND_CONDITIONS = ("telephone_amr",)  # scored on real files only (false alarms)
+ALL_CONDITIONS = ("published",) + tuple(CONDITIONS) + NARROWBAND_CONDITIONS
+DEFAULT_CONDITIONS = ("published", "messenger_aac", "messenger_opus", "telephone_amr")
+CALIBRATION_CONDITIONS = ("published", "messenger_aac", "messenger_opus")  # wideband: the calibration is fitted on these
 SIDE_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
 # Fusions of AASIST with side signals tried under paired LOSO (logistic regression, C = 1).
 # The noise floor is the one hand-crafted cue that held on unseen generators (issue 3).
@@ -101,7 +109,8 @@ def _score_decoded(detector, path: str, *, side: bool) -> dict:
     if s is None:
         rec.update(aasist_logit=float("nan"), windows=0, speech_s=0.0)
     else:
-        rec.update(aasist_logit=s.aasist_logit, windows=s.windows, speech_s=s.speech_s)
+        rec.update(aasist_logit=s.aasist_logit, windows=s.windows, speech_s=s.speech_s, bandwidth_hz=s.bandwidth_hz,
+                   window_logits=list(s.window_logits))
     if side:
         t1 = time.perf_counter()
         rec.update(_side_features(y, 16000))
@@ -115,6 +124,10 @@ def score_file(detector, path: str, condition: str, *, side: bool) -> dict:
     if condition == "published":
         return _score_decoded(detector, path, side=side)
     with tempfile.TemporaryDirectory() as d:
+        if condition == "telephone_amr":
+            p = os.path.join(d, "message.amr")
+            encode(telephone_band(load_audio(path)), p, condition="amr_nb")
+            return _score_decoded(detector, p, side=side)
         p = os.path.join(d, "message" + CONDITIONS[condition][3])
         encode(load_audio(path), p, condition=condition)
         return _score_decoded(detector, p, side=side)
@@ -125,6 +138,8 @@ def score_all(detector, folder: str, rows: list[dict], conditions, *, side: bool
     out = []
     for cond in conditions:
         for i, r in enumerate(rows):
+            if cond in NARROWBAND_CONDITIONS and r["y"] != 0:
+                continue
             path = r["path"] if os.path.isabs(r["path"]) else os.path.join(folder, r["path"])
             rec = score_file(detector, path, cond, side=side)
             rec.update(path=r["path"], source=r["source"], y=r["y"], language=r["language"], condition=cond)
@@ -207,6 +222,7 @@ def summarise_condition(recs: list[dict], *, side: bool, calibration=None) -> di
 def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary: dict):
     """Platt calibration of ``aasist_logit`` on every file of every condition (pooled)."""
     from ..voice.calibration import LogisticCalibration
+    from ..voice.detector import DEFAULT_PREPROCESSING
 
     recs = [r for r in recs if r["source"] != ESPEAK_SOURCE]  # fitted on the manifest only
     y = np.array([r["y"] for r in recs])
@@ -217,7 +233,8 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
     with open(manifest_path, "rb") as f:
         manifest_sha = hashlib.sha256(f.read()).hexdigest()
     cal.provenance = {
-        "what": "Platt scaling of the mean AASIST-L logit difference (spoof − bona fide) to P(fake)",
+        "what": "Platt scaling of the median over windows of the AASIST-L logit difference (spoof − bona fide) to P(fake)",
+        "preprocessing": dataclasses.asdict(DEFAULT_PREPROCESSING),
         "script": "python -m verifier.evaluate audio DATA_DIR --write-calibration verifier/assets/voice_calibration.json",
         "data": "../shared/data/audio/MANIFEST.tsv", "manifest_sha256": manifest_sha,
         "conditions": list(conditions), "n_rows": int(ok.sum()), "n_fake": int(y[ok].sum()),
@@ -227,6 +244,50 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
         "threshold_logit_p_0_5": float(cal.mean_[0] - cal.intercept_ * cal.scale_[0] / cal.coef_[0]),
     }
     return cal
+
+
+def narrowband_report(recs: list[dict], calibration) -> dict:
+    """False alarms on narrowband real speech and narrowband detections everywhere.
+
+    Risk is the voice signal alone through ``verifier/assets/fusion.json`` (as for a voice message:
+    the side signals have weight 0), once with the detector's narrowband reliability cut
+    (``with_cut``) and once without (``without_cut``)."""
+    from ..fusion import Fusion
+    from ..result import SignalResult
+    from ..voice.detector import FULL_RELIABILITY_SPEECH_S, NARROWBAND_MAX_HZ, NARROWBAND_RELIABILITY
+
+    fusion = Fusion.from_file()
+    nb = lambda r: bool(np.isfinite(r.get("bandwidth_hz", np.nan)) and r["bandwidth_hz"] < NARROWBAND_MAX_HZ)  # noqa: E731
+    out = {"narrowband_max_hz": NARROWBAND_MAX_HZ, "narrowband_reliability": NARROWBAND_RELIABILITY,
+           "high_from": fusion.high_from, "detected_narrowband": {}}
+    for cond in sorted({r["condition"] for r in recs}):
+        for lab in (0, 1):
+            m = [r for r in recs if r["condition"] == cond and r["y"] == lab and np.isfinite(r["aasist_logit"])]
+            if m:
+                out["detected_narrowband"][f"{cond}/{'fake' if lab else 'real'}"] = {
+                    "n": len(m), "share": float(np.mean([nb(r) for r in m]))}
+    real_nb = [r for r in recs if r["y"] == 0 and np.isfinite(r["aasist_logit"])
+               and (r["condition"] in NARROWBAND_CONDITIONS or (r["condition"] == "published" and nb(r)))]
+    groups = defaultdict(list)
+    for r in real_nb:
+        groups["telephone_amr (all real files)" if r["condition"] in NARROWBAND_CONDITIONS else
+               f"published narrowband ({r['source']})"].append(r)
+    for name, rs in groups.items():
+        res = {"n": len(rs)}
+        for cut in ("without_cut", "with_cut"):
+            levels, p_high = [], []
+            for r in rs:
+                p = float(calibration.predict_proba(np.array([[r["aasist_logit"]]]))[0])
+                rel = float(np.clip(r["speech_s"] / FULL_RELIABILITY_SPEECH_S, 0, 1))
+                if cut == "with_cut" and nb(r):
+                    rel *= NARROWBAND_RELIABILITY
+                levels.append(fusion.decide([SignalResult("voice", p, rel, {}, "voice.x")])[1])
+                p_high.append(p >= fusion.high_from)
+            res[cut] = {"share_high": float(np.mean([lv == "high" for lv in levels])),
+                        "share_inconclusive": float(np.mean([lv == "inconclusive" for lv in levels]))}
+        res["share_p_fake_ge_high"] = float(np.mean(p_high))
+        out[name] = res
+    return out
 
 
 def _fmt(v) -> str:
@@ -255,7 +316,8 @@ def print_summary(summary: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verifier.evaluate audio", description=__doc__.split("\n\n")[0])
     ap.add_argument("data_dir")
-    ap.add_argument("--conditions", default=",".join(ALL_CONDITIONS), help=f"comma-separated subset of {ALL_CONDITIONS}")
+    ap.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS), help=f"comma-separated subset of {ALL_CONDITIONS}")
+    ap.add_argument("--from-json", help="re-summarise (and refit) the records of an earlier --out instead of scoring")
     ap.add_argument("--out", help="write records and metrics as JSON here")
     ap.add_argument("--no-side", action="store_true", help="skip the side signals (no fusion)")
     ap.add_argument("--max-windows", type=int, default=None, help="windows per message (default: the detector's)")
@@ -268,30 +330,50 @@ def main(argv: list[str] | None = None) -> int:
     bad = set(conditions) - set(ALL_CONDITIONS)
     if bad:
         ap.error(f"unknown conditions {sorted(bad)}; choose from {ALL_CONDITIONS}")
-    from ..voice.aasist import load_aasist
-    from ..voice.detector import MAX_WINDOWS, VoiceDetector
-    from ..voice.weights import find_weights
-
-    detector = VoiceDetector(load_aasist(find_weights()), None, max_windows=args.max_windows or MAX_WINDOWS)
-    detector.score(np.zeros(16000, np.float32) + 0.01 * np.sin(np.arange(16000, dtype=np.float32)), 16000)  # warm-up
-    rows = read_manifest(args.data_dir)
-    side = not args.no_side
-    tmp = tempfile.TemporaryDirectory()
-    if args.espeak_vi:
-        rows += espeak_vi_rows(tmp.name, args.espeak_vi)
-    recs = score_all(detector, args.data_dir, rows, conditions, side=side, log=(lambda *a: None) if args.quiet else print)
     from ..voice.calibration import LogisticCalibration
-    from ..voice.detector import CALIBRATION_FILE
+    from ..voice.detector import CALIBRATION_FILE, MAX_WINDOWS
 
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            old = json.load(f)
+        recs, max_windows = [r for r in old["records"] if r["condition"] in conditions], old.get("max_windows")
+        side = not args.no_side and all(k in recs[0] for k in SIDE_KEYS)
+    else:
+        from ..voice.aasist import load_aasist
+        from ..voice.detector import VoiceDetector
+        from ..voice.weights import find_weights
+
+        detector = VoiceDetector(load_aasist(find_weights()), None, max_windows=args.max_windows or MAX_WINDOWS)
+        max_windows = detector.max_windows
+        detector.score(np.zeros(16000, np.float32) + 0.01 * np.sin(np.arange(16000, dtype=np.float32)), 16000)  # warm-up
+        rows = read_manifest(args.data_dir)
+        side = not args.no_side
+        tmp = tempfile.TemporaryDirectory()
+        if args.espeak_vi:
+            rows += espeak_vi_rows(tmp.name, args.espeak_vi)
+        recs = score_all(detector, args.data_dir, rows, conditions, side=side,
+                         log=(lambda *a: None) if args.quiet else print)
+    wide = [c for c in conditions if c not in NARROWBAND_CONDITIONS]
     cal = LogisticCalibration.from_file(CALIBRATION_FILE) if CALIBRATION_FILE.is_file() else None
-    summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side, calibration=cal)
-               for c in conditions}
-    print_summary(summary)
-    result = {"data_dir": os.path.abspath(args.data_dir), "max_windows": detector.max_windows,
-              "date": _dt.datetime.now().isoformat(timespec="seconds"), "summary": summary, "records": recs}
+    cal_new = None
     if args.write_calibration:
-        cal_new = fit_calibration(recs, manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"),
-                              conditions=conditions, summary=summary)
+        fit_conds = [c for c in wide if c in CALIBRATION_CONDITIONS]
+        pre = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side) for c in fit_conds}
+        cal_new = fit_calibration([r for r in recs if r["condition"] in fit_conds],
+                                  manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"), conditions=fit_conds,
+                                  summary=pre)
+        cal = cal_new
+    summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side, calibration=cal)
+               for c in wide}
+    print_summary(summary)
+    result = {"data_dir": os.path.abspath(args.data_dir), "max_windows": max_windows,
+              "date": _dt.datetime.now().isoformat(timespec="seconds"), "summary": summary, "records": recs}
+    if cal is not None:
+        result["narrowband"] = narrowband_report(recs, cal)
+        print("\n== narrowband: " + json.dumps(result["narrowband"], indent=1))
+    if cal_new is not None:
+        if "max_windows" not in cal_new.provenance:
+            cal_new.provenance["max_windows"] = max_windows
         cal_new.save(args.write_calibration)
         result["calibration"] = cal_new.to_dict()
         print(f"\ncalibration written to {args.write_calibration}: coef {cal_new.coef_.tolist()}, intercept {cal_new.intercept_:.4f}")

@@ -18,8 +18,22 @@ CONDITIONS = {
     # name: (container format, codec, bit rate in bit/s, file suffix)
     "messenger_aac": ("mp4", "aac", 32000, ".m4a"),  # AAC-LC 32 kbit/s, 16 kHz mono (m4a voice notes)
     "messenger_opus": ("ogg", "libopus", 24000, ".ogg"),  # Opus 24 kbit/s, 16 kHz mono (ogg/opus voice notes)
+    "messenger_opus16": ("ogg", "libopus", 16000, ".ogg"),  # Opus 16 kbit/s (low-data voice notes)
+    "mp3_64": ("mp3", "libmp3lame", 64000, ".mp3"),  # MP3 64 kbit/s (forwarded/downloaded voice files)
+    "amr_nb": ("amr", "libopencore_amrnb", 12200, ".amr"),  # AMR-NB 12.2 kbit/s at 8 kHz (GSM/3G calls, MMS)
 }
+CODEC_RATES = {"amr_nb": 8000}  # Hz, codecs that only take one rate: the audio is resampled to it first
 SAMPLE_RATE = 16000  # Hz
+TELEPHONE_BAND_HZ = (300.0, 3400.0)  # Hz, narrowband telephony pass band (ITU-T G.712)
+TELEPHONE_FILTER_ORDER = 8  # Butterworth band-pass order (scipy.signal.butter; 4 per edge)
+
+
+def telephone_band(y: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """``y`` band-limited to :data:`TELEPHONE_BAND_HZ` (zero-phase Butterworth, scipy)."""
+    from scipy.signal import butter, sosfiltfilt
+
+    sos = butter(TELEPHONE_FILTER_ORDER // 2, TELEPHONE_BAND_HZ, btype="bandpass", fs=sr, output="sos")
+    return sosfiltfilt(sos, y).astype(np.float32)
 
 
 def encode(y: np.ndarray, path: str, *, condition: str, sr: int = SAMPLE_RATE) -> None:
@@ -27,10 +41,17 @@ def encode(y: np.ndarray, path: str, *, condition: str, sr: int = SAMPLE_RATE) -
     if condition not in CONDITIONS:
         raise ParameterError(f"condition must be one of {sorted(CONDITIONS)}, not {condition!r}")
     fmt, codec, bit_rate, _ = CONDITIONS[condition]
+    if condition in CODEC_RATES and sr != CODEC_RATES[condition]:
+        from scipy.signal import resample_poly
+
+        g = np.gcd(int(sr), CODEC_RATES[condition])
+        y = resample_poly(y, CODEC_RATES[condition] // g, int(sr) // g).astype(np.float32)
+        sr = CODEC_RATES[condition]
     with av.open(path, "w", format=fmt) as out:
         st = out.add_stream(codec, rate=sr, layout="mono")
         st.bit_rate = bit_rate
-        frame_samples = 960 if codec == "libopus" else 1024  # 60 ms Opus frames at 16 kHz; AAC frame size
+        # 60 ms Opus frames at 16 kHz; AMR 20 ms frames at 8 kHz; AAC frame size (and MP3 at 16 kHz: 576)
+        frame_samples = {"libopus": 960, "libopencore_amrnb": 160, "libmp3lame": 576}.get(codec, 1024)
         pts = 0
         for i in range(0, len(y), frame_samples):
             chunk = np.ascontiguousarray(y[i:i + frame_samples], dtype=np.float32)[None, :]

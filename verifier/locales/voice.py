@@ -14,6 +14,17 @@ MESSAGES = {
         "vi": "Mô hình không thấy dấu hiệu rõ của giọng tổng hợp. Điều này KHÔNG chứng minh giọng là thật: giọng nhân bản mới có thể qua mặt mô hình.",
         "en": "The model found no clear sign of a synthetic voice. This does NOT prove the voice is real: new voice clones can fool the model.",
     },
+    "voice.narrowband": {
+        "vi": "Âm thanh chỉ có dải tần hẹp như cuộc gọi điện thoại (đến khoảng {bandwidth_hz} Hz). Mô hình không đáng tin với loại âm thanh này (nó chấm cả giọng thật qua điện thoại là giọng tổng hợp), nên kết quả giọng nói chỉ được tính rất ít. Hãy gọi lại cho người thân qua số quen thuộc để xác minh.",
+        "en": "The sound is narrowband, like a phone call (up to about {bandwidth_hz} Hz). The model is not trustworthy on such audio (it scores even real phone speech as synthetic), so the voice result counts very little. Call the person back on a number you know to check.",
+    },
+    "plot.voice.title": {
+        "vi": "Xác suất giọng tổng hợp theo từng đoạn 4 giây (trung vị: {p}%)",
+        "en": "Probability of a synthetic voice per 4 s segment (median: {p}%)",
+    },
+    "plot.voice.window": {"vi": "Từng đoạn", "en": "Per segment"},
+    "plot.voice.overall": {"vi": "Cả tin nhắn", "en": "Whole message"},
+    "plot.voice.axis": {"vi": "P(tổng hợp)", "en": "P(synthetic)"},
     "voice.too_short": {
         "vi": "Đoạn tiếng nói quá ngắn ({speech_s} giây; cần ít nhất {min_speech_s} giây) để kiểm tra giọng.",
         "en": "The speech is too short ({speech_s} s; at least {min_speech_s} s are needed) to check the voice.",

@@ -1,12 +1,26 @@
-"""The ``voice`` signal: is this speech synthetic? Scored by AASIST-L over a few windows.
+"""The ``voice`` signal: is this speech synthetic? Scored by AASIST-L over the whole message.
 
 A message is channel-normalised first (mono 16 kHz, leading/trailing silence and zero
-padding trimmed, peak level normalised) so that the sample rate, bit depth, channel count,
-padding or level of a file cannot drive the score. Up to :data:`MAX_WINDOWS` windows of
-64600 samples (~4 s) spread evenly over the speech are scored in one batch; short speech is
-tiled to one window as upstream. The mean of the windows' ``spoof − bona fide`` logit
-differences is mapped to a probability of fake by the Platt calibration in
-``verifier/assets/voice_calibration.json`` (fitted by ``python -m verifier.evaluate audio``).
+padding trimmed, DC removed, active-speech level set to :data:`TARGET_ACTIVE_DBFS`) so that
+the sample rate, channel count, padding or level of a file cannot drive the score. The
+level target is an active-speech RMS, not a peak: a peak target (0.9 full scale, used until
+issue 14) lifts loud, clean read speech above the level the network was trained at and
+moves with every click and codec overshoot; see ``docs/voice_invariance.md`` for the table
+(``python -m verifier.evaluate invariance``) that chose it.
+
+The message is cut into windows of 64600 samples (~4 s, the upstream input) with 50 %
+overlap covering all of it; when there are more than :data:`MAX_WINDOWS`, that many are
+taken evenly spread from first to last (the cap keeps a voice message within the 3 s
+speed bar on a 2-core CPU; AASIST-L costs ~0.3 s per window there). Short speech is tiled
+to one window as upstream. The median of the windows' ``spoof − bona fide`` logit
+differences (robust to one odd window) is mapped to a probability of fake by the Platt
+calibration in ``verifier/assets/voice_calibration.json`` (fitted by ``python -m verifier.evaluate
+audio``); each window's own probability (same mapping) is the timeline in the evidence.
+
+Narrowband speech (effective bandwidth below :data:`NARROWBAND_MAX_HZ`, measured on the
+signal, e.g. a telephone call or AMR voice note) is outside what the network was trained
+on (16 kHz ASVspoof 2019 LA): real telephone speech scores as synthetic, so there the
+result carries :data:`NARROWBAND_RELIABILITY` and is never reported as "synthetic likely".
 
 The voice score is calibrated AASIST-L alone: fusing it with the side signals of
 ``verifier.signals.audio`` (logistic regression, paired leave-one-source-out on
@@ -34,21 +48,73 @@ from .weights import find_weights
 
 SAMPLE_RATE = 16000  # Hz, AASIST input rate
 WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE  # 4.0375 s per window
-MAX_WINDOWS = 3  # windows per message: 3 x ~0.3 s on this 2-core CPU keeps a 60 s message under 1.5 s
+WINDOW_HOP = WINDOW_SAMPLES // 2  # samples: 50 % overlap between consecutive windows
+# Windows scored per message at most (evenly spread over the whole message beyond that).
+# Set by the speed bar, not by accuracy: 0.30 s per window on the 2-core development CPU and
+# a 60 s message's full CLI (process start, decode, side signals) must stay within 3 s.
+MAX_WINDOWS = 3
 # Windows per forward pass. Measured on the 2-core development machine: 0.30 s per window one
 # at a time, 0.35 s per window in a batch of 3 (the first block's 66 MB activations per window
-# stay friendlier to the caches and the allocator). Equal logits either way (eval mode).
+# stay friendlier to the caches and the allocator); re-measured for issue 14 under load: 0.48 s
+# per window at batch 1, 1.6-2.2 s at batch 2-8. Equal logits either way (eval mode).
 BATCH_WINDOWS = 1
 TRIM_TOP_DB = 50.0  # dB below the loudest frame counted as padding/silence at the ends (librosa.effects.trim)
 SPEECH_TOP_DB = 40.0  # dB below the loudest frame counted as pause when measuring speech duration
 SILENCE_DBFS = -60.0  # dBFS: a file whose loudest 32 ms frame is below this holds no speech
 FRAME_LENGTH = 512  # samples (32 ms) for trimming and speech duration
 HOP_LENGTH = 128  # samples (8 ms)
-TARGET_PEAK = 0.9  # full-scale peak after normalisation
+# Active-speech level target, dBFS RMS over frames within ACTIVE_RANGE_DB of the loudest:
+# ITU-T P.56's nominal active speech level (-26 dBov). Chosen by the invariance table
+# (docs/voice_invariance.md), not by development AUC; ASVspoof 2019 LA itself is not here
+# to measure its level.
+TARGET_ACTIVE_DBFS = -26.0
+ACTIVE_RANGE_DB = 30.0  # dB below the loudest frame still counted as active speech for the level
+MAX_PEAK = 0.99  # full scale: the gain is lowered so that no sample clips
+TARGET_PEAK = 0.9  # full-scale peak of the former (until issue 14) peak normalisation, LEVEL_MODES["peak"]
+LEVEL_MODES = ("active_rms", "peak", "own")  # active-speech RMS target (default), peak 0.9, file's own level
 MIN_SPEECH_S = 1.0  # s; less speech → "voice.too_short" (reliability 0)
 FULL_RELIABILITY_SPEECH_S = WINDOW_S  # s; one full window of speech gives reliability 1
 P_FAKE_LIKELY = 0.5  # calibrated probability from which the voice is reported as likely synthetic
+# Effective bandwidth (cut-off of the long-term spectrum, verifier.signals.audio_bandwidth) below
+# which speech is narrowband: telephone 300-3400 Hz (ITU-T G.712) and AMR-NB (4 kHz) fall below,
+# wideband messenger codecs (AAC 32 kbit/s, Opus 16-24 kbit/s, MP3 64 kbit/s at 16 kHz) keep >= 6 kHz.
+NARROWBAND_MAX_HZ = 5000.0
+# Reliability factor for narrowband speech: every preprocessing variant scores real telephone
+# speech as synthetic (issue 14; docs/voice_invariance.md), so the voice result counts little
+# there. 0.1 so that, through verifier/assets/fusion.json (voice weight 1, "high" from 0.7, clip 1e-3),
+# even P(fake) = 0.999 gives risk sigmoid(0.1 x 6.9) = 0.67 < 0.7, and a voice message alone
+# has evidence 0.1 < min_evidence 0.25 ("inconclusive"), not a "fake" verdict.
+NARROWBAND_RELIABILITY = 0.1
+WELCH_NPERSEG = 1024  # samples (64 ms at 16 kHz) for the long-term spectrum, as audio_bandwidth.N_FFT_S
 CALIBRATION_FILE = asset_path("voice_calibration.json")
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How a message is prepared for the network (the choices of issue 14).
+
+    Attributes
+    ----------
+    level : str
+        ``"active_rms"`` (active-speech level to ``target_active_dbfs``), ``"peak"`` (peak
+        to :data:`TARGET_PEAK`, the former default) or ``"own"`` (the file's own level, as
+        upstream).
+    trim : bool
+        Drop leading/trailing silence (:data:`TRIM_TOP_DB`).
+    target_active_dbfs : float
+        dBFS, for ``level="active_rms"``.
+    """
+
+    level: str = "active_rms"
+    trim: bool = True
+    target_active_dbfs: float = TARGET_ACTIVE_DBFS
+
+    def __post_init__(self):
+        if self.level not in LEVEL_MODES:
+            raise ParameterError(f"level must be one of {LEVEL_MODES}, not {self.level!r}")
+
+
+DEFAULT_PREPROCESSING = Preprocessing()
 
 
 def check_audio(y, sr) -> np.ndarray:
@@ -99,32 +165,101 @@ def speech_seconds(y: np.ndarray, sr: int = SAMPLE_RATE) -> float:
     return float(active.sum() * HOP_LENGTH / sr)
 
 
-def trim(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
-    """Drop leading and trailing frames more than ``top_db`` below the loudest frame, as
-    ``librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)[0]``."""
+def trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
+    """``(start, end)`` sample indices of :func:`trim`'s output in ``y``."""
+    if len(y) == 0:
+        return 0, 0
     power = np.maximum(frame_rms(y).astype(np.float64) ** 2, 1e-10)
     db = 10 * np.log10(power / power.max())
     loud = np.flatnonzero(db > -top_db)
     if len(loud) == 0:
-        return y[:0]
-    return y[int(loud[0]) * HOP_LENGTH: min(len(y), (int(loud[-1]) + 1) * HOP_LENGTH)]
+        return 0, 0
+    return int(loud[0]) * HOP_LENGTH, min(len(y), (int(loud[-1]) + 1) * HOP_LENGTH)
 
 
-def normalise_channel(y: np.ndarray) -> np.ndarray:
-    """Trim leading/trailing silence and digital padding (:data:`TRIM_TOP_DB` below the
-    loudest frame), remove DC and scale the peak to :data:`TARGET_PEAK`."""
+def trim(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
+    """Drop leading and trailing frames more than ``top_db`` below the loudest frame, as
+    ``librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)[0]``."""
+    a, b = trim_bounds(y, top_db)
+    return y[a:b]
+
+
+def active_level_dbfs(y: np.ndarray) -> float:
+    """Active-speech level, dBFS RMS: the power mean of the 32 ms frames within
+    :data:`ACTIVE_RANGE_DB` of the loudest frame (a simple stand-in for ITU-T P.56).
+    -inf for silence."""
     if len(y) == 0:
-        return y
-    y = trim(y)
-    y = y - y.mean() if len(y) else y
+        return float("-inf")
+    power = frame_rms(y).astype(np.float64) ** 2
+    if power.max() <= 0:
+        return float("-inf")
+    active = power >= power.max() * 10 ** (-ACTIVE_RANGE_DB / 10)
+    return float(10 * np.log10(power[active].mean()))
+
+
+def set_level(y: np.ndarray, prep: Preprocessing = DEFAULT_PREPROCESSING) -> np.ndarray:
+    """Scale ``y`` as ``prep.level`` says; the gain never makes a sample exceed :data:`MAX_PEAK`
+    (except ``"peak"``, which sets the peak to :data:`TARGET_PEAK`)."""
     peak = float(np.abs(y).max()) if len(y) else 0.0
-    return (y * (TARGET_PEAK / peak)).astype(np.float32) if peak > 0 else y.astype(np.float32)
+    if peak <= 0 or prep.level == "own":
+        return y.astype(np.float32, copy=False)
+    if prep.level == "peak":
+        gain = TARGET_PEAK / peak
+    else:
+        gain = min(10 ** ((prep.target_active_dbfs - active_level_dbfs(y)) / 20), MAX_PEAK / peak)
+    return (y * gain).astype(np.float32)
+
+
+def normalise_channel(y: np.ndarray, prep: Preprocessing = DEFAULT_PREPROCESSING) -> np.ndarray:
+    """Trim leading/trailing silence and digital padding (:data:`TRIM_TOP_DB` below the
+    loudest frame; when ``prep.trim``), remove DC and set the level (:func:`set_level`)."""
+    return _normalise(y, prep)[0]
+
+
+def _normalise(y: np.ndarray, prep: Preprocessing) -> tuple[np.ndarray, int]:
+    """:func:`normalise_channel` and the index in ``y`` of its first sample."""
+    if len(y) == 0:
+        return y.astype(np.float32), 0
+    a, b = trim_bounds(y) if prep.trim else (0, len(y))
+    y = y[a:b]
+    y = y - y.mean() if len(y) else y
+    return set_level(y, prep), a
+
+
+def window_starts(n_samples: int, max_windows: int = MAX_WINDOWS) -> np.ndarray:
+    """Start samples of the windows scored in ``n_samples`` of audio.
+
+    The grid covers the whole input: windows of :data:`WINDOW_SAMPLES` every
+    :data:`WINDOW_HOP` samples (50 % overlap), the last one moved to end at the end. When
+    the grid holds more than ``max_windows``, ``max_windows`` of them are taken evenly
+    spread over it (the first and the last always). Shorter input gives one start, 0.
+
+    Returns
+    -------
+    starts : np.ndarray [shape=(n,), dtype=int], n <= max_windows
+    """
+    if max_windows < 1:
+        raise ParameterError(f"max_windows must be >= 1, not {max_windows}")
+    if n_samples <= WINDOW_SAMPLES:
+        return np.zeros(1, int)
+    grid = np.arange(0, n_samples - WINDOW_SAMPLES + 1, WINDOW_HOP)
+    if grid[-1] != n_samples - WINDOW_SAMPLES:
+        grid = np.append(grid, n_samples - WINDOW_SAMPLES)
+    if len(grid) > max_windows:
+        grid = grid[np.unique(np.linspace(0, len(grid) - 1, max_windows).round().astype(int))]
+    return grid.astype(int)
+
+
+def grid_windows(n_samples: int) -> int:
+    """Windows of the full 50 %-overlap grid over ``n_samples`` (before the cap)."""
+    if n_samples <= WINDOW_SAMPLES:
+        return 1
+    return int(math.ceil((n_samples - WINDOW_SAMPLES) / WINDOW_HOP)) + 1
 
 
 def make_windows(y: np.ndarray, max_windows: int = MAX_WINDOWS) -> np.ndarray:
-    """Cut ``y`` into ``n ≤ max_windows`` windows of :data:`WINDOW_SAMPLES` spread evenly
-    (first starts at 0, last ends at the end; hop = (len − window) / (n − 1)).
-    Shorter input is tiled to one window, as the upstream data loader does.
+    """Cut ``y`` into the windows of :func:`window_starts`. Shorter input is tiled to one
+    window, as the upstream data loader does.
 
     Returns
     -------
@@ -136,20 +271,44 @@ def make_windows(y: np.ndarray, max_windows: int = MAX_WINDOWS) -> np.ndarray:
         raise ParameterError("cannot cut windows from empty audio")
     if len(y) < WINDOW_SAMPLES:
         return np.tile(y, WINDOW_SAMPLES // len(y) + 1)[None, :WINDOW_SAMPLES].astype(np.float32)
-    n = int(min(max_windows, math.ceil(len(y) / WINDOW_SAMPLES)))
-    starts = np.linspace(0, len(y) - WINDOW_SAMPLES, n).round().astype(int)
-    return np.stack([y[s:s + WINDOW_SAMPLES] for s in starts]).astype(np.float32)
+    return np.stack([y[s:s + WINDOW_SAMPLES] for s in window_starts(len(y), max_windows)]).astype(np.float32)
+
+
+def effective_bandwidth_hz(y: np.ndarray, sr: int = SAMPLE_RATE) -> float:
+    """Cut-off frequency of the long-term spectrum of ``y``, Hz
+    (:func:`verifier.signals.audio_bandwidth.find_cutoff` on a Welch spectrum, scipy only,
+    so that the voice path does not pay librosa's import). nan when too short."""
+    from scipy import ndimage
+    from scipy.signal import welch
+
+    from ..signals.audio_bandwidth import MEDIAN_SMOOTH_HZ, find_cutoff
+
+    if len(y) < WELCH_NPERSEG:
+        return float("nan")
+    freqs, psd = welch(y.astype(np.float64), fs=sr, window="hann", nperseg=WELCH_NPERSEG, noverlap=WELCH_NPERSEG * 3 // 4)
+    ltas = 10 * np.log10(np.maximum(psd, 1e-20))
+    width = max(3, int(round(MEDIAN_SMOOTH_HZ / (freqs[1] - freqs[0]))) | 1)
+    return float(find_cutoff(freqs, ndimage.median_filter(ltas, size=width, mode="nearest"))[0])
+
+
+def aggregate(window_logits: np.ndarray) -> float:
+    """Message logit from the windows' logits: their median (one odd window cannot carry it)."""
+    return float(np.median(np.asarray(window_logits, float)))
 
 
 @dataclass(frozen=True)
 class VoiceScore:
     """Raw result of the detector on one message."""
 
-    aasist_logit: float  # mean over windows of logit(spoof) − logit(bona fide); > 0 leans fake
+    aasist_logit: float  # median over windows of logit(spoof) − logit(bona fide); > 0 leans fake
     window_logits: tuple  # per-window logit differences
-    windows: int
+    windows: int  # windows scored
     speech_s: float  # seconds of speech (pauses and padding excluded)
     duration_s: float  # seconds after trimming the ends
+    window_start_s: tuple = ()  # per-window start in the input, s
+    window_end_s: tuple = ()  # per-window end in the input, s
+    grid_windows: int = 1  # windows of the full 50 %-overlap grid (scored: min(this, cap))
+    bandwidth_hz: float = float("nan")  # effective bandwidth of the trimmed speech, Hz
 
 
 class VoiceDetector:
@@ -162,19 +321,22 @@ class VoiceDetector:
     calibration : LogisticCalibration or None
         Platt calibration of ``aasist_logit``; None gives raw scores only (:meth:`score`).
     max_windows : int
-        Windows scored per message.
+        Windows scored per message at most.
     batch_windows : int
         Windows per forward pass.
+    preprocessing : Preprocessing
+        Level and trimming (the default is the one the calibration was fitted with).
     """
 
     def __init__(self, model, calibration: LogisticCalibration | None = None, *, max_windows: int = MAX_WINDOWS,
-                 batch_windows: int = BATCH_WINDOWS):
+                 batch_windows: int = BATCH_WINDOWS, preprocessing: Preprocessing = DEFAULT_PREPROCESSING):
         if max_windows < 1 or batch_windows < 1:
             raise ParameterError(f"max_windows ({max_windows}) and batch_windows ({batch_windows}) must be >= 1")
         self.model = model.eval()
         self.calibration = calibration
         self.max_windows = max_windows
         self.batch_windows = batch_windows
+        self.preprocessing = preprocessing
 
     @classmethod
     def from_file(cls, weights_path: str | Path | None = None, calibration_path: str | Path | None = CALIBRATION_FILE,
@@ -211,15 +373,26 @@ class VoiceDetector:
         if len(y) == 0 or float(np.abs(y).max()) < 10 ** (SILENCE_DBFS / 20):
             return None
         speech_s = speech_seconds(y)
-        y = normalise_channel(y)
+        y, offset = _normalise(y, self.preprocessing)
+        if len(y) < WINDOW_SAMPLES:
+            starts, ends = np.zeros(1, int), np.array([len(y)])
+        else:
+            starts = window_starts(len(y), self.max_windows)
+            ends = starts + WINDOW_SAMPLES
         lg = self.logits(make_windows(y, self.max_windows))
         diff = lg[:, 0] - lg[:, 1]
-        return VoiceScore(float(diff.mean()), tuple(float(d) for d in diff), len(diff), speech_s, len(y) / SAMPLE_RATE)
+        return VoiceScore(aggregate(diff), tuple(float(d) for d in diff), len(diff), speech_s, len(y) / SAMPLE_RATE,
+                          tuple(float((offset + a) / SAMPLE_RATE) for a in starts),
+                          tuple(float((offset + b) / SAMPLE_RATE) for b in ends),
+                          grid_windows(len(y)), effective_bandwidth_hz(y))
 
-    def p_fake(self, aasist_logit: float) -> float:
+    def p_fake(self, aasist_logit) -> float | np.ndarray:
+        """Calibrated P(fake) of one logit (float) or of an array of logits (array)."""
         if self.calibration is None:
             raise ParameterError("this VoiceDetector has no calibration")
-        return float(self.calibration.predict_proba(np.array([[aasist_logit]]))[0])
+        x = np.atleast_1d(np.asarray(aasist_logit, float))
+        p = self.calibration.predict_proba(x[:, None])
+        return float(p[0]) if np.ndim(aasist_logit) == 0 else p
 
     def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> SignalResult:
         """The ``voice`` signal of one message (see :func:`measure_voice`)."""
@@ -231,10 +404,23 @@ class VoiceDetector:
         if s.speech_s < MIN_SPEECH_S:
             return not_applicable("voice", "voice.too_short", speech_s=round(s.speech_s, 2), min_speech_s=MIN_SPEECH_S)
         p = self.p_fake(s.aasist_logit)
+        p_win = self.p_fake(np.array(s.window_logits))
         reliability = float(np.clip(s.speech_s / FULL_RELIABILITY_SPEECH_S, 0.0, 1.0))
-        evidence = {"aasist_logit": round(s.aasist_logit, 4), "windows": s.windows, "speech_s": round(s.speech_s, 2),
-                    "p_fake": round(p, 4), "p_fake_pct": round(100 * p), "window_logits": [round(d, 3) for d in s.window_logits]}
-        key = "voice.synthetic_likely" if p >= P_FAKE_LIKELY else "voice.no_clear_sign"
+        narrowband = bool(np.isfinite(s.bandwidth_hz) and s.bandwidth_hz < NARROWBAND_MAX_HZ)
+        if narrowband:
+            reliability *= NARROWBAND_RELIABILITY
+        evidence = {"aasist_logit": round(s.aasist_logit, 4), "windows": s.windows, "grid_windows": s.grid_windows,
+                    "speech_s": round(s.speech_s, 2), "p_fake": round(p, 4), "p_fake_pct": round(100 * p),
+                    "window_logits": [round(d, 3) for d in s.window_logits],
+                    "window_start_s": [round(v, 2) for v in s.window_start_s],
+                    "window_end_s": [round(v, 2) for v in s.window_end_s],
+                    "window_p_fake": [round(float(v), 4) for v in p_win],
+                    "bandwidth_hz": None if not np.isfinite(s.bandwidth_hz) else round(s.bandwidth_hz),
+                    "narrowband": narrowband}
+        if narrowband:
+            key = "voice.narrowband"
+        else:
+            key = "voice.synthetic_likely" if p >= P_FAKE_LIKELY else "voice.no_clear_sign"
         return SignalResult("voice", p, reliability, evidence, key)
 
 
@@ -261,10 +447,13 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
     -------
     SignalResult
         ``score`` = calibrated P(fake); ``reliability`` grows with the seconds of speech
-        (1 from one 4 s window on); evidence ``aasist_logit`` (mean spoof − bona fide logit),
-        ``windows``, ``speech_s``, ``p_fake``. When the model file is missing or damaged,
-        reliability 0 and explanation ``voice.model_missing`` / ``voice.model_corrupt`` (evidence
-        ``model``, ``file``, ``command``); too little speech gives ``voice.too_short``.
+        (1 from one 4 s window on), times :data:`NARROWBAND_RELIABILITY` for narrowband
+        speech (explanation ``voice.narrowband``); evidence ``aasist_logit`` (median spoof −
+        bona fide logit over windows), ``windows`` (scored), ``grid_windows`` (of the full
+        50 %-overlap grid), ``speech_s``, ``p_fake``, the timeline ``window_start_s``,
+        ``window_end_s``, ``window_p_fake`` (each window's logit through the same
+        calibration), ``bandwidth_hz`` and ``narrowband``. When the model file is missing, reliability 0
+        and explanation ``voice.model_missing``; too little speech gives ``voice.too_short``.
 
     Raises
     ------

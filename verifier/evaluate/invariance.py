@@ -1,0 +1,196 @@
+"""How the voice score moves when only the channel changes (issue 14): the invariance table.
+
+    python -m verifier.evaluate invariance ../shared/data/audio [--out docs/voice_invariance.md]
+        [--cache invariance_cache.json] [--seconds 5] [--calibration models/voice_calibration.json]
+
+A stratified subset of the development set (:data:`SUBSET`: real and fake, English and
+Vietnamese, one file per listed source) is cut to its first ``--seconds`` and scored on one
+window by AASIST-L under every condition of :data:`CONDITIONS` (level, silence, sample rate,
+channels, messenger codecs, telephone band) and every preprocessing of :data:`VARIANTS`.
+For each (variant, condition) the table gives, over the files, the median and the largest
+change of the calibrated P(fake) against the same file unchanged (and of the raw logit),
+real and fake files apart. Logits are cached (``--cache``) so that re-rendering with another
+calibration costs nothing. CPU-heavy (~0.3-1.5 s per window on the 2-core machine).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+from ..media import load_audio
+from .channel import encode, telephone_band
+from .manifest import read_manifest
+
+SR = 16000  # Hz
+SUBSET = (  # (source folder, label): the first file of each in path order
+    ("real/librispeech_resemblyzer", 0), ("real/autovc_vctk", 0), ("real/f5tts_vi_refs", 0),
+    ("real/viaudiodetect", 0), ("fake/kyubyong_tacotron", 1), ("fake/valle_lifeiteng_demos", 1),
+    ("fake/f5tts_vi_clones", 1), ("fake/viaudiodetect", 1),
+)
+SILENCE_LEAD_S, SILENCE_TRAIL_S = 1.5, 1.0  # s of added room silence
+SILENCE_DBFS = -80.0  # dBFS RMS of the added silence (white noise, not digital zero)
+RMS_MATCHED_DBFS = -30.0  # dBFS overall RMS of the "RMS-matched" condition
+# condition: (group, description)
+CONDITIONS = {
+    "level_peak_-40": ("level", "peak -40 dBFS"),
+    "level_peak_-20": ("level", "peak -20 dBFS"),
+    "level_peak_-1": ("level", "peak -1 dBFS"),
+    "level_rms_-30": ("level", f"overall RMS {RMS_MATCHED_DBFS:.0f} dBFS (all files matched)"),
+    "silence": ("silence", f"{SILENCE_LEAD_S} s before, {SILENCE_TRAIL_S} s after, {SILENCE_DBFS:.0f} dBFS noise"),
+    "rate_8000": ("rate", "resampled to 8 kHz (also band-limits to 4 kHz)"),
+    "rate_22050": ("rate", "resampled to 22.05 kHz"),
+    "rate_44100": ("rate", "resampled to 44.1 kHz"),
+    "rate_48000": ("rate", "resampled to 48 kHz"),
+    "stereo": ("channels", "stereo file (right = 0.7 x left), decoded to mono"),
+    "messenger_aac": ("codec", "AAC-LC 32 kbit/s (m4a)"),
+    "messenger_opus": ("codec", "Opus 24 kbit/s (ogg)"),
+    "messenger_opus16": ("codec", "Opus 16 kbit/s (ogg)"),
+    "amr_nb": ("codec", "AMR-NB 12.2 kbit/s (8 kHz)"),
+    "mp3_64": ("codec", "MP3 64 kbit/s"),
+    "telephone": ("band", "band-limited 300-3400 Hz"),
+}
+GATED_GROUPS = ("level", "silence", "rate", "channels")  # acceptance: |ΔP| <= P_TOLERANCE (rate_8000 excepted: band-limits)
+P_TOLERANCE = 0.1
+# The chosen preprocessing gets the full grid; the former one (peak 0.9) and the upstream way
+# (own level, no trimming) the conditions that tell them apart (CPU: ~1 s per cell here).
+VARIANTS = {  # name: (Preprocessing kwargs, conditions: None = all)
+    "active_rms": ({"level": "active_rms"}, None),
+    "peak": ({"level": "peak"}, ("silence", "rate_48000", "messenger_aac", "amr_nb", "telephone")),
+    "own_level_no_trim": ({"level": "own", "trim": False}, ("level_peak_-40", "level_peak_-20", "level_peak_-1",
+                                                          "level_rms_-30", "silence")),
+}
+
+
+def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """``y`` (mono 16 kHz) as the condition changes it, and its sample rate."""
+    peak = float(np.abs(y).max())
+    if condition.startswith("level_peak_"):
+        return (y * (10 ** (float(condition.split("_")[-1]) / 20) / peak)).astype(np.float32), SR
+    if condition.startswith("level_rms_"):
+        g = 10 ** (float(condition.split("_")[-1]) / 20) / float(np.sqrt(np.mean(y ** 2)))
+        return np.clip(y * g, -1, 1).astype(np.float32), SR
+    if condition == "silence":
+        noise = lambda s: (10 ** (SILENCE_DBFS / 20) * rng.standard_normal(int(s * SR))).astype(np.float32)  # noqa: E731
+        return np.concatenate([noise(SILENCE_LEAD_S), y, noise(SILENCE_TRAIL_S)]), SR
+    if condition.startswith("rate_"):
+        from scipy.signal import resample_poly
+
+        sr = int(condition.split("_")[1])
+        g = np.gcd(sr, SR)
+        return resample_poly(y, sr // g, SR // g).astype(np.float32), sr
+    if condition == "stereo":
+        import soundfile as sf
+
+        p = os.path.join(tmp, "stereo.wav")
+        sf.write(p, np.stack([y, 0.7 * y], axis=1), SR, subtype="PCM_16")
+        return load_audio(p), SR
+    if condition == "telephone":
+        return telephone_band(y), SR
+    from .channel import CONDITIONS as CODECS
+
+    p = os.path.join(tmp, "message" + CODECS[condition][3])
+    encode(y, p, condition=condition)
+    return load_audio(p), SR
+
+
+def subset_rows(data_dir: str) -> list[dict]:
+    rows = read_manifest(data_dir)
+    out = []
+    for folder, label in SUBSET:
+        m = sorted((r for r in rows if r["path"].startswith(folder + "/")), key=lambda r: r["path"])
+        if m:
+            out.append(m[0])
+    return out
+
+
+def compute(data_dir: str, cache_path: str | None, seconds: float, log=print) -> dict:
+    """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``."""
+    from ..voice.aasist import load_aasist
+    from ..voice.detector import Preprocessing, VoiceDetector
+    from ..voice.weights import find_weights
+
+    cache = {}
+    if cache_path and os.path.isfile(cache_path):
+        with open(cache_path, encoding="utf-8") as f:
+            cache = json.load(f)
+    model = load_aasist(find_weights())
+    rows = subset_rows(data_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        for vname, (kw, conds) in VARIANTS.items():
+            det = VoiceDetector(model, None, max_windows=1, preprocessing=Preprocessing(**kw))
+            for r in rows:
+                y = load_audio(os.path.join(data_dir, r["path"]))[: int(seconds * SR)]
+                rec = cache.setdefault(vname, {}).setdefault(r["path"], {"y": r["y"]})
+                for c in ("base",) + tuple(conds or CONDITIONS):
+                    if c in rec:
+                        continue
+                    yc, sr = (y, SR) if c == "base" else apply_condition(y, c, tmp, np.random.default_rng(0))
+                    rec[c] = det.score(yc, sr).aasist_logit
+                    log(f"{vname:18s} {c:18s} {r['path']}: {rec[c]:+.3f}")
+                    if cache_path:
+                        with open(cache_path, "w", encoding="utf-8") as f:
+                            json.dump(cache, f, indent=1)
+    return cache
+
+
+def table(cache: dict, calibrations: dict) -> tuple[str, dict]:
+    """Markdown table and a summary ``{variant: {group: max |ΔP|}}`` (gated groups)."""
+    lines = ["| variant | condition | group | real: median / max abs ΔP | fake: median / max abs ΔP | max abs Δlogit |",
+             "|---|---|---|---|---|---|"]
+    summary = {}
+    for vname, files in cache.items():
+        cal = calibrations[vname]
+        for c, (group, desc) in CONDITIONS.items():
+            dp = {0: [], 1: []}
+            dl = []
+            for rec in files.values():
+                if c not in rec:
+                    continue
+                p0, p1 = cal.predict_proba(np.array([[rec["base"]], [rec[c]]]))
+                dp[rec["y"]].append(abs(p1 - p0))
+                dl.append(abs(rec[c] - rec["base"]))
+            if not dl:
+                continue
+            cell = lambda v: f"{np.median(v):.3f} / {np.max(v):.3f}" if v else "–"  # noqa: E731
+            lines.append(f"| {vname} | {c} ({desc}) | {group} | {cell(dp[0])} | {cell(dp[1])} | {max(dl):.2f} |")
+            if group in GATED_GROUPS and c != "rate_8000":
+                s = summary.setdefault(vname, {})
+                s[group] = max(s.get(group, 0.0), float(np.max(dp[0] + dp[1])))
+    return "\n".join(lines), summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..voice.calibration import LogisticCalibration
+    from ..voice.detector import CALIBRATION_FILE
+
+    ap = argparse.ArgumentParser(prog="python -m verifier.evaluate invariance", description=__doc__.split("\n\n")[0])
+    ap.add_argument("data_dir")
+    ap.add_argument("--cache", default="voice_invariance_cache.json", help="logit cache (JSON), reused when present")
+    ap.add_argument("--out", help="write the markdown table here")
+    ap.add_argument("--seconds", type=float, default=5.0, help="seconds of each file scored (first window after trimming)")
+    ap.add_argument("--calibration", default=str(CALIBRATION_FILE), help="Platt calibration of the active_rms variant")
+    ap.add_argument("--calibration-peak", default=None,
+                    help="calibration of the peak / own-level variants (default: --calibration)")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    cache = compute(args.data_dir, args.cache, args.seconds, log=(lambda *a: None) if args.quiet else print)
+    cal = LogisticCalibration.from_file(args.calibration)
+    cal_peak = LogisticCalibration.from_file(args.calibration_peak) if args.calibration_peak else cal
+    md, summary = table(cache, {"active_rms": cal, "peak": cal_peak, "own_level_no_trim": cal_peak})
+    head = (f"Files: {', '.join(sorted(next(iter(cache.values())).keys()))}; first {args.seconds:g} s, one window.\n\n"
+            f"Largest abs ΔP per gated group (acceptance ≤ {P_TOLERANCE}; rate_8000 excluded, it band-limits): "
+            + "; ".join(f"{v}: " + ", ".join(f"{g} {x:.3f}" for g, x in s.items()) for v, s in summary.items()) + "\n\n")
+    print(head + md)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(head + md + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
