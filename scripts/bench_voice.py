@@ -38,7 +38,8 @@ t0 = time.perf_counter()
 from verifier.media import load_audio
 from verifier.voice.detector import measure_voice
 r = measure_voice(load_audio(sys.argv[1]), 16000)
-print(f"{r.explanation} p_fake={r.score:.3f} windows={r.evidence.get('windows')} in-process={time.perf_counter() - t0:.2f}s")
+print(f"{r.explanation} p_fake={r.score:.3f} windows={r.evidence.get('windows')} of {r.evidence.get('grid_windows')} "
+      f"in-process={time.perf_counter() - t0:.2f}s")
 """
 
 
@@ -102,7 +103,8 @@ def main(argv=None) -> int:
                 warms.append(dt)
         print(f"model load {load_s:.2f} s; first call {first:.2f} s")
         print(f"warm (decode + voice, model loaded): median {np.median(warms):.2f} s over {len(warms)} runs "
-              f"(min {min(warms):.2f}; target ≤ {WARM_TARGET_S} s); {r.evidence['windows']} windows, "
+              f"(min {min(warms):.2f}; target ≤ {WARM_TARGET_S} s); {r.evidence['windows']} of {r.evidence['grid_windows']} "
+              f"50 %-overlap windows scored (cap MAX_WINDOWS), "
               f"{np.median(warms) / args.seconds:.4f} s per s of audio")
 
         if not args.no_cli:

@@ -253,3 +253,10 @@ def test_vietnamese_espeak_message_is_scored(detector, tmp_path):
     r = det.measure_voice(load_audio(row["path"]), SR, detector=detector)
     assert r.usable and r.evidence["speech_s"] > 2 and r.evidence["windows"] >= 1
     assert t(r.explanation, "vi") != r.explanation  # a Vietnamese sentence exists for the outcome
+
+
+def test_trim_does_not_depend_on_the_level(rng):
+    y = np.concatenate([np.zeros(3000, np.float32), _speechlike(rng, 1.5), np.zeros(2000, np.float32)])
+    loud = det.trim_bounds(y / np.abs(y).max())
+    for peak_dbfs in (-60.0, -40.0, -20.0):
+        assert det.trim_bounds(10 ** (peak_dbfs / 20) * y / np.abs(y).max()) == loud

@@ -169,8 +169,12 @@ def trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
     """``(start, end)`` sample indices of :func:`trim`'s output in ``y``."""
     if len(y) == 0:
         return 0, 0
-    power = np.maximum(frame_rms(y).astype(np.float64) ** 2, 1e-10)
-    db = 10 * np.log10(power / power.max())
+    power = frame_rms(y).astype(np.float64) ** 2
+    if power.max() <= 0:
+        return 0, 0
+    # Floor relative to the loudest frame (librosa's is absolute, 1e-10 = -100 dBFS, which at a
+    # peak near -40 dBFS reaches the -50 dB threshold and makes the trim depend on the level).
+    db = 10 * np.log10(np.maximum(power, power.max() * 1e-12) / power.max())
     loud = np.flatnonzero(db > -top_db)
     if len(loud) == 0:
         return 0, 0
@@ -179,7 +183,8 @@ def trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
 
 def trim(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
     """Drop leading and trailing frames more than ``top_db`` below the loudest frame, as
-    ``librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)[0]``."""
+    ``librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)[0]`` (but with
+    a power floor relative to the loudest frame, so that quiet files trim as loud ones)."""
     a, b = trim_bounds(y, top_db)
     return y[a:b]
 
