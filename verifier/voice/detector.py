@@ -282,16 +282,19 @@ def make_windows(y: np.ndarray, max_windows: int = MAX_WINDOWS) -> np.ndarray:
 def effective_bandwidth_hz(y: np.ndarray, sr: int = SAMPLE_RATE) -> float:
     """Cut-off frequency of the long-term spectrum of ``y``, Hz
     (:func:`verifier.signals.audio_bandwidth.find_cutoff` on a Welch spectrum, scipy only,
-    so that the voice path does not pay librosa's import). nan when too short."""
+    so that the voice path does not pay librosa's import). ``y`` is one signal, or the
+    scored windows [shape=(n, samples)], whose spectra are averaged (no joins between them).
+    nan when too short."""
     from scipy import ndimage
     from scipy.signal import welch
 
     from ..signals.audio_bandwidth import MEDIAN_SMOOTH_HZ, find_cutoff
 
-    if len(y) < WELCH_NPERSEG:
+    y = np.atleast_2d(y)
+    if y.shape[1] < WELCH_NPERSEG:
         return float("nan")
-    freqs, psd = welch(y.astype(np.float64), fs=sr, window="hann", nperseg=WELCH_NPERSEG, noverlap=WELCH_NPERSEG * 3 // 4)
-    ltas = 10 * np.log10(np.maximum(psd, 1e-20))
+    freqs, psd = welch(y, fs=sr, window="hann", nperseg=WELCH_NPERSEG, noverlap=WELCH_NPERSEG // 2, axis=-1)
+    ltas = 10 * np.log10(np.maximum(psd.mean(axis=0), 1e-20))
     width = max(3, int(round(MEDIAN_SMOOTH_HZ / (freqs[1] - freqs[0]))) | 1)
     return float(find_cutoff(freqs, ndimage.median_filter(ltas, size=width, mode="nearest"))[0])
 
@@ -313,7 +316,7 @@ class VoiceScore:
     window_start_s: tuple = ()  # per-window start in the input, s
     window_end_s: tuple = ()  # per-window end in the input, s
     grid_windows: int = 1  # windows of the full 50 %-overlap grid (scored: min(this, cap))
-    bandwidth_hz: float = float("nan")  # effective bandwidth of the trimmed speech, Hz
+    bandwidth_hz: float = float("nan")  # effective bandwidth of the scored windows, Hz
 
 
 class VoiceDetector:
@@ -384,12 +387,13 @@ class VoiceDetector:
         else:
             starts = window_starts(len(y), self.max_windows)
             ends = starts + WINDOW_SAMPLES
-        lg = self.logits(make_windows(y, self.max_windows))
+        windows = make_windows(y, self.max_windows)
+        lg = self.logits(windows)
         diff = lg[:, 0] - lg[:, 1]
         return VoiceScore(aggregate(diff), tuple(float(d) for d in diff), len(diff), speech_s, len(y) / SAMPLE_RATE,
                           tuple(float((offset + a) / SAMPLE_RATE) for a in starts),
                           tuple(float((offset + b) / SAMPLE_RATE) for b in ends),
-                          grid_windows(len(y)), effective_bandwidth_hz(y))
+                          grid_windows(len(y)), effective_bandwidth_hz(windows if len(y) >= WINDOW_SAMPLES else y))
 
     def p_fake(self, aasist_logit) -> float | np.ndarray:
         """Calibrated P(fake) of one logit (float) or of an array of logits (array)."""
