@@ -34,6 +34,7 @@ SUBSET = (  # (source folder, label): the first file of each in path order
 )
 SILENCE_LEAD_S, SILENCE_TRAIL_S = 1.5, 1.0  # s of added room silence
 SILENCE_DBFS = -80.0  # dBFS RMS of the added silence (white noise, not digital zero)
+SHIFT_SAMPLES = 64  # samples (4 ms): half a trimming frame hop, what added silence can move a trimmed start by
 RMS_MATCHED_DBFS = -30.0  # dBFS overall RMS of the "RMS-matched" condition
 # condition: (group, description)
 CONDITIONS = {
@@ -42,6 +43,7 @@ CONDITIONS = {
     "level_peak_-1": ("level", "peak -1 dBFS"),
     "level_rms_-30": ("level", f"overall RMS {RMS_MATCHED_DBFS:.0f} dBFS (all files matched)"),
     "silence": ("silence", f"{SILENCE_LEAD_S} s before, {SILENCE_TRAIL_S} s after, {SILENCE_DBFS:.0f} dBFS noise"),
+    "shift_4ms": ("shift", f"first {SHIFT_SAMPLES} samples dropped: the network's own jitter, for scale"),
     "rate_8000": ("rate", "resampled to 8 kHz (also band-limits to 4 kHz)"),
     "rate_22050": ("rate", "resampled to 22.05 kHz"),
     "rate_44100": ("rate", "resampled to 44.1 kHz"),
@@ -89,6 +91,8 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
         p = os.path.join(tmp, "stereo.wav")
         sf.write(p, np.stack([y, 0.7 * y], axis=1), SR, subtype="PCM_16")
         return load_audio(p), SR
+    if condition == "shift_4ms":
+        return y[SHIFT_SAMPLES:], SR
     if condition == "telephone":
         return telephone_band(y), SR
     from .channel import CONDITIONS as CODECS
@@ -185,10 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     head = (f"Files: {', '.join(sorted(next(iter(cache.values())).keys()))}; first {args.seconds:g} s, one window.\n\n"
             f"Largest abs ΔP per gated group (acceptance ≤ {P_TOLERANCE}; rate_8000 excluded, it band-limits): "
             + "; ".join(f"{v}: " + ", ".join(f"{g} {x:.3f}" for g, x in s.items()) for v, s in summary.items()) + "\n\n")
-    print(head + md)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(head + md + "\n")
+    print(head + md)
     return 0
 
 
