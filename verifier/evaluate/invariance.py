@@ -1,7 +1,7 @@
 """How the voice score moves when only the channel changes (issue 14): the invariance table.
 
     python -m verifier.evaluate invariance ../shared/data/audio [--out docs/voice_invariance.md]
-        [--cache invariance_cache.json] [--seconds 5] [--calibration models/voice_calibration.json]
+        [--cache invariance_cache.json] [--seconds 5] [--calibration verifier/assets/voice_calibration.json]
 
 A stratified subset of the development set (:data:`SUBSET`: real and fake, English and
 Vietnamese, one file per listed source) is cut to its first ``--seconds`` and scored on one
