@@ -1,4 +1,5 @@
 """Frame consumers: the face-track columns, head pose, and the face-crop sampler."""
+import cv2
 import numpy as np
 import pytest
 
@@ -81,7 +82,10 @@ def test_face_crop_keeps_pixels_and_landmarks_together():
     c = face_crop(VideoFrame(7, 1.25, img), pts, margin=2.0, max_side_px=384)
     assert c.scale == 1.0 and c.image.shape[0] == c.image.shape[1] == c.box_px[2]
     x0, y0, side = c.box_px
-    assert x0 < 0 and (c.image[:, : -x0] == 0).all()  # outside the picture is black
+    assert x0 < 0
+    # outside the picture the frame is mirrored without repeating its edge (as cv2.BORDER_REFLECT_101)
+    ref = cv2.copyMakeBorder(img, 0, 0, -x0, 0, cv2.BORDER_REFLECT_101)
+    np.testing.assert_array_equal(c.image[:, : -x0], ref[y0:y0 + side, : -x0])
     for i in (LEFT_EYE_OUTER, RIGHT_EYE_OUTER, FACE_TOP, FACE_BOTTOM):
         cx, cy = (int(round(v)) for v in c.landmarks[i, :2])
         fx, fy = (int(round(v)) for v in pts[i, :2])

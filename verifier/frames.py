@@ -55,7 +55,7 @@ class FaceCrop:
 
     t_s: float  # frame time on the container timeline, seconds
     frame_index: int  # index among the analysed frames
-    image: np.ndarray  # (s, s, 3) uint8 RGB, s ≤ max_side_px; outside the picture is black
+    image: np.ndarray  # (s, s, 3) uint8 RGB, s ≤ max_side_px; outside the picture mirrors it (BORDER_REFLECT_101)
     landmarks: np.ndarray  # (478, 3) float32 in crop pixels (z scaled alike)
     box_px: tuple[int, int, int]  # (x0, y0, side) of the crop in frame pixels (may extend past the edges)
     scale: float  # crop pixels per frame pixel
@@ -108,24 +108,43 @@ class FaceCropSampler:
         self._crops[slot] = face_crop(frame, pts, self.params.margin, self.params.max_side_px)
 
 
+def reflect_101(idx: np.ndarray, n: int) -> np.ndarray:
+    """Indices into ``[0, n)`` for any integer positions, mirrored at the edges without
+    repeating the edge pixel (OpenCV's ``BORDER_REFLECT_101``: -1 → 1, n → n − 2)."""
+    idx = np.asarray(idx, np.int64)
+    if n == 1:
+        return np.zeros_like(idx)
+    period = 2 * (n - 1)
+    m = np.mod(idx, period)
+    return np.where(m < n, m, period - m)
+
+
 def face_crop(frame: VideoFrame, pts: np.ndarray, margin: float, max_side_px: int) -> FaceCrop:
-    """A square crop of ``margin`` × the landmarks' box around its centre, black outside the
-    picture, downscaled to at most ``max_side_px``; landmarks moved into crop pixels."""
+    """A square crop of ``margin`` × the landmarks' box around its centre, downscaled to at most
+    ``max_side_px``; landmarks moved into crop pixels.
+
+    Outside the picture the crop mirrors the frame (``BORDER_REFLECT_101``), as
+    :func:`verifier.video.align.align_face` does on a whole frame in training: aligning the
+    loose crop then gives the canonical crop of the frame wherever that crop lies inside
+    the loose one (tests/test_frames_signal.py)."""
     img = frame.image
     h, w = img.shape[:2]
     (x0, y0), (x1, y1) = pts[:, :2].min(0), pts[:, :2].max(0)
     side = max(16, int(round(max(x1 - x0, y1 - y0) * margin)))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     bx, by = int(round(cx - side / 2)), int(round(cy - side / 2))
-    xa, ya, xb, yb = max(0, bx), max(0, by), min(w, bx + side), min(h, by + side)
-    crop = np.zeros((side, side, 3), np.uint8)
-    if xb > xa and yb > ya:
-        crop[ya - by:yb - by, xa - bx:xb - bx] = img[ya:yb, xa:xb]
+    if bx >= 0 and by >= 0 and bx + side <= w and by + side <= h:
+        crop = img[by:by + side, bx:bx + side]
+    else:
+        ys, xs = reflect_101(np.arange(by, by + side), h), reflect_101(np.arange(bx, bx + side), w)
+        crop = img[ys[:, None], xs[None, :]]
     scale = min(1.0, max_side_px / side)
     if scale < 1.0:
         out = max(1, round(side * scale))
         crop = cv2.resize(crop, (out, out), interpolation=cv2.INTER_AREA)
         scale = out / side
+    else:
+        crop = np.ascontiguousarray(crop).copy()
     lm = np.empty_like(pts, dtype=np.float32)
     lm[:, 0] = (pts[:, 0] - bx) * scale
     lm[:, 1] = (pts[:, 1] - by) * scale

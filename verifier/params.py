@@ -17,11 +17,13 @@ from .errors import ParameterError
 from .fusion import Fusion
 from .signals.blink import BlinkParams
 from .signals.face_quality import FaceQualityParams
+from .signals.frames import FramesParams
 
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """Parameters of the blink signal, the face-quality gate and fusion.
+    """Parameters of the blink signal, the face-quality gate, the face-picture detector's
+    aggregation (``frames``) and fusion.
 
     ``fusion`` None means the committed fusion parameters (``verifier/assets/fusion.json``); a
     ``fusion`` section in the overrides is applied on top of them.
@@ -29,6 +31,7 @@ class AnalysisParams:
 
     blink: BlinkParams = field(default_factory=BlinkParams)
     face: FaceQualityParams = field(default_factory=FaceQualityParams)
+    frames: FramesParams = field(default_factory=FramesParams)
     fusion: Fusion | None = None
 
     @classmethod
@@ -63,7 +66,8 @@ class AnalysisParams:
 
     def to_dict(self) -> dict:
         """The parameters as plain data (fusion omitted when it is the committed one)."""
-        d = {"blink": dataclasses.asdict(self.blink), "face": dataclasses.asdict(self.face)}
+        d = {"blink": dataclasses.asdict(self.blink), "face": dataclasses.asdict(self.face),
+             "frames": dataclasses.asdict(self.frames)}
         if self.fusion is not None:
             d["fusion"] = {k: v for k, v in dataclasses.asdict(self.fusion).items() if k != "provenance"}
         return d

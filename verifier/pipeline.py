@@ -3,7 +3,8 @@
 probe (metadata, SHA-256, limits) → sound decoded, audio signals (voice detector and side
 signals) started in a second thread → one picture decode pass (each frame through the face
 tracker, then to the frame consumers: track builder, preview, face-crop sampler) → video
-signals (face quality, blink, lip-sync) → fusion → Report. The input file is only ever read.
+signals (face quality, blink, lip-sync, and the learned face-picture detector on the sampled
+crops) → fusion → Report. The input file is only ever read.
 This is the one place that wires frame consumers and signal parameters.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
 from .signals.blink import measure_blink
 from .signals.face_quality import FaceQuality, measure_face_quality
+from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
 from .voice.detector import measure_voice
 
@@ -60,6 +62,18 @@ def _video_signals(track: FaceTrack, audio, duration_s: float,
         lips = measure_lipsync(track.mouth, track.t_s, None if audio is None else audio.y, SAMPLE_RATE,
                                0.0 if audio is None else audio.start_s, face_quality=q)
     return [face, blink, lips], quality
+
+
+def _frame_detector():
+    """(detector, None) or (None, the not-applicable ``frames`` result when its model is unavailable)."""
+    from .errors import ModelUnavailableError
+    from .registry import unavailable_result
+    from .video.detector import default_detector
+
+    try:
+        return default_detector(), None
+    except ModelUnavailableError as e:
+        return None, unavailable_result("frames", e)
 
 
 def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
@@ -240,17 +254,23 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
         audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
         if info.has_video and kind != "audio":
             # The one place that wires frame consumers to the decode pass.
+            detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing
             preview = PreviewCollector() if want_preview else None
-            crops = FaceCropSampler(info.duration_s, info.video_start_s or 0.0) if want_crops else None
-            consumers = [c for c in (preview, crops) if c is not None]
+            sampler = (FaceCropSampler(info.duration_s, info.video_start_s or 0.0)
+                       if want_crops or detector is not None else None)
+            consumers = [c for c in (preview, sampler) if c is not None]
             track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
                                         consumers=consumers)
+            crops = sampler.finish() if sampler is not None else []
             if preview is not None:
                 artifacts.preview = preview.finish()
-            if crops is not None:
-                artifacts.face_crops = crops.finish()
+            if want_crops:
+                artifacts.face_crops = crops
             video_sig, quality.face = _video_signals(track, audio, info.duration_s, params)
             signals += video_sig
+            progress(0.78, "stage.frames")
+            signals.append(frames_na or measure_frames(crops, face_quality=quality.face.face_quality, detector=detector,
+                                                       params=params.frames, views=artifacts.frame_views))
         if audio_job is not None:
             progress(0.8, "stage.voice")
             signals += audio_job.result()

@@ -5,7 +5,7 @@ contract, see README).
 * :class:`Quality` — the data-quality fields (face track, sound length).
 * :class:`AnalysisError` — a failure as structured fields (i18n key, English message, stage).
 * :class:`Artifacts` — what the app and the figures use but the JSON never carries (decoded
-  sound, preview thumbnails, face crops).
+  sound, preview thumbnails, face crops, the face-picture detector's top crops with heat maps).
 
 Tracebacks of bugs are never part of a report: they go to the ``verifier`` logger
 (``python -m verifier analyze --debug`` prints them).
@@ -70,6 +70,7 @@ class Artifacts:
     sr: int = SAMPLE_RATE  # its sample rate, Hz
     preview: list = field(default_factory=list, repr=False)  # [(t_s, RGB thumbnail)], when asked for
     face_crops: list = field(default_factory=list, repr=False)  # [verifier.frames.FaceCrop], when asked for
+    frame_views: list = field(default_factory=list, repr=False)  # [verifier.video.detector.FrameView]: the frames signal's top crops
 
 
 @dataclass
