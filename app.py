@@ -92,12 +92,15 @@ def _shown(value):
 
 
 def _video_view(report, lang, selected):
+    # The face-picture figures come last so the API's earlier output positions stay as they were.
     if report is None:
-        return _empty(lang), _shown(None), _shown(None), _shown(None), _shown(None), None, _advice(None, lang, selected)
+        return (_empty(lang), _shown(None), _shown(None), _shown(None), _shown(None), None, _advice(None, lang, selected),
+                _shown(None), _shown(None))
     figs = figures(report, lang)
     gallery = [(img, f"{ts:.1f} s") for ts, img in report.artifacts.preview] or None
     return (result_html(report, lang), _shown(figs["blink"]), _shown(figs["lipsync"]), _shown(figs["spectrogram"]),
-            _shown(gallery), report.to_dict(), _advice(report, lang, selected))
+            _shown(gallery), report.to_dict(), _advice(report, lang, selected), _shown(figs["frames"]),
+            _shown(figs["frame_views"]))
 
 
 def _audio_view(report, lang, selected):
@@ -189,6 +192,8 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                             v_blink = gr.Plot(label=t("app.plot.blink", lang), format="png", show_label=False, visible=False)
                             v_lips = gr.Plot(label=t("app.plot.lipsync", lang), format="png", show_label=False, visible=False)
                             v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False, visible=False)
+                            v_frames = gr.Plot(label=t("app.plot.frames", lang), format="png", show_label=False, visible=False)
+                            v_views = gr.Plot(label=t("app.plot.views", lang), format="png", show_label=False, visible=False)
                             v_gallery = gr.Gallery(label=t("app.preview", lang), columns=6, height=180,
                                                    allow_preview=True, visible=False)
                         with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
@@ -235,6 +240,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                           (tab_i, "app.tab.about"), (v_in, "app.video.input"), (a_in, "app.audio.input"),
                           (v_acc, "app.plots"), (v_blink, "app.plot.blink"), (v_lips, "app.plot.lipsync"),
                           (v_spec, "app.plot.spec"), (a_spec, "app.plot.spec"), (v_gallery, "app.preview"),
+                          (v_frames, "app.plot.frames"), (v_views, "app.plot.views"),
                           (v_jacc, "app.json"), (a_jacc, "app.json"), (v_files, "app.download.files"),
                           (a_files, "app.download.files")):
             _L(comp, "label", key)
@@ -250,7 +256,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                 _L(ex.dataset, "label", "app.examples")
 
         # --- events ------------------------------------------------------------------------------
-        v_out = [v_result, v_blink, v_lips, v_spec, v_gallery, v_json, v_advice, v_state]
+        v_out = [v_result, v_blink, v_lips, v_spec, v_gallery, v_json, v_advice, v_frames, v_views, v_state]
         v_btn.click(analyze_video, inputs=[v_in, lang_in, v_sit], outputs=v_out, api_name="analyze_video",
                     concurrency_id="analysis")
         a_out = [a_result, a_spec, a_json, a_advice, a_state]
@@ -288,13 +294,15 @@ demo = build_demo()
 
 
 def _warm_up() -> None:
-    """Load the voice model and the audio libraries while the page opens, so that the first
-    analysis does not wait ~2 s for them. A failure here only means a slower first analysis."""
+    """Load the voice model, the face-picture model and the audio libraries while the page opens,
+    so that the first analysis does not wait ~2 s for them. A failure here only means a slower
+    first analysis."""
     try:
         import numpy as np
 
-        from verifier.pipeline import audio_signals
+        from verifier.pipeline import _frame_detector, audio_signals
 
+        _frame_detector()  # loaded once per process (a missing model is reported by the analysis)
         sr = 16000
         audio_signals((0.1 * np.sin(2 * np.pi * 220 * np.arange(2 * sr) / sr)).astype(np.float32), sr)
     except Exception:  # noqa: BLE001 - warm-up is an optimisation, never a reason to stop serving

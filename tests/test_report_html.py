@@ -16,6 +16,8 @@ from verifier.report import AnalysisError, Artifacts, Quality, Report
 from verifier.signals.face_quality import FaceQuality
 from verifier.report_html import render_html, render_text, result_html, signal_lines
 from verifier.result import SignalResult, not_applicable
+from verifier.signals.frames import frames_result
+from verifier.video.detector import FrameView
 
 SHA = "ab" * 32
 
@@ -33,16 +35,18 @@ def _report(level="medium", risk=0.64, audio=True) -> Report:
                          "lag_ms": lags.tolist(), "corr": np.cos((lags - 400) / 120.0).tolist()})
     face = SignalResult("face", float("nan"), 1.0, {"coverage_pct": 100, "face_px": 160}, "face.ok")
     voice = not_applicable("voice", "voice.not_available")
+    frames = frames_result(np.linspace(0.1, 0.9, 32), np.linspace(0.2, 11.8, 32), face_quality=1.0)
+    views = [FrameView(11.8, 0.9, np.full((128, 128, 3), 120, np.uint8), np.eye(128, dtype=np.float32))]
     media = MediaInfo(path="/x/call.mp4", kind="video", sha256=SHA, size_bytes=236473, container="mov,mp4",
                       duration_s=12.0, has_video=True, has_audio=audio, width=640, height=480, fps=30.0,
                       video_codec="h264", audio_codec="aac" if audio else None, audio_sample_rate=16000,
                       audio_channels=1, encoder="Lavf62")
     y = (0.1 * np.sin(2 * np.pi * 200 * np.arange(16000 * 3) / 16000)).astype(np.float32) if audio else None
     return Report(file="call.mp4", sha256=SHA, media=media, risk=risk, level=level,
-                  signals={"face": face, "blink": blink, "lipsync": lips, "voice": voice},
+                  signals={"face": face, "blink": blink, "lipsync": lips, "frames": frames, "voice": voice},
                   quality=Quality(FaceQuality(1.0, 160.0, 80.0, 360, 30.0, 1.0), audio_s=12.0 if audio else None),
                   versions={"verifier": "0.1.0"}, analyzed_at="2026-01-01T00:00:00+00:00", elapsed_s=3.2,
-                  artifacts=Artifacts(audio=y))
+                  artifacts=Artifacts(audio=y, frame_views=views))
 
 
 def _error_report(key="error.not_media") -> Report:
@@ -64,7 +68,7 @@ def test_html_is_self_contained_and_complete(lang):
     assert html.escape(t("blink.too_few", lang)) in doc
     assert html.escape(t("advice.caution.strong", lang)) in doc  # money + urgency
     assert html.escape(t("advice.plan.no_fear", lang)) in doc
-    assert doc.count("data:image/png;base64,") == 3  # blink, lip-sync, spectrogram
+    assert doc.count("data:image/png;base64,") == 5  # blink, lip-sync, spectrogram, face-picture scores, top crops
     # the JSON of the CLI contract, verbatim
     block = re.search(r'<pre id="report-json">(.*?)</pre>', doc, re.S).group(1)
     assert json.loads(html.unescape(block)) == json.loads(json.dumps(r.to_dict()))
@@ -116,7 +120,9 @@ def test_figures_only_from_report():
     assert any("400" in tx.get_text() for tx in ax.get_legend().get_texts())
     none = plots.figures(_report(audio=False), "vi")
     assert none["spectrogram"] is None
-    assert plots.figures(_error_report(), "vi") == {"blink": None, "lipsync": None, "spectrogram": None}
+    assert set(plots.figures(_error_report(), "vi").values()) == {None}
+    assert "82" in figs["frames"].axes[0].get_title()  # the clip score (0.9 quantile of 0.1…0.9) in the title
+    assert len(figs["frame_views"].axes) == 1 and "11.8" in figs["frame_views"].axes[0].get_title()
     assert plots.to_png_base64(figs["blink"])[:8] == "iVBORw0K"  # PNG magic
 
 

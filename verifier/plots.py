@@ -27,7 +27,8 @@ SPECTROGRAM_MAX_HZ = 8000
 
 COLOURS = {"ear": "#1f5fa8", "threshold": "#c0392b", "blink": "#e67e22", "mouth": "#1f5fa8",
            "envelope": "#16a085", "corr": "#6c3483", "band": "#d5f5e3", "f0": "#f1c40f", "cutoff": "#ecf0f1",
-           "voice": "#8e44ad"}
+           "voice": "#8e44ad",
+           "frames": "#6c3483"}
 
 
 def _fig(rows: int = 1, height_in: float = 2.8) -> Figure:
@@ -181,12 +182,57 @@ def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     return fig
 
 
+def frames_figure(report, lang: str = "vi") -> Figure | None:
+    """The learned detector's score of each sampled face picture over time, the clip score
+    (a high quantile of them) and the 50 % line."""
+    sig = report.signals.get("frames")
+    s = getattr(sig, "series", None) or {}
+    if not s.get("t_s") or not s.get("score"):
+        return None
+    ev = sig.evidence
+    t_s, score = _arr(s["t_s"]), _arr(s["score"])
+    fig = _fig(height_in=2.6)
+    ax = fig.add_subplot()
+    ax.plot(t_s, score, color=COLOURS["frames"], lw=1, marker="o", ms=3.5, label=t("plot.frames.score", lang))
+    clip = ev.get("clip_score")
+    if clip is not None:
+        ax.axhline(float(clip), color=COLOURS["threshold"], lw=1.2, label=t("plot.frames.clip", lang))
+    thr = s.get("threshold")
+    if thr is not None:
+        ax.axhline(float(thr), color="grey", lw=0.8, ls="--", label=t("plot.frames.threshold", lang))
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(t("plot.frames.title", lang, clip_score_pct=_num(ev.get("clip_score_pct"))), fontsize=10)
+    ax.set_xlabel(t("plot.time_s", lang))
+    ax.set_ylabel(t("plot.frames.score_axis", lang))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return fig
+
+
+def frame_views_figure(report, lang: str = "vi") -> Figure | None:
+    """The most suspicious face pictures as the network saw them (canonical crops), each with
+    the Grad-CAM heat map of where it looked laid over it; caption: time and score."""
+    views = list(getattr(report.artifacts, "frame_views", None) or [])
+    if not views:
+        return None
+    fig = Figure(figsize=(2.7 * len(views), 3.0), dpi=100, layout="constrained")
+    fig.set_facecolor("white")
+    for ax, v in zip(np.atleast_1d(fig.subplots(1, len(views))), views):
+        ax.imshow(v.crop)
+        ax.imshow(v.heat, cmap="jet", alpha=0.35, vmin=0, vmax=1)
+        ax.set_title(t("plot.views.caption", lang, t_s=_num(v.t_s), score_pct=_num(round(100 * v.score))), fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle(t("plot.views.title", lang), fontsize=10)
+    return fig
+
+
 def figures(report, lang: str = "vi") -> dict[str, Figure | None]:
     """All figures of a report, by name (``None`` where there is nothing to draw)."""
     if report.error:
-        return {"blink": None, "lipsync": None, "spectrogram": None}
+        return {"blink": None, "lipsync": None, "spectrogram": None, "frames": None, "frame_views": None}
     return {"blink": blink_figure(report, lang), "lipsync": lipsync_figure(report, lang),
-            "spectrogram": spectrogram_figure(report, lang)}
+            "spectrogram": spectrogram_figure(report, lang), "frames": frames_figure(report, lang),
+            "frame_views": frame_views_figure(report, lang)}
 
 
 def to_png_base64(fig: Figure, dpi: int = 90) -> str:
