@@ -278,3 +278,66 @@ def test_a_pasted_face_with_a_seam_scores_higher_than_the_untouched_clip(make_cl
     assert untouched.usable and pasted.usable
     assert pasted.score > untouched.score
     assert pasted.evidence["median_score"] > untouched.evidence["median_score"]
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def test_frames_trained_sources_match_the_training_split():
+    from training.sbi.data import TRAIN_CLIP_SOURCES
+    from verifier.evaluate.video import FRAMES_TRAINED_SOURCES
+
+    assert tuple(FRAMES_TRAINED_SOURCES) == tuple(TRAIN_CLIP_SOURCES)
+
+
+def test_pairs_and_per_source_aucs():
+    from verifier.evaluate.video import pair_key, pairs_fake_higher, signal_aucs
+
+    assert pair_key("fake/deepfacelive/Albica_Johns_0_swap.mp4") == pair_key("real/deepfacelive_original/Albica_Johns_0_orig.mp4")
+
+    def row(path, label, score):
+        return {"path": path, "label": label, "source": "/".join(path.split("/")[:2]), "signals": {"frames": {"score": score}}}
+
+    results = [row("fake/deepfacelive/A_0_swap.mp4", "fake", 0.9), row("real/deepfacelive_original/A_0_orig.mp4", "real", 0.2),
+               row("fake/deepfacelive/B_1_swap.mp4", "fake", 0.1), row("real/deepfacelive_original/B_1_orig.mp4", "real", 0.3),
+               row("fake/deepfacelive/C_2_swap.mp4", "fake", 0.5), row("real/deepfacelive_original/C_2_orig.mp4", "real", None),
+               row("fake/sadtalker/x.mp4", "fake", 0.95), row("real/liveportrait_driving/d1.mp4", "real", 0.99)]
+    p = pairs_fake_higher(results, lambda r: r["signals"]["frames"]["score"])
+    assert p == {"fake_higher": 1, "n": 2, "rate": 0.5}  # C has no real score: left out
+    a = signal_aucs(results, "frames")
+    assert a["per_fake_source"]["fake/sadtalker"] == pytest.approx(2 / 3)  # 0.95 beats 0.2 and 0.3, not 0.99
+    b = signal_aucs(results, "frames", exclude_real_sources=("real/liveportrait_driving",))
+    assert b["per_fake_source"]["fake/sadtalker"] == 1.0 and b["overall"] > a["overall"]
+
+
+@pytest.mark.slow
+def test_video_evaluation_reports_the_frames_signal_through_a_messenger_channel(make_clip, tmp_path, random_weights,
+                                                                                monkeypatch):
+    import json
+    import shutil
+
+    from verifier.evaluate import video
+    from verifier.evaluate.channel import reencode_video
+    from verifier.media import probe
+
+    d = det.FrameDetector.from_file(random_weights)
+    monkeypatch.setattr(det, "default_detector", lambda: d)
+    clip = make_clip("eval_frames", duration_s=3, audio=False, seed=41)
+    lines = ["path\tlabel"]
+    for i, (folder, label, suffix) in enumerate([("real/deepfacelive_original", "real", "orig"),
+                                                 ("fake/deepfacelive", "fake", "swap")] * 2):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        name = f"{folder}/P_{i // 2}_{suffix}.mp4"
+        shutil.copy(clip, tmp_path / name)
+        lines.append(f"{name}\t{label}")
+    (tmp_path / "MANIFEST.tsv").write_text("\n".join(lines) + "\n")
+    enc = tmp_path / "enc.mp4"
+    reencode_video(clip, str(enc))
+    assert probe(str(enc)).height == 480 and probe(str(enc)).video_codec == "h264"
+    out = tmp_path / "r.json"
+    assert video.main([str(tmp_path), "--no-stress", "--channel", "messenger_h264", "--out", str(out)]) == 0
+    s = json.loads(out.read_text())["summary"]
+    assert s["channel"] == "messenger_h264" and s["n"] == 4
+    assert s["deepfacelive_pairs_frames"]["n"] == 2  # same file on both sides: equal scores, ties count ½
+    assert s["deepfacelive_pairs_frames"]["fake_higher"] == 1.0
+    assert "auc_frames_where_measured" in s and s["share_real_rated_high"] is not None

@@ -74,3 +74,58 @@ def reencode(y: np.ndarray, *, condition: str, sr: int = SAMPLE_RATE) -> np.ndar
         p = os.path.join(d, "message" + suffix)
         encode(y, p, condition=condition, sr=sr)
         return load_audio(p, sr=sr)
+
+
+# Messenger-like video: what a video-call recording looks like after being forwarded through a
+# messenger (downscaled to 480 lines, low-rate H.264, mono AAC). Both classes go through it.
+VIDEO_CONDITIONS = {
+    # name: (max picture height px, H.264 bit rate bit/s, AAC bit rate bit/s, audio rate Hz)
+    "messenger_h264": (480, 400_000, 32_000, 16000),  # set by hand: ~Zalo/Messenger forwarded clips (480p, ~0.4 Mbit/s)
+}
+
+
+def reencode_video(src: str, dst: str, *, condition: str = "messenger_h264") -> None:
+    """Write ``src`` to ``dst`` (.mp4) as a messenger would pass it on: the picture scaled down to
+    at most the condition's height (even sizes, aspect kept), H.264 (yuv420p, x264 "veryfast")
+    at its bit rate, frame times kept; the sound, if any, as mono AAC. The input is only read."""
+    from fractions import Fraction
+
+    if condition not in VIDEO_CONDITIONS:
+        raise ParameterError(f"condition must be one of {sorted(VIDEO_CONDITIONS)}, not {condition!r}")
+    max_h, v_rate, a_rate, a_sr = VIDEO_CONDITIONS[condition]
+    with av.open(src) as inp, av.open(dst, "w", format="mp4") as out:
+        vin = inp.streams.video[0]
+        h = min(max_h, vin.codec_context.height)
+        h -= h % 2
+        w = max(2, int(round(vin.codec_context.width * h / vin.codec_context.height / 2)) * 2)
+        tb = Fraction(1, 1000)  # millisecond frame times: keeps variable frame rates
+        vout = out.add_stream("libx264", rate=vin.average_rate or 30)
+        vout.width, vout.height, vout.pix_fmt, vout.bit_rate = w, h, "yuv420p", v_rate
+        vout.time_base = tb
+        vout.options = {"preset": "veryfast"}
+        aout = None
+        if inp.streams.audio:
+            aout = out.add_stream("aac", rate=a_sr, layout="mono")
+            aout.bit_rate = a_rate
+        last = -1
+        for fr in inp.decode(vin):
+            if fr.time is None:
+                continue
+            pts = max(last + 1, int(round(fr.time * 1000)))
+            last = pts
+            nf = fr.reformat(width=w, height=h, format="yuv420p")
+            nf.pts, nf.time_base = pts, tb
+            for pkt in vout.encode(nf):
+                out.mux(pkt)
+        for pkt in vout.encode(None):
+            out.mux(pkt)
+        if aout is not None:
+            inp.seek(0)
+            resampler = av.AudioResampler(format="fltp", layout="mono", rate=a_sr)
+            for fr in inp.decode(inp.streams.audio[0]):
+                for rf in resampler.resample(fr):
+                    rf.pts = None
+                    for pkt in aout.encode(rf):
+                        out.mux(pkt)
+            for pkt in aout.encode(None):
+                out.mux(pkt)

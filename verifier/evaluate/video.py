@@ -1,6 +1,7 @@
 """Evaluate the video path on a labelled folder (``MANIFEST.tsv`` with ``path``, ``label``).
 
     python -m verifier.evaluate video ../shared/data/video [--out results.json] [--params overrides.json]
+        [--channel messenger_h264] [--limit-per-source N]
 
 ``--params`` takes alternative parameters as JSON overrides of the defaults, e.g.
 ``{"blink": {"min_drop": 0.25}, "face": {"min_face_px": 30}, "fusion": {"high_from": 0.65}}``
@@ -8,9 +9,15 @@
 ``--out``.
 
 Prints, per file, what the verifier measured; per source, the blink rates and levels; ROC
-AUC of the fused risk and of each signal overall and per source; and the lip-sync stress
-test on real talking clips: how offset, correlation and confidence move when their audio is
-shifted by ±400 ms or swapped with another clip's audio. Nothing here is fitted.
+AUC of the fused risk and of each signal overall and per fake source (against all real
+clips); the share of real clips rated "high"; the DeepFaceLive same-scene pairs (how often the
+swapped clip scores higher than its original, for the fused risk and the ``frames`` signal);
+and the lip-sync stress test on real talking clips: how offset, correlation and confidence
+move when their audio is shifted by ±400 ms or swapped with another clip's audio. The
+``frames`` detector was trained on the real clips of :data:`FRAMES_TRAINED_SOURCES`, so its
+AUC is also given without them. ``--channel messenger_h264`` re-encodes every clip, real and
+fake alike, as a messenger passes it on (480p, low-rate H.264, :mod:`verifier.evaluate.channel`)
+before the analysis. Nothing here is fitted.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 from collections import defaultdict
 
@@ -28,8 +36,45 @@ from ..media import probe
 from ..params import DEFAULT_PARAMS, AnalysisParams
 from ..pipeline import _video_signals, analyze, decode_and_track
 from ..signals.lipsync import measure_lipsync
+from .channel import VIDEO_CONDITIONS, reencode_video
 from .manifest import read_manifest
 from .metrics import roc_auc
+
+SIGNALS = ("blink", "lipsync", "voice", "frames")  # signals whose ROC AUC is reported
+# Real clips the frames detector was trained on (training/sbi/data.py TRAIN_CLIP_SOURCES; a test keeps them equal).
+FRAMES_TRAINED_SOURCES = ("real/liveportrait_driving", "real/videoretalking_input")
+DFL_FAKE, DFL_REAL = "fake/deepfacelive", "real/deepfacelive_original"  # same-scene pairs (swap vs original)
+
+
+def pair_key(path: str) -> str:
+    """Scene of a DeepFaceLive clip: ``…/Albica_Johns_0_swap.mp4`` and ``…/Albica_Johns_0_orig.mp4`` → ``Albica_Johns_0``."""
+    return os.path.basename(path).rsplit("_", 1)[0]
+
+
+def pairs_fake_higher(results: list[dict], score) -> dict:
+    """Same-scene DeepFaceLive pairs where the swapped clip scores higher than its original
+    (``score(result)`` → float or None; pairs with a missing score are left out; ties count ½)."""
+    fakes = {pair_key(r["path"]): score(r) for r in results if r["source"] == DFL_FAKE}
+    reals = {pair_key(r["path"]): score(r) for r in results if r["source"] == DFL_REAL}
+    pairs = [(fakes[k], reals[k]) for k in sorted(fakes.keys() & reals.keys())
+             if fakes[k] is not None and reals[k] is not None]
+    wins = sum((f > r) + 0.5 * (f == r) for f, r in pairs)
+    return {"fake_higher": wins, "n": len(pairs), "rate": wins / len(pairs) if pairs else None}
+
+
+def signal_aucs(results: list[dict], key: str, exclude_real_sources=()) -> dict:
+    """ROC AUC of signal ``key``'s score where measured: overall and per fake source (each
+    against all real clips), leaving out the real clips of ``exclude_real_sources``."""
+    rs = [r for r in results if not (r["label"] == "real" and r["source"] in exclude_real_sources)]
+
+    def auc(sub):
+        sc = [r["signals"].get(key, {}).get("score") for r in sub]
+        return roc_auc([1 if r["label"] == "fake" else 0 for r in sub], [np.nan if v is None else v for v in sc])
+
+    reals = [r for r in rs if r["label"] == "real"]
+    per = {src: auc(reals + [r for r in rs if r["source"] == src])
+           for src in sorted({r["source"] for r in rs if r["label"] == "fake"})}
+    return {"overall": auc(rs), "per_fake_source": per}
 
 
 def lipsync_stress(folder: str, rows: list[dict], shift_s: float = 0.4,
@@ -72,39 +117,69 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="write all results as JSON here")
     ap.add_argument("--no-stress", action="store_true", help="skip the lip-sync shift/swap test")
     ap.add_argument("--params", metavar="JSON", help="alternative parameters: overrides of the defaults per section "
-                                                     "(blink, face, fusion)")
+                                                     "(blink, face, frames, fusion)")
+    ap.add_argument("--channel", choices=sorted(VIDEO_CONDITIONS),
+                    help="re-encode every clip (real and fake) like a messenger before analysing it")
+    ap.add_argument("--limit-per-source", type=int, metavar="N", help="only the first N clips of each source (a quick subset)")
     args = ap.parse_args(argv)
     params = AnalysisParams.load(args.params) if args.params else DEFAULT_PARAMS
     rows = read_manifest(args.folder)
+    if args.limit_per_source:
+        kept, seen = [], defaultdict(int)
+        for r in rows:
+            seen[r["source"]] += 1
+            if seen[r["source"]] <= args.limit_per_source:
+                kept.append(r)
+        rows = kept
     results = []
     t_all = time.perf_counter()
+    tmp = tempfile.TemporaryDirectory(prefix="eval-channel-") if args.channel else None
     for r in rows:
-        rep = analyze(os.path.join(args.folder, r["path"]), kind="video", params=params)
+        path = os.path.join(args.folder, r["path"])
+        if tmp is not None:
+            enc = os.path.join(tmp.name, "clip.mp4")
+            reencode_video(path, enc, condition=args.channel)
+            path = enc
+        rep = analyze(path, kind="video", params=params)
         d = rep.to_dict()
         sig = d["signals"]
         res = {"path": r["path"], "source": r["source"], "label": r["label"], "level": d["level"], "risk": d["risk"],
                "error": d["error"], "elapsed_s": d["elapsed_s"], "quality": d["quality"],
                "signals": {k: {"score": v["score"], "reliability": v["reliability"], "explanation": v["explanation"],
-                               **{e: v["evidence"].get(e) for e in ("blink_count", "blinks_per_min", "offset_ms", "correlation", "confidence")
+                               **{e: v["evidence"].get(e) for e in ("blink_count", "blinks_per_min", "offset_ms", "correlation", "confidence",
+                                                                    "n_crops", "median_score", "share_over_half")
                                   if e in v["evidence"]}} for k, v in sig.items()}}
         results.append(res)
         b = sig.get("blink", {}).get("evidence", {})
         lp = sig.get("lipsync", {})
+        fr = sig.get("frames", {})
         print(f"{r['label']:4} {r['path'][:58]:58} {d['level']:12} risk={d['risk'] if d['risk'] is not None else '-':<6} "
               f"blinks={b.get('blink_count', '-')} ({b.get('blinks_per_min', '-')}/min) lipsync={lp.get('explanation', '-')} "
-              f"off={lp.get('evidence', {}).get('offset_ms', '-')} r={lp.get('evidence', {}).get('correlation', '-')}"
+              f"off={lp.get('evidence', {}).get('offset_ms', '-')} r={lp.get('evidence', {}).get('correlation', '-')} "
+              f"frames={fr.get('score') if fr.get('score') is not None else fr.get('explanation', '-')}"
               + (f" ERROR {d['error']}" if d["error"] else ""), flush=True)
+    if tmp is not None:
+        tmp.cleanup()
     print(f"\n{len(rows)} files in {time.perf_counter() - t_all:.0f} s")
     y = [1 if r["label"] == "fake" else 0 for r in results]
 
     def risk_or_half(r):
         return 0.5 if r["risk"] is None else r["risk"]
 
-    summary = {"n": len(results), "auc_risk_inconclusive_as_0.5": roc_auc(y, [risk_or_half(r) for r in results])}
-    for key in ("blink", "lipsync", "voice"):
-        sc = [r["signals"].get(key, {}).get("score") for r in results]
-        summary[f"auc_{key}_where_measured"] = roc_auc(y, [np.nan if s is None else s for s in sc])
-    print("\nOverall:", json.dumps(summary))
+    reals = [r for r in results if r["label"] == "real"]
+    summary = {"n": len(results), "channel": args.channel or "as_published",
+               "auc_risk_inconclusive_as_0.5": roc_auc(y, [risk_or_half(r) for r in results]),
+               "share_real_rated_high": (sum(r["level"] == "high" for r in reals) / len(reals)) if reals else None}
+    for key in SIGNALS:
+        summary[f"auc_{key}_where_measured"] = roc_auc(y, [np.nan if (s := r["signals"].get(key, {}).get("score")) is None else s
+                                                          for r in results])
+        summary[f"auc_{key}_per_fake_source"] = signal_aucs(results, key)["per_fake_source"]
+    summary["auc_frames_without_its_training_reals"] = signal_aucs(results, "frames", FRAMES_TRAINED_SOURCES)
+    print("\nOverall:", json.dumps({k: v for k, v in summary.items() if "per_fake_source" not in k}))
+    for key in SIGNALS:
+        cells = ", ".join(f"{src.split('/')[-1]} {v:.2f}" for src, v in summary[f"auc_{key}_per_fake_source"].items()
+                          if np.isfinite(v))
+        print(f"  AUC {key} per fake source (vs all reals): {cells or '-'}")
     by_src = defaultdict(list)
     for r in results:
         by_src[(r["label"], r["source"])].append(r)
@@ -118,13 +193,14 @@ def main(argv=None) -> int:
         print(f"  {src:28} n={len(rs):2} levels={dict(levels)} blinks/min median="
               f"{np.median(rates) if rates else float('nan'):.1f} measured={len(rates)}/{len(rs)}")
     # Paired comparison where the sources pair real and fake clips of the same scene.
-    pairs = [(r, next((f for f in results if f["path"] == r["path"].replace("real/deepfacelive_original/", "fake/deepfacelive/").replace("_orig", "_swap")), None))
-             for r in results if r["source"] == "real/deepfacelive_original"]
-    pairs = [(a, b) for a, b in pairs if b is not None]
-    if pairs:
-        wins = sum((risk_or_half(b) > risk_or_half(a)) + 0.5 * (risk_or_half(b) == risk_or_half(a)) for a, b in pairs)
-        summary["deepfacelive_paired_win_rate"] = wins / len(pairs)
-        print(f"\nDeepFaceLive pairs (same scene, real vs swapped face): fake scored higher in {wins}/{len(pairs)}")
+    pr = pairs_fake_higher(results, risk_or_half)
+    pf = pairs_fake_higher(results, lambda r: r["signals"].get("frames", {}).get("score"))
+    if pr["n"]:
+        summary["deepfacelive_paired_win_rate"] = pr["rate"]
+        print(f"\nDeepFaceLive pairs (same scene, real vs swapped face): fake scored higher in {pr['fake_higher']}/{pr['n']} (fused risk)")
+    summary["deepfacelive_pairs_frames"] = pf
+    if pf["n"]:
+        print(f"DeepFaceLive pairs, frames signal: fake scored higher in {pf['fake_higher']}/{pf['n']}")
     stress = [] if args.no_stress else lipsync_stress(args.folder, rows, params=params)
     if stress:
         print("\nLip-sync stress test on real talking clips (offset ms, correlation, confidence):")
