@@ -173,6 +173,39 @@ def test_measure_frames_scores_every_crop_once(detector):
         assert v.t_s in r.evidence["top_frames_t_s"]
 
 
+def _autograd_gradcam(model, x):
+    """Grad-CAM written out with autograd (the definition), for the decision's sign."""
+    import torch
+    import torch.nn.functional as F
+
+    m = model.eval()
+    with torch.enable_grad():
+        h = m.act(m._bn0(m._conv_stem(x)))
+        for b in m._blocks:
+            h = b(h)
+        feat = m.act(m._bn1(m._conv_head(h)))
+        feat.retain_grad()
+        logit = m._fc(feat.mean(dim=(2, 3))).squeeze(1)
+        (torch.where(logit.detach() >= 0, 1.0, -1.0) * logit).sum().backward()
+    cam = F.relu((feat.grad.mean(dim=(2, 3), keepdim=True) * feat).sum(1, keepdim=True)).detach()
+    cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+    return (cam / cam.flatten(1).max(1).values.clamp_min(1e-12).view(-1, 1, 1)).numpy(), torch.sigmoid(logit).detach().numpy()
+
+
+def test_folded_detector_matches_the_plain_network_and_its_heat_map_is_grad_cam(detector, random_weights):
+    from verifier.video.lite0 import EfficientNetLite0
+
+    plain = EfficientNetLite0(n_classes=1)
+    plain.load_state_dict(det.load_state(random_weights), strict=False)
+    crops = _crops(6, np.random.default_rng(7))
+    aligned = detector.align([c.image for c in crops], [c.landmarks for c in crops])
+    want_heat, want_p = _autograd_gradcam(plain, detector._input(aligned).contiguous())
+    np.testing.assert_allclose(detector.score(aligned), want_p, atol=1e-4)  # batch norms folded: same scores
+    heat = detector.heatmap(aligned)
+    assert heat.shape == (6, 128, 128) and heat.max() > 0
+    np.testing.assert_allclose(heat, want_heat, atol=2e-3)
+
+
 def test_measure_frames_not_applicable_without_crops_or_face(detector):
     assert measure_frames([], face_quality=1.0, detector=detector).explanation == "frames.no_face"
     crops = _crops(6, np.random.default_rng(4))

@@ -52,7 +52,7 @@ def default_budget() -> ThreadBudget:
 
 _LOCK = threading.Lock()
 _BUDGET: ThreadBudget | None = None
-_TORCH_SET = False
+_TORCH_THREADS: set[int] = set()  # OS threads whose torch intra-op count is set
 
 
 def configure(budget: ThreadBudget | None = None) -> ThreadBudget:
@@ -81,14 +81,18 @@ def budget() -> ThreadBudget:
 
 
 def apply_torch() -> None:
-    """Give torch its intra-op thread count, once per process (imports torch)."""
-    global _TORCH_SET
-    if _TORCH_SET:
+    """Give torch its intra-op thread count in the calling thread, once per thread (imports
+    torch). The count is per OS thread with OpenMP: set in the voice worker, it does not
+    reach the main thread that scores the face pictures (measured: a worker's
+    ``torch.set_num_threads(1)`` left the main thread at 2), so each thread running a network
+    calls this first."""
+    tid = threading.get_ident()
+    if tid in _TORCH_THREADS:
         return
     b = budget()
     with _LOCK:
-        if not _TORCH_SET:
+        if tid not in _TORCH_THREADS:
             import torch
 
             torch.set_num_threads(b.torch_intra_op)
-            _TORCH_SET = True
+            _TORCH_THREADS.add(tid)

@@ -130,9 +130,9 @@ def measure_frames(crops, *, face_quality: float, detector=None, params: FramesP
     if not crops or face_quality <= 0:
         return not_applicable("frames", "frames.no_face", n_crops=len(crops))
     aligned = detector.align([c.image for c in crops], [c.landmarks for c in crops])
-    scores = detector.score(aligned)
+    scores, maps = detector.score_maps(aligned)
     t_s = [c.t_s for c in crops]
     res = frames_result(scores, t_s, face_quality=face_quality, params=params)
     if views is not None and res.usable:
-        views.extend(detector.views(aligned, scores, t_s, params.top_k))
+        views.extend(detector.views(aligned, scores, t_s, params.top_k, maps))
     return res
