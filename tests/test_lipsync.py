@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from verifier.signals.lipsync import measure_lipsync, speech_activity
+from verifier.signals.lipsync import LipsyncParams, measure_lipsync, speech_envelope
+from verifier.speech import detect_speech
 from verifier.synth import shift_audio, speech_like
 
 SR = 16000
@@ -64,12 +65,33 @@ def test_not_applicable_without_audio_or_speech(rng):
     assert r.reliability == 0 and r.explanation == "lipsync.no_speech"
 
 
-def test_speech_activity_measures_speech_time():
+def test_speech_envelope_follows_the_syllables():
     sp = speech_like(10.0, seed=1)
-    act = speech_activity(sp.y, SR)
-    voiced_s = (sp.envelope > 0.1).sum() / 1000
-    assert act.is_speech
-    assert act.speech_s == pytest.approx(voiced_s, rel=0.35)
+    t, env_db = speech_envelope(sp.y, SR, 0.5)
+    assert t[0] == pytest.approx(0.5) and np.median(np.diff(t)) == pytest.approx(0.01)
+    truth = np.array([sp.envelope_at(x - 0.5) for x in t])
+    assert env_db[truth > 0.3].mean() > env_db[truth < 0.01].mean() + 30  # syllables vs pauses, dB
+
+
+def test_uses_the_shared_speech_activity_and_its_seconds(rng):
+    sp = speech_like(12.0, seed=5)
+    t, m = mouth_from(sp, 12.0, 0.01, rng)
+    speech = detect_speech(sp.y, SR)
+    r = measure_lipsync(m, t, sp.y, SR, speech=speech)
+    assert r.usable and r.evidence["speech_s"] == round(speech.speech_s, 2)
+    assert r.evidence["speech_method"] == speech.method
+    # The same track said to hold no speech (as the analysis' VAD would for noise) is not applicable.
+    none = detect_speech(np.zeros(12 * SR, np.float32), SR)
+    assert measure_lipsync(m, t, sp.y, SR, speech=none).explanation == "lipsync.no_speech"
+
+
+def test_music_gate_is_a_parameter(rng):
+    sp = speech_like(12.0, seed=5)
+    t, m = mouth_from(sp, 12.0, 0.01, rng)
+    speech = detect_speech(sp.y, SR)
+    strict = LipsyncParams(min_low_energy_ratio=speech.low_energy_ratio + 0.01)
+    assert measure_lipsync(m, t, sp.y, SR, speech=speech, params=strict).explanation == "lipsync.no_speech"
+    assert measure_lipsync(m, t, sp.y, SR, speech=speech).usable
 
 
 def test_clear_lag_is_reported_as_offset(rng):

@@ -18,12 +18,14 @@ from .fusion import Fusion
 from .signals.blink import BlinkParams
 from .signals.face_quality import FaceQualityParams
 from .signals.frames import FramesParams
+from .signals.lipsync import LipsyncParams
+from .speech import SpeechParams
 
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """Parameters of the blink signal, the face-quality gate, the face-picture detector's
-    aggregation (``frames``) and fusion.
+    """Parameters of the blink and lip-sync signals, the speech activity, the face-quality gate,
+    the face-picture detector's aggregation (``frames``) and fusion.
 
     ``fusion`` None means the committed fusion parameters (``verifier/assets/fusion.json``); a
     ``fusion`` section in the overrides is applied on top of them.
@@ -32,6 +34,8 @@ class AnalysisParams:
     blink: BlinkParams = field(default_factory=BlinkParams)
     face: FaceQualityParams = field(default_factory=FaceQualityParams)
     frames: FramesParams = field(default_factory=FramesParams)
+    lipsync: LipsyncParams = field(default_factory=LipsyncParams)
+    speech: SpeechParams = field(default_factory=SpeechParams)
     fusion: Fusion | None = None
 
     @classmethod

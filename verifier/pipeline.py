@@ -1,7 +1,7 @@
 """``analyze(path) -> Report``: the only orchestration of the verifier.
 
-probe (metadata, SHA-256, limits) → sound decoded, audio signals (voice detector and side
-signals) started in a second thread → one picture decode pass (each frame through the face
+probe (metadata, SHA-256, limits) → sound decoded, speech activity (once, ``verifier.speech``)
+then audio signals (voice detector and side signals) started in a second thread → one picture decode pass (each frame through the face
 tracker, then to the frame consumers: track builder, preview, face-crop sampler) → video
 signals (face quality, blink, lip-sync, and the learned face-picture detector on the sampled
 crops) → fusion → Report. The input file is only ever read.
@@ -13,7 +13,7 @@ import datetime as _dt
 import logging
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -35,6 +35,7 @@ from .signals.blink import measure_blink
 from .signals.face_quality import FaceQuality, measure_face_quality
 from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
+from .speech import SpeechActivity, SpeechParams, detect_speech
 from .voice.detector import measure_voice
 
 Progress = Callable[[float, str], None]
@@ -51,8 +52,8 @@ def _noop(frac: float, stage: str) -> None:
     pass
 
 
-def _video_signals(track: FaceTrack, audio, duration_s: float,
-                   params: AnalysisParams = DEFAULT_PARAMS) -> tuple[list[SignalResult], FaceQuality]:
+def _video_signals(track: FaceTrack, audio, duration_s: float, params: AnalysisParams = DEFAULT_PARAMS,
+                   speech: SpeechActivity | None = None) -> tuple[list[SignalResult], FaceQuality]:
     q, quality, face = measure_face_quality(track, duration_s, params.face)
     if q <= 0:
         blink = not_applicable("blink", "blink.no_face")
@@ -60,7 +61,8 @@ def _video_signals(track: FaceTrack, audio, duration_s: float,
     else:
         blink = measure_blink(track.ear_left, track.ear_right, track.t_s, face_quality=q, params=params.blink)
         lips = measure_lipsync(track.mouth, track.t_s, None if audio is None else audio.y, SAMPLE_RATE,
-                               0.0 if audio is None else audio.start_s, face_quality=q)
+                               0.0 if audio is None else audio.start_s, face_quality=q, speech=speech,
+                               params=params.lipsync)
     return [face, blink, lips], quality
 
 
@@ -76,22 +78,42 @@ def _frame_detector():
         return None, unavailable_result("frames", e)
 
 
-def audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
+def audio_signals(y: np.ndarray, sr: int, *, on_speech: Callable[[SpeechActivity], None] | None = None,
+                  speech_params: SpeechParams = DEFAULT_PARAMS.speech) -> list[SignalResult]:
     """The voice detector and the explainable side signals for a mono 16 kHz track.
 
-    The voice network runs in a second thread: its convolutions release the GIL, so it
-    overlaps the side signals. Its intra-op threads come from the process's thread budget
+    The speech activity (:func:`verifier.speech.detect_speech`, a small VAD network) is
+    computed once, first, in a second thread, and handed to the voice detector, the side
+    signals and ``on_speech`` (the pipeline's lip-sync). The voice network then runs in that
+    thread: its convolutions release the GIL, so it overlaps the side signals, which import
+    their libraries meanwhile. Torch's intra-op threads come from the process's thread budget
     (:mod:`verifier.threads`: one core less than the machine has, set once, never toggled).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
-        voice = pool.submit(_voice, y, sr)
-        side = measure_audio_signals(y, sr)
+        speech_job = pool.submit(_speech, y, sr, speech_params)
+        voice = pool.submit(lambda: _voice(y, sr, speech_job.result()))
+        _warm_side_signals()
+        speech = speech_job.result()
+        if on_speech is not None:
+            on_speech(speech)
+        side = measure_audio_signals(y, sr, speech)
         return [voice.result(), *side]
 
 
-def _voice(y: np.ndarray, sr: int) -> SignalResult:
+def _warm_side_signals() -> None:
+    """Import what the side signals use while the speech activity is computed (first call: ~1 s)."""
+    import librosa.core.pitch  # noqa: F401  (librosa's submodules load lazily: importing is the cost)
+    import librosa.feature  # noqa: F401
+
+
+def _speech(y: np.ndarray, sr: int, params: SpeechParams) -> SpeechActivity:
     threads.apply_torch()
-    return measure_voice(y, sr)
+    return detect_speech(y, sr, params)
+
+
+def _voice(y: np.ndarray, sr: int, speech: SpeechActivity) -> SignalResult:
+    threads.apply_torch()
+    return measure_voice(y, sr, speech=speech)
 
 
 def _versions() -> dict:
@@ -250,8 +272,10 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
         audio = None
     signals: list[SignalResult] = []
     quality, artifacts = Quality(), Artifacts()
+    speech_ready: Future = Future()  # set by the audio job as soon as the speech activity is known
     with ThreadPoolExecutor(max_workers=1) as pool:
-        audio_job = pool.submit(audio_signals, audio.y, audio.sr) if audio is not None else None
+        audio_job = (pool.submit(audio_signals, audio.y, audio.sr, on_speech=speech_ready.set_result,
+                                 speech_params=params.speech) if audio is not None else None)
         if info.has_video and kind != "audio":
             # The one place that wires frame consumers to the decode pass.
             detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing
@@ -266,7 +290,13 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
                 artifacts.preview = preview.finish()
             if want_crops:
                 artifacts.face_crops = crops
-            video_sig, quality.face = _video_signals(track, audio, info.duration_s, params)
+            speech = None
+            if audio_job is not None:
+                wait([speech_ready, audio_job], return_when=FIRST_COMPLETED)
+                if not speech_ready.done():
+                    audio_job.result()  # the audio job failed before the speech activity: raise its error
+                speech = speech_ready.result()
+            video_sig, quality.face = _video_signals(track, audio, info.duration_s, params, speech)
             signals += video_sig
             progress(0.78, "stage.frames")
             signals.append(frames_na or measure_frames(crops, face_quality=quality.face.face_quality, detector=detector,
@@ -277,8 +307,11 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
     if audio is not None:
         artifacts.audio, artifacts.sr = audio.y, audio.sr
         quality.audio_s = round(audio.duration_s, 2)
+        # One "seconds of speech" for the whole report, the number every signal used.
+        speech = speech_ready.result()
+        quality.speech_s, quality.speech_method = round(speech.speech_s, 2), speech.method
     elif info.has_audio:
-        quality.audio_s = 0.0
+        quality.audio_s, quality.speech_s = 0.0, 0.0
     return _Measured(signals, quality, artifacts)
 
 

@@ -45,11 +45,14 @@ class Quality(Mapping):
 
     face: FaceQuality | None = None  # the face track (videos analysed as video)
     audio_s: float | None = None  # seconds of decoded sound (0.0: the file has a sound track that decoded empty)
+    speech_s: float | None = None  # seconds of speech (verifier.speech): the one figure every signal used
+    speech_method: str | None = None  # "silero" (the VAD), "energy" (its fallback) or "none" (silence)
 
     def to_dict(self) -> dict:
         d = self.face.to_dict() if self.face is not None else {}
-        if self.audio_s is not None:
-            d["audio_s"] = self.audio_s
+        for k in ("audio_s", "speech_s", "speech_method"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
         return d
 
     def __getitem__(self, key):

@@ -30,8 +30,8 @@ MESSAGES = {
         "en": "The speech is too short ({speech_s} s; at least {min_speech_s} s are needed) to check the voice.",
     },
     "voice.no_speech": {
-        "vi": "Không có tiếng nói (chỉ có im lặng hoặc tiếng rất nhỏ) nên không kiểm tra giọng.",
-        "en": "There is no speech (only silence or very quiet sound), so the voice was not checked.",
+        "vi": "Không có tiếng nói (chỉ có im lặng, tiếng ồn hoặc nhạc) nên không kiểm tra giọng.",
+        "en": "There is no speech (only silence, noise or music), so the voice was not checked.",
     },
     "voice.model_missing": {
         "vi": "Chưa có tệp mô hình giọng nói ({file}) nên CHƯA kiểm tra giọng (đây không phải kết quả). Chạy: {command}",

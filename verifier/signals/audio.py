@@ -1,16 +1,18 @@
 """The explainable audio side signals, run together.
 
 They explain what a voice message sounds like (pauses, channel, breathing, intonation); the
-learned detector in ``verifier.voice`` decides. Each is a pure function of ``(y, sr)``.
+learned detector in ``verifier.voice`` decides. Each is a pure function of ``(y, sr)`` and the
+one segmentation made here from the analysis' speech activity (``verifier.speech``).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..result import SignalResult
+from ..speech import SpeechActivity, detect_speech
 from .audio_bandwidth import measure_bandwidth
 from .audio_breath import measure_breath
-from .audio_frames import check_audio
+from .audio_frames import check_audio, segment_speech
 from .audio_noise import measure_noise_floor
 from .audio_prosody import measure_prosody
 
@@ -18,7 +20,7 @@ SIDE_SIGNALS = (measure_noise_floor, measure_bandwidth, measure_breath, measure_
 SIDE_SIGNAL_KEYS = ("noise_floor", "bandwidth", "breath", "prosody")
 
 
-def measure_audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
+def measure_audio_signals(y: np.ndarray, sr: int, speech: SpeechActivity | None = None) -> list[SignalResult]:
     """All side signals of a voice message, in the order of :data:`SIDE_SIGNAL_KEYS`.
 
     Parameters
@@ -27,6 +29,9 @@ def measure_audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
         Mono audio in [-1, 1], finite; 16 kHz expected (``verifier.media.load_audio``).
     sr : int
         Sample rate, Hz.
+    speech : verifier.speech.SpeechActivity, optional
+        The analysis' speech activity of ``y`` (computed here when None). The clip is segmented
+        once with it and that segmentation is passed to every side signal.
 
     Returns
     -------
@@ -40,4 +45,7 @@ def measure_audio_signals(y: np.ndarray, sr: int) -> list[SignalResult]:
         ``y`` is not a finite 1-D float array or ``sr`` is not a valid rate.
     """
     y = check_audio(y, sr)
-    return [f(y=y, sr=sr) for f in SIDE_SIGNALS]
+    if speech is None:
+        speech = detect_speech(y, sr)
+    seg = segment_speech(y, sr, speech)
+    return [f(y=y, sr=sr, seg=seg) for f in SIDE_SIGNALS]

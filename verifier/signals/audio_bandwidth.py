@@ -151,7 +151,7 @@ def find_cutoff(freqs_hz: np.ndarray, ltas_db: np.ndarray, *,
     return cutoff, rolloff, drop_hz, peak_hz
 
 
-def measure_bandwidth(*, y: np.ndarray, sr: int) -> SignalResult:
+def measure_bandwidth(*, y: np.ndarray, sr: int, seg=None) -> SignalResult:
     """The ``bandwidth`` signal: effective bandwidth of the speech and the sharpness of its edge.
 
     Parameters
@@ -160,6 +160,9 @@ def measure_bandwidth(*, y: np.ndarray, sr: int) -> SignalResult:
         Mono audio in [-1, 1], finite.
     sr : int
         Sample rate in Hz (16000 expected; Nyquist 8 kHz).
+    seg : Segmentation, optional
+        Precomputed :func:`~verifier.signals.audio_frames.segment_speech` of ``(y, sr)``
+        (the analysis' one segmentation); segmented here by energy when None.
 
     Returns
     -------
@@ -179,7 +182,7 @@ def measure_bandwidth(*, y: np.ndarray, sr: int) -> SignalResult:
         Invalid ``y`` or ``sr``.
     """
     y = check_audio(y, sr)
-    seg = segment_speech(y, sr)
+    seg = segment_speech(y, sr) if seg is None else seg
     speech_s = seg.speech_s
     if speech_s < MIN_SPEECH_S:
         return not_applicable(KEY, "bandwidth.no_speech", speech_s=round(speech_s, 2))

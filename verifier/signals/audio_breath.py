@@ -92,7 +92,7 @@ def detect_breaths(*, y: np.ndarray, sr: int, seg=None) -> tuple[np.ndarray, np.
             frames_to_s(np.array(out_e, float), sr=sr, hop_length=seg.hop_length))
 
 
-def measure_breath(*, y: np.ndarray, sr: int) -> SignalResult:
+def measure_breath(*, y: np.ndarray, sr: int, seg=None) -> SignalResult:
     """The ``breath`` signal: audible inhalations between phrases.
 
     Parameters
@@ -101,6 +101,9 @@ def measure_breath(*, y: np.ndarray, sr: int) -> SignalResult:
         Mono audio in [-1, 1], finite.
     sr : int
         Sample rate in Hz (16000 expected).
+    seg : Segmentation, optional
+        Precomputed :func:`~verifier.signals.audio_frames.segment_speech` of ``(y, sr)``
+        (the analysis' one segmentation); segmented here by energy when None.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def measure_breath(*, y: np.ndarray, sr: int) -> SignalResult:
         Invalid ``y`` or ``sr``.
     """
     y = check_audio(y, sr)
-    seg = segment_speech(y, sr)
+    seg = segment_speech(y, sr) if seg is None else seg
     n_pauses = int(len(seg.pause_starts))
     ev = {"pause_count": n_pauses, "pause_s": round(seg.pause_s, 2), "speech_s": round(seg.speech_s, 2)}
     if not len(seg.speech_starts):

@@ -2,8 +2,11 @@
 speech/pause segmentation and digital-silence runs.
 
 Every side signal (``audio_noise``, ``audio_bandwidth``, ``audio_breath``,
-``audio_prosody``) is a pure function of ``(y, sr)``; they all segment the clip the same
-way through :func:`segment_speech`, so "a pause" means the same thing in each of them.
+``audio_prosody``) is a pure function of ``(y, sr)`` and an optional precomputed
+:class:`Segmentation`; :func:`verifier.signals.audio.measure_audio_signals` segments the clip
+once, with the analysis' speech activity (:mod:`verifier.speech`), and passes it to each, so
+"speech" and "a pause" mean the same thing in all of them and in the rest of the report.
+Called alone without ``seg``, a side signal falls back to the energy segmentation here.
 """
 from __future__ import annotations
 
@@ -121,6 +124,8 @@ class Segmentation:
     speech_ends: np.ndarray
     pause_starts: np.ndarray
     pause_ends: np.ndarray
+    speech_total_s: float | None = None  # the speech activity's own total, s, when segmented from one
+    method: str = "energy"  # "energy" (this module) or the speech activity's method ("silero", ...)
 
     @property
     def n_frames(self) -> int:
@@ -128,6 +133,10 @@ class Segmentation:
 
     @property
     def speech_s(self) -> float:
+        """Seconds of speech: the speech activity's total when given (one number per report),
+        else the speech frames' duration."""
+        if self.speech_total_s is not None:
+            return float(self.speech_total_s)
         return float(frames_to_s(self.speech.sum(), sr=self.sr, hop_length=self.hop_length))
 
     @property
@@ -149,8 +158,8 @@ class Segmentation:
                 int(self.speech_ends[-1] - 1) * self.hop_length + half)
 
 
-def segment_speech(y: np.ndarray, sr: int) -> Segmentation:
-    """Split a clip into speech runs and pauses from frame level and spectral flatness.
+def segment_speech(y: np.ndarray, sr: int, speech=None) -> Segmentation:
+    """Split a clip into speech runs and pauses.
 
     Parameters
     ----------
@@ -158,11 +167,16 @@ def segment_speech(y: np.ndarray, sr: int) -> Segmentation:
         Mono float audio (checked with :func:`check_audio`).
     sr : int
         Sample rate, Hz.
+    speech : verifier.speech.SpeechActivity, optional
+        The analysis' speech activity of ``y``: its speech runs become the speech frames
+        (frame ``i`` is speech when its centre, ``i * hop`` samples, lies in a run) and its
+        ``speech_s`` the segmentation's. Without it, the energy rule below decides.
 
     Returns
     -------
     Segmentation
-        A frame is speech when its level is within :data:`SPEECH_RANGE_DB` of the clip's
+        Frame levels, flatness and centroid are measured here either way. Without ``speech``,
+        a frame is speech when its level is within :data:`SPEECH_RANGE_DB` of the clip's
         reference level, unless it is noise-like (flatness >= :data:`NOISE_LIKE_FLATNESS`)
         and more than :data:`NOISE_LIKE_BELOW_REF_DB` below the reference, as breaths and
         background noise are. Runs closer than :data:`MERGE_GAP_S` are merged, runs shorter
@@ -189,8 +203,13 @@ def segment_speech(y: np.ndarray, sr: int) -> Segmentation:
     empty = np.zeros(0, int)
     if not audible.any():
         return Segmentation(sr, hop, frame_length, level_db, flatness, centroid, np.zeros(t, bool), float("nan"),
-                            empty, empty, empty, empty)
+                            empty, empty, empty, empty, None if speech is None else 0.0,
+                            "energy" if speech is None else speech.method)
     ref_db = float(np.percentile(level_db[audible], REF_PERCENTILE))
+    if speech is not None:
+        mask = speech.mask(frames_to_s(np.arange(t), sr=sr, hop_length=hop))
+        return _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, mask, ref_db,
+                            speech_total_s=speech.speech_s, method=speech.method)
     noise_like = (flatness >= NOISE_LIKE_FLATNESS) & (level_db < ref_db - NOISE_LIKE_BELOW_REF_DB)
     speech = (level_db >= ref_db - SPEECH_RANGE_DB) & ~noise_like
     merge = int(round(MERGE_GAP_S / HOP_S))
@@ -203,11 +222,16 @@ def segment_speech(y: np.ndarray, sr: int) -> Segmentation:
     for s, e in zip(starts, ends):
         if e - s < min_run:
             speech[s:e] = False
+    return _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, speech, ref_db)
+
+
+def _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, speech, ref_db, **kw) -> Segmentation:
+    """The Segmentation of a speech mask: its runs, and the gaps of at least MIN_PAUSE_S between them."""
     s_starts, s_ends = runs(speech)
     gap_starts, gap_ends = s_ends[:-1], s_starts[1:]
     keep = (gap_ends - gap_starts) >= int(round(MIN_PAUSE_S / HOP_S))
     return Segmentation(sr, hop, frame_length, level_db, flatness, centroid, speech, ref_db, s_starts, s_ends,
-                        gap_starts[keep], gap_ends[keep])
+                        gap_starts[keep], gap_ends[keep], **kw)
 
 
 def zero_runs(y: np.ndarray, *, sr: int, min_s: float = MIN_DIGITAL_SILENCE_S) -> tuple[np.ndarray, np.ndarray]:

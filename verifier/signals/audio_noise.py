@@ -35,7 +35,7 @@ FULL_RELIABILITY_PAUSE_S = 3.0  # s of pauses at which the floor is as reliable 
 MAX_RELIABILITY = 0.5  # explanation signal: the learned detector decides
 
 
-def measure_noise_floor(*, y: np.ndarray, sr: int) -> SignalResult:
+def measure_noise_floor(*, y: np.ndarray, sr: int, seg=None) -> SignalResult:
     """The ``noise_floor`` signal: how clean the pauses between phrases are.
 
     Parameters
@@ -44,6 +44,9 @@ def measure_noise_floor(*, y: np.ndarray, sr: int) -> SignalResult:
         Mono audio in [-1, 1], finite.
     sr : int
         Sample rate in Hz (16000 expected).
+    seg : Segmentation, optional
+        Precomputed :func:`~verifier.signals.audio_frames.segment_speech` of ``(y, sr)``
+        (the analysis' one segmentation); segmented here by energy when None.
 
     Returns
     -------
@@ -68,7 +71,7 @@ def measure_noise_floor(*, y: np.ndarray, sr: int) -> SignalResult:
         Invalid ``y`` or ``sr`` (see :func:`verifier.signals.audio_frames.check_audio`).
     """
     y = check_audio(y, sr)
-    seg = segment_speech(y, sr)
+    seg = segment_speech(y, sr) if seg is None else seg
     if not len(seg.speech_starts):
         return not_applicable(KEY, "noise_floor.no_speech", pause_s=0.0, speech_s=0.0)
     hop = seg.hop_length

@@ -102,7 +102,7 @@ def _pair_mask(voiced: np.ndarray) -> np.ndarray:
     return voiced[:-1] & voiced[1:]
 
 
-def measure_prosody(*, y: np.ndarray, sr: int) -> SignalResult:
+def measure_prosody(*, y: np.ndarray, sr: int, seg=None) -> SignalResult:
     """The ``prosody`` signal: how much the voice's pitch moves, with jitter and shimmer.
 
     Parameters
@@ -111,6 +111,9 @@ def measure_prosody(*, y: np.ndarray, sr: int) -> SignalResult:
         Mono audio in [-1, 1], finite.
     sr : int
         Sample rate in Hz (16000 expected).
+    seg : Segmentation, optional
+        Precomputed :func:`~verifier.signals.audio_frames.segment_speech` of ``(y, sr)``
+        (the analysis' one segmentation); segmented here by energy when None.
 
     Returns
     -------
@@ -129,7 +132,7 @@ def measure_prosody(*, y: np.ndarray, sr: int) -> SignalResult:
         Invalid ``y`` or ``sr``.
     """
     y = check_audio(y, sr)
-    seg = segment_speech(y, sr)
+    seg = segment_speech(y, sr) if seg is None else seg
     if not len(seg.speech_starts):
         return not_applicable(KEY, "prosody.no_voice", voiced_s=0.0)
     f0, voiced, rms = track_f0(y=y, sr=sr, seg=seg)

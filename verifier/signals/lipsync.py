@@ -9,7 +9,9 @@ other offsets are the evidence.
 Limits (said plainly in the docs): mouth movement leads the voice by 100–300 ms at
 onsets, so the best offset of real speech is biased towards "audio late"; on clips of a
 few seconds the correlation curve is noisy. A clip with no audio or no speech is "not
-applicable", never evidence of a fake.
+applicable", never evidence of a fake. Whether there is speech, and where, comes from the
+analysis' one :func:`verifier.speech.detect_speech` (a learned VAD); music and singing, which
+that VAD accepts as voice, are told apart by their few low-energy frames.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..result import SignalResult, not_applicable
+from ..speech import SpeechActivity, detect_speech
 
 GRID_HZ = 100  # common time grid, samples per second (10 ms)
 MAX_LAG_MS = 600  # search range of the audio/video offset, ± ms
@@ -31,75 +34,95 @@ DETECT_AUDIO_LATE_MS = 125
 # voice (mouth opens 100–300 ms before the sound at onsets; Chandrasekaran et al. 2009,
 # PLoS Comput. Biol. 5:e1000436). Tolerated window around 0 before an offset is evidence:
 TOLERATED_OFFSET_MS = (-DETECT_AUDIO_EARLY_MS - 100, DETECT_AUDIO_LATE_MS + 100)
-SPEECH_BAND_HZ = (300.0, 3400.0)  # telephone speech band for the envelope
-HIGHPASS_S = 1.5  # slower changes (head moving closer, gain riding) are removed from both series
-MIN_SPEECH_S = 2.0  # less speech than this: "too short"
-DIGITAL_SILENCE_PEAK = 1e-4  # |sample| below this everywhere = digital silence (−80 dBFS)
-# Speech/music discrimination: speech has many frames far quieter than the local mean (gaps
-# between syllables), music and singing few (Scheirer & Slaney, ICASSP 1997, "percentage of
-# low-energy frames"). Threshold set on ../shared/data/video: talking clips 0.40–0.55,
-# music/singing 0.13–0.26.
-MIN_LOW_ENERGY_RATIO = 0.33
-MIN_SYLLABIC_RATIO = 0.15  # share of envelope modulation power at 2–8 Hz; heuristic
-STATIC_MOUTH_STD = 0.012  # mouth-opening std (per inter-ocular distance) below this while talking = static mouth; heuristic
+SPEECH_BAND_HZ = (300.0, 3400.0)  # Hz, telephone speech band for the envelope
+HIGHPASS_S = 1.5  # s; slower changes (head moving closer, gain riding) are removed from both series
 
 
 @dataclass(frozen=True)
-class SpeechActivity:
-    """Speech envelope and voice-activity decision on a grid of the audio."""
+class LipsyncParams:
+    """Hand-set numbers of :func:`measure_lipsync` (none fitted; "dev set" = ../shared/data/video).
 
-    t_s: np.ndarray  # (m,) frame centre times on the container timeline
-    envelope_db: np.ndarray  # (m,) speech-band energy in dB
-    active: np.ndarray  # (m,) bool: speech-like energy
-    speech_s: float  # seconds of active frames
-    pause_fraction: float  # share of frames that are clear pauses
-    syllabic_ratio: float  # share of envelope modulation power at 2–8 Hz (speech rhythm)
-    low_energy_ratio: float  # share of frames under half the local (1 s) mean RMS (Scheirer & Slaney 1997)
-    digital_silence: bool
+    Gate
+    ----
+    min_speech_s : s of speech inside the picture below which lip-sync is "too short" (set by hand).
+    min_low_energy_ratio : share of low-energy frames (Scheirer & Slaney, ICASSP 1997) below which
+        the sound is music or singing, not speech; set by hand on the dev set (talking clips
+        0.38–0.55 but one noisy, muffled interview at 0.22; music/singing 0.13–0.26 and one at 0.49).
+    min_face_frames : frames with a mouth measurement needed at all.
 
-    @property
-    def is_speech(self) -> bool:
-        """Speech needs pauses and a syllabic rhythm; music and steady noise lack them."""
-        return (not self.digital_silence and self.speech_s >= MIN_SPEECH_S and self.pause_fraction >= 0.08
-                and self.syllabic_ratio >= MIN_SYLLABIC_RATIO and self.low_energy_ratio >= MIN_LOW_ENERGY_RATIO)
+    Evidence
+    --------
+    static_mouth_std : mouth-opening std (per inter-ocular distance) while speech is heard below
+        which the mouth is static (set by hand on the dev set); the static score is
+        (static_mouth_std × static_margin − std) / static_mouth_std, so it reaches 0.5 at the
+        threshold itself and 1 at half of it.
+    static_margin : see above (set by hand).
+    offset_full_excess_ms : ms beyond the tolerated window at which the offset score reaches 1
+        (set by hand).
+    good_correlation, correlation_span : best correlation at and above which the weak-match score
+        is 0, and the span below it over which it rises to 1 (set by hand on the dev set).
+    base_score, weak_match_weight : score = max(static, offset, base_score + weak_match_weight × weak)
+        (set by hand: an in-sync clip scores 0.15, a clip whose mouth does not follow at all 0.75).
+    static_explains, offset_explains, weak_explains : sub-score from which that explanation is given.
+    full_reliability_speech_s : s of speech for full reliability (set by hand).
+    min_peak_weight : reliability factor of a flat correlation peak (set by hand).
+    peak_exclude_ms : offsets this far from the best are "the others" in :func:`peak_confidence`.
+    peak_z_range : peak z at which the peak confidence is 0 and 1 (set by hand).
+    min_talking_frames : frames with speech and a face needed to measure mouth motion while talking.
+    max_dropout_s : face dropouts longer than this are not interpolated, s.
+    """
+
+    min_speech_s: float = 2.0
+    min_low_energy_ratio: float = 0.33
+    min_face_frames: int = 10
+    static_mouth_std: float = 0.012
+    static_margin: float = 1.5
+    offset_full_excess_ms: float = 150.0
+    good_correlation: float = 0.35
+    correlation_span: float = 0.3
+    base_score: float = 0.15
+    weak_match_weight: float = 0.6
+    static_explains: float = 0.5
+    offset_explains: float = 0.3
+    weak_explains: float = 0.5
+    full_reliability_speech_s: float = 10.0
+    min_peak_weight: float = 0.3
+    peak_exclude_ms: int = 200
+    peak_z_range: tuple = (2.0, 8.0)
+    min_talking_frames: int = 10
+    max_dropout_s: float = 0.25
 
 
-def speech_activity(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length: int | None = None) -> SpeechActivity:
-    """Speech-band envelope (10 ms hop) and a simple energy VAD of ``y``.
+DEFAULT_PARAMS = LipsyncParams()
+
+
+def speech_envelope(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length: int | None = None):
+    """Speech-band (300–3400 Hz) energy envelope of ``y`` on a 10 ms grid.
 
     Parameters
     ----------
     y : np.ndarray [shape=(n,)] float mono audio in [-1, 1].
     sr : int, sample rate in Hz.
     start_s : float, container time of sample 0, seconds.
+
+    Returns
+    -------
+    t_s : np.ndarray [shape=(m,)] frame centre times on the container timeline, s.
+    envelope_db : np.ndarray [shape=(m,)] speech-band energy per frame, dB.
     """
     import librosa
 
     y = np.asarray(y, np.float32)
     hop = hop_length or sr // GRID_HZ
-    if len(y) < 4 * hop or np.max(np.abs(y)) < DIGITAL_SILENCE_PEAK:
-        m = max(0, len(y) // hop)
-        return SpeechActivity(start_s + np.arange(m) * hop / sr, np.full(m, -120.0), np.zeros(m, bool), 0.0, 0.0, 0.0, 0.0,
-                              bool(len(y) > 0 and np.max(np.abs(y), initial=0) < DIGITAL_SILENCE_PEAK))
+    if len(y) < 4 * hop:
+        m = len(y) // hop
+        return start_s + np.arange(m) * hop / sr, np.full(m, -120.0)
     n_fft = 4 * hop  # 40 ms window
     S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, center=True)) ** 2
     f = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
     band = (f >= SPEECH_BAND_HZ[0]) & (f <= SPEECH_BAND_HZ[1])
     e_db = 10 * np.log10(S[band].sum(0) + 1e-10)
-    t = start_s + librosa.frames_to_time(np.arange(len(e_db)), sr=sr, hop_length=hop)
-    floor, top = np.percentile(e_db, 10), np.percentile(e_db, 99)
-    active = (e_db > floor + 12) & (e_db > top - 40)
-    pauses = e_db < floor + 6
-    # Modulation spectrum of the envelope: speech has its power at the syllable rate.
-    env = e_db - ndimage.uniform_filter1d(e_db, size=int(HIGHPASS_S * GRID_HZ))
-    spec = np.abs(np.fft.rfft(env * np.hanning(len(env)))) ** 2
-    fm = np.fft.rfftfreq(len(env), d=hop / sr)
-    total = spec[(fm >= 0.5) & (fm <= 20)].sum()
-    syl = spec[(fm >= 2) & (fm <= 8)].sum() / total if total > 0 else 0.0
-    rms = np.sqrt(S[band].sum(0))
-    low_energy = float(np.mean(rms < 0.5 * ndimage.uniform_filter1d(rms, size=GRID_HZ)))
-    return SpeechActivity(t, e_db, active, float(active.sum() * hop / sr), float(pauses.mean()), float(syl),
-                          low_energy, False)
+    return start_s + librosa.frames_to_time(np.arange(len(e_db)), sr=sr, hop_length=hop), e_db
 
 
 def _zscore(x):
@@ -117,7 +140,7 @@ def _highpass(x, size):
 
 
 def offset_curve(mouth: np.ndarray, mouth_t_s: np.ndarray, env_db: np.ndarray, env_t_s: np.ndarray,
-                 *, max_lag_ms: int = MAX_LAG_MS, step_ms: int = LAG_STEP_MS):
+                 *, max_lag_ms: int = MAX_LAG_MS, step_ms: int = LAG_STEP_MS, max_dropout_s: float = DEFAULT_PARAMS.max_dropout_s):
     """Correlation of mouth opening with the speech envelope at each audio offset.
 
     Parameters
@@ -139,9 +162,9 @@ def offset_curve(mouth: np.ndarray, mouth_t_s: np.ndarray, env_db: np.ndarray, e
         lags = np.arange(-max_lag_ms, max_lag_ms + 1, step_ms)
         return lags, np.full(len(lags), np.nan), grid, np.full(len(grid), np.nan), np.full(len(grid), np.nan)
     m = np.interp(grid, mouth_t_s[ok], mouth[ok])
-    # No interpolation across face dropouts longer than 0.25 s.
+    # No interpolation across face dropouts longer than max_dropout_s.
     gap = np.interp(grid, mouth_t_s, (~ok).astype(float)) > 0.5
-    frame_gap = np.interp(grid, mouth_t_s[ok][1:], np.diff(mouth_t_s[ok]), left=0, right=0) > 0.25
+    frame_gap = np.interp(grid, mouth_t_s[ok][1:], np.diff(mouth_t_s[ok]), left=0, right=0) > max_dropout_s
     m[gap | frame_gap] = np.nan
     hp = int(HIGHPASS_S * GRID_HZ)
     m = _zscore(_highpass(m, hp))
@@ -164,12 +187,13 @@ def offset_curve(mouth: np.ndarray, mouth_t_s: np.ndarray, env_db: np.ndarray, e
     return lags, corr, grid, m, env_best
 
 
-def peak_confidence(lags_ms: np.ndarray, corr: np.ndarray, exclude_ms: int = 200) -> tuple[float, float]:
+def peak_confidence(lags_ms: np.ndarray, corr: np.ndarray, exclude_ms: int = DEFAULT_PARAMS.peak_exclude_ms,
+                    z_range: tuple = DEFAULT_PARAMS.peak_z_range) -> tuple[float, float]:
     """How far the best offset stands above the others.
 
     Returns (z, confidence): z is the peak's distance from the mean of the offsets more than
     ``exclude_ms`` away, in their standard deviations; confidence maps z to [0, 1]
-    (z ≤ 2 → 0, z ≥ 8 → 1).
+    (z ≤ z_range[0] → 0, z ≥ z_range[1] → 1).
     """
     if not np.isfinite(corr).any():
         return float("nan"), 0.0
@@ -179,11 +203,13 @@ def peak_confidence(lags_ms: np.ndarray, corr: np.ndarray, exclude_ms: int = 200
     if len(other) < 5 or np.std(other) == 0:
         return float("nan"), 0.0
     z = float((corr[b] - other.mean()) / other.std())
-    return z, float(np.clip((z - 2.0) / 6.0, 0.0, 1.0))
+    lo, hi = z_range
+    return z, float(np.clip((z - lo) / (hi - lo), 0.0, 1.0))
 
 
 def measure_lipsync(mouth: np.ndarray, t_s: np.ndarray, y: np.ndarray | None, sr: int, audio_start_s: float = 0.0,
-                    *, face_quality: float = 1.0) -> SignalResult:
+                    *, face_quality: float = 1.0, speech: SpeechActivity | None = None,
+                    params: LipsyncParams = DEFAULT_PARAMS) -> SignalResult:
     """The ``lipsync`` signal.
 
     Parameters
@@ -194,55 +220,58 @@ def measure_lipsync(mouth: np.ndarray, t_s: np.ndarray, y: np.ndarray | None, sr
     sr : sample rate of ``y``, Hz.
     audio_start_s : container time of the first audio sample, s.
     face_quality : reliability of the face track in [0, 1].
+    speech : the analysis' :class:`verifier.speech.SpeechActivity` of ``y`` (computed here when None).
+    params : LipsyncParams
     """
     if y is None or len(y) == 0:
         return not_applicable("lipsync", "lipsync.no_audio")
     mouth = np.asarray(mouth, float)
     t_s = np.asarray(t_s, float)
-    if np.isfinite(mouth).sum() < 10:
+    if np.isfinite(mouth).sum() < params.min_face_frames:
         return not_applicable("lipsync", "lipsync.no_face")
-    # Only the audio that overlaps the picture matters.
-    act = speech_activity(y, sr, audio_start_s)
-    in_video = (act.t_s >= t_s[0]) & (act.t_s <= t_s[-1])
-    speech_s = float(act.active[in_video].sum() / GRID_HZ)
-    gate = {"speech_s": round(speech_s, 2), "pause_fraction": round(act.pause_fraction, 3),
-            "syllabic_ratio": round(act.syllabic_ratio, 3), "low_energy_ratio": round(act.low_energy_ratio, 3),
-            "digital_silence": act.digital_silence}
-    if act.digital_silence or not act.is_speech:
+    if speech is None:
+        speech = detect_speech(np.asarray(y, np.float32), sr)
+    # Only the speech that overlaps the picture matters (speech times are on the track's timeline).
+    speech_in_video_s = speech.speech_s_between(t_s[0] - audio_start_s, t_s[-1] - audio_start_s)
+    gate = {**speech.evidence(), "speech_in_video_s": round(speech_in_video_s, 2)}
+    if (speech.digital_silence or speech_in_video_s <= 0
+            or speech.low_energy_ratio < params.min_low_energy_ratio):  # silence, noise, music, singing
         return not_applicable("lipsync", "lipsync.no_speech", **gate)
-    if speech_s < MIN_SPEECH_S:
+    if speech_in_video_s < params.min_speech_s:
         return not_applicable("lipsync", "lipsync.too_short", **gate)
-    lags, corr, grid, m_grid, e_grid = offset_curve(mouth, t_s, act.envelope_db, act.t_s)
+    env_t, env_db = speech_envelope(y, sr, audio_start_s)
+    lags, corr, grid, m_grid, e_grid = offset_curve(mouth, t_s, env_db, env_t, max_dropout_s=params.max_dropout_s)
     if not np.isfinite(corr).any():
         return not_applicable("lipsync", "lipsync.too_short", **gate)
     b = int(np.nanargmax(corr))
     offset_ms, r_best = int(lags[b]), float(corr[b])
-    z, conf = peak_confidence(lags, corr)
+    z, conf = peak_confidence(lags, corr, params.peak_exclude_ms, params.peak_z_range)
     r_zero = float(corr[np.argmin(np.abs(lags))])
     # Mouth movement while speech is heard (per inter-ocular distance).
     mouth_ok = np.isfinite(mouth)
-    speech_at_frames = np.interp(t_s, act.t_s, act.active.astype(float)) > 0.5
-    talking = mouth_ok & speech_at_frames
-    mouth_std = float(np.std(mouth[talking])) if talking.sum() >= 10 else float(np.std(mouth[mouth_ok]))
+    talking = mouth_ok & speech.mask(t_s - audio_start_s)
+    mouth_std = float(np.std(mouth[talking])) if talking.sum() >= params.min_talking_frames else float(np.std(mouth[mouth_ok]))
     lo, hi = TOLERATED_OFFSET_MS
     # Evidence of manipulation, each in [0, 1]:
-    s_static = float(np.clip((STATIC_MOUTH_STD * 1.5 - mouth_std) / STATIC_MOUTH_STD, 0, 1))
+    p = params
+    s_static = float(np.clip((p.static_mouth_std * p.static_margin - mouth_std) / p.static_mouth_std, 0, 1))
     excess = max(lo - offset_ms, offset_ms - hi, 0)
-    s_offset = float(np.clip(excess / 150.0, 0, 1)) * conf  # only a confident peak can place the offset
-    s_corr = float(np.clip((0.35 - r_best) / 0.3, 0, 1))  # weak best correlation: mouth does not follow the voice
-    score = max(s_static, s_offset, 0.15 + 0.6 * s_corr)
-    if s_static >= 0.5:
+    s_offset = float(np.clip(excess / p.offset_full_excess_ms, 0, 1)) * conf  # only a confident peak can place the offset
+    s_corr = float(np.clip((p.good_correlation - r_best) / p.correlation_span, 0, 1))  # mouth does not follow the voice
+    score = max(s_static, s_offset, p.base_score + p.weak_match_weight * s_corr)
+    if s_static >= p.static_explains:
         explanation = "lipsync.static_mouth"
-    elif s_offset >= 0.3:
+    elif s_offset >= p.offset_explains:
         explanation = "lipsync.offset"
-    elif s_corr >= 0.5:
+    elif s_corr >= p.weak_explains:
         explanation = "lipsync.weak_match"
     else:
         explanation = "lipsync.in_sync"
-    # Reliability grows with speech duration (≈ 10 s of speech for full weight) and the
-    # clarity of the peak; a static mouth is reliable evidence on its own.
-    reliability = min(1.0, speech_s / 10.0) * max(0.3, conf if explanation != "lipsync.static_mouth" else 1.0)
-    reliability *= float(np.clip(face_quality, 0, 1))
+    # Reliability grows with speech duration and the clarity of the peak; a static mouth is
+    # reliable evidence on its own. The energy fallback of the speech detector halves it.
+    reliability = (min(1.0, speech_in_video_s / p.full_reliability_speech_s)
+                   * max(p.min_peak_weight, conf if explanation != "lipsync.static_mouth" else 1.0))
+    reliability *= float(np.clip(face_quality, 0, 1)) * speech.reliability
     evidence = {"offset_ms": offset_ms, "correlation": round(r_best, 4), "confidence": round(conf, 3),
                 "peak_z": None if not np.isfinite(z) else round(z, 2), "correlation_at_0ms": round(r_zero, 4),
                 "mouth_motion_std": round(mouth_std, 4),

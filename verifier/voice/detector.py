@@ -403,23 +403,27 @@ class VoiceDetector:
         p = self.calibration.predict_proba(x[:, None])
         return float(p[0]) if np.ndim(aasist_logit) == 0 else p
 
-    def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> SignalResult:
-        """The ``voice`` signal of one message (see :func:`measure_voice`)."""
+    def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE, speech=None) -> SignalResult:
+        """The ``voice`` signal of one message (see :func:`measure_voice`); ``speech`` is the
+        analysis' :class:`verifier.speech.SpeechActivity` (None: the energy measure of :meth:`score`)."""
         if len(check_audio(y, sr)) < MIN_SPEECH_S * sr:
             return not_applicable("voice", "voice.too_short", speech_s=round(len(y) / sr, 2), min_speech_s=MIN_SPEECH_S)
+        if speech is not None and speech.speech_s == 0:  # noise, hum, music, silence: nothing to score
+            return not_applicable("voice", "voice.no_speech", **speech.evidence())
         s = self.score(y, sr)
         if s is None:
             return not_applicable("voice", "voice.no_speech", speech_s=0.0)
-        if s.speech_s < MIN_SPEECH_S:
-            return not_applicable("voice", "voice.too_short", speech_s=round(s.speech_s, 2), min_speech_s=MIN_SPEECH_S)
+        speech_s = s.speech_s if speech is None else speech.speech_s
+        if speech_s < MIN_SPEECH_S:
+            return not_applicable("voice", "voice.too_short", speech_s=round(speech_s, 2), min_speech_s=MIN_SPEECH_S)
         p = self.p_fake(s.aasist_logit)
         p_win = self.p_fake(np.array(s.window_logits))
-        reliability = float(np.clip(s.speech_s / FULL_RELIABILITY_SPEECH_S, 0.0, 1.0))
+        reliability = float(np.clip(speech_s / FULL_RELIABILITY_SPEECH_S, 0.0, 1.0)) * (1.0 if speech is None else speech.reliability)
         narrowband = bool(np.isfinite(s.bandwidth_hz) and s.bandwidth_hz < NARROWBAND_MAX_HZ)
         if narrowband:
             reliability *= NARROWBAND_RELIABILITY
         evidence = {"aasist_logit": round(s.aasist_logit, 4), "windows": s.windows, "grid_windows": s.grid_windows,
-                    "speech_s": round(s.speech_s, 2), "p_fake": round(p, 4), "p_fake_pct": round(100 * p),
+                    "speech_s": round(speech_s, 2), "p_fake": round(p, 4), "p_fake_pct": round(100 * p),
                     "window_logits": [round(d, 3) for d in s.window_logits],
                     "window_start_s": [round(v, 2) for v in s.window_start_s],
                     "window_end_s": [round(v, 2) for v in s.window_end_s],
@@ -440,7 +444,8 @@ def default_detector() -> VoiceDetector:
     return VoiceDetector.from_file()
 
 
-def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector | None = None) -> SignalResult:
+def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector | None = None,
+                  speech=None) -> SignalResult:
     """The ``voice`` signal: calibrated probability that the speech in ``y`` is synthetic.
 
     Parameters
@@ -451,6 +456,9 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
         Sample rate of ``y``, Hz (resampled to 16 kHz when different).
     detector : VoiceDetector, optional
         Defaults to :func:`default_detector`.
+    speech : verifier.speech.SpeechActivity, optional
+        The analysis' speech activity of ``y`` (computed here when None): its ``speech_s`` is
+        the gate and the reliability; no speech at all (noise, music) is ``voice.no_speech``.
 
     Returns
     -------
@@ -475,4 +483,8 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
             detector = default_detector()
         except ModelUnavailableError as e:
             return unavailable_result("voice", e)
-    return detector.measure(y, sr)
+    if speech is None:
+        from ..speech import detect_speech
+
+        speech = detect_speech(y, sr)
+    return detector.measure(y, sr, speech)
