@@ -168,9 +168,9 @@ def segment_speech(y: np.ndarray, sr: int, speech=None) -> Segmentation:
     sr : int
         Sample rate, Hz.
     speech : verifier.speech.SpeechActivity, optional
-        The analysis' speech activity of ``y``: its speech runs become the speech frames
-        (frame ``i`` is speech when its centre, ``i * hop`` samples, lies in a run) and its
-        ``speech_s`` the segmentation's. Without it, the energy rule below decides.
+        The analysis' speech activity of ``y``: only frames inside its speech runs (frame ``i``
+        centred on sample ``i * hop``) can be speech, and its ``speech_s`` is the
+        segmentation's. Within the runs the energy rule below still marks pauses and breaths.
 
     Returns
     -------
@@ -206,10 +206,7 @@ def segment_speech(y: np.ndarray, sr: int, speech=None) -> Segmentation:
                             empty, empty, empty, empty, None if speech is None else 0.0,
                             "energy" if speech is None else speech.method)
     ref_db = float(np.percentile(level_db[audible], REF_PERCENTILE))
-    if speech is not None:
-        mask = speech.mask(frames_to_s(np.arange(t), sr=sr, hop_length=hop))
-        return _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, mask, ref_db,
-                            speech_total_s=speech.speech_s, method=speech.method)
+    activity = speech
     noise_like = (flatness >= NOISE_LIKE_FLATNESS) & (level_db < ref_db - NOISE_LIKE_BELOW_REF_DB)
     speech = (level_db >= ref_db - SPEECH_RANGE_DB) & ~noise_like
     merge = int(round(MERGE_GAP_S / HOP_S))
@@ -222,6 +219,13 @@ def segment_speech(y: np.ndarray, sr: int, speech=None) -> Segmentation:
     for s, e in zip(starts, ends):
         if e - s < min_run:
             speech[s:e] = False
+    if activity is not None:
+        # Speech only inside the speech activity's runs (noise, music, silence are none), and the
+        # energy rule inside them: the VAD bridges breaths and short pauses within a phrase, which
+        # are exactly what the noise-floor and breath signals look at.
+        speech &= activity.mask(frames_to_s(np.arange(t), sr=sr, hop_length=hop))
+        return _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, speech, ref_db,
+                            speech_total_s=activity.speech_s, method=activity.method)
     return _with_pauses(sr, hop, frame_length, level_db, flatness, centroid, speech, ref_db)
 
 
