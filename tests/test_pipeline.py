@@ -225,7 +225,7 @@ def test_a_bug_is_a_structured_error_with_its_traceback_only_in_the_log(tmp_path
     p = str(tmp_path / "voice.wav")
     write_wav(p, speech_like(3.0, seed=4).y, 16000)
 
-    def broken(y, sr):
+    def broken(y, sr, **kw):  # audio_signals also takes on_speech, speech_params
         raise ZeroDivisionError("planted bug")
 
     monkeypatch.setattr(pipeline, "audio_signals", broken)
