@@ -9,10 +9,8 @@ mono at :data:`SAMPLE_RATE`.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from typing import Callable
 
 import av
@@ -20,6 +18,7 @@ import numpy as np
 
 from . import threads
 from .errors import MediaError
+from .registry import sha256_of
 
 SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
 
@@ -81,13 +80,7 @@ class VideoFrame:
     image: np.ndarray
 
 
-def sha256_file(path: str, chunk_bytes: int = 1 << 20) -> str:
-    """SHA-256 of the file's bytes, as lowercase hex (read-only, streamed)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(chunk_bytes):
-            h.update(chunk)
-    return h.hexdigest()
+sha256_file = sha256_of  # SHA-256 of the file's bytes, lowercase hex (read-only, streamed): one implementation
 
 
 def _open(path: str):

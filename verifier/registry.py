@@ -206,7 +206,8 @@ def expected_path(e: ModelEntry) -> Path | None:
 
 
 def sha256_of(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file."""
+    """SHA-256 of the file's bytes, as lowercase hex (read-only, streamed); also
+    ``verifier.media.sha256_file`` (reports) and the training scripts' data checks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(chunk_bytes), b""):

@@ -14,7 +14,6 @@ The cache (gitignored, default ``/work/cache/sbi``) holds, per split, aligned fa
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import time
 
@@ -22,6 +21,7 @@ import cv2
 import numpy as np
 
 from verifier.evaluate.manifest import read_manifest
+from verifier.registry import sha256_of as sha256_file
 from verifier.video.align import AlignParams, align_face
 
 TRAIN_CLIP_SOURCES = ("real/liveportrait_driving", "real/videoretalking_input")  # set aside for training (16 clips)
@@ -62,13 +62,6 @@ def read_data_list(path: str) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return list(csv.DictReader(f, delimiter="\t"))
 
-
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _check(shared_data: str, row: dict) -> str:

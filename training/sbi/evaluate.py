@@ -9,7 +9,6 @@ share of real clips over :data:`REAL_THRESHOLD`, overall and per real source.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 
 import numpy as np
 import torch

