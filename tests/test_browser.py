@@ -113,14 +113,18 @@ def _analyse_video(browser, app_url, path: Path):
 def _upload(page, box: str, path: Path, attempts: int = 3) -> None:
     """Put ``path`` into the file box ``box`` and wait until the app shows it as uploaded.
     Right after page load the box may not listen yet (the file is then silently dropped, seen
-    once in CI under load), so the upload is retried."""
+    once in CI under load), so the upload is retried while the box still shows its input."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     shown = page.locator(box).get_by_text(path.name)
+    file_input = page.locator(f"{box} input[type=file]")
     for attempt in range(attempts):
-        page.set_input_files(f"{box} input[type=file]", str(path))
+        # A box that took the file replaces its input by the file's name: setting the input again
+        # would wait for an input that is gone (the upload was only slow, under load).
+        if file_input.count():
+            page.set_input_files(f"{box} input[type=file]", str(path))
         try:
-            shown.wait_for(timeout=10_000)
+            shown.wait_for(timeout=20_000)
             return
         except PlaywrightTimeout:
             if attempt == attempts - 1:
