@@ -255,8 +255,11 @@ def test_pipeline_gives_the_frames_signal_with_weight_zero(make_clip, random_wei
     from verifier import plots
     from verifier.pipeline import analyze
 
+    from verifier import pipeline
+
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)
+    monkeypatch.setattr(pipeline, "_frames_model_shipped", lambda: True)
     clip = make_clip("blinks", duration_s=12, blink_times_s=(1.0, 2.7, 5.9, 7.4, 10.6), seed=11)
     r = analyze(clip, face_crops=True)
     f = r.signals["frames"]
@@ -267,6 +270,20 @@ def test_pipeline_gives_the_frames_signal_with_weight_zero(make_clip, random_wei
     figs = plots.figures(r, "vi")
     assert figs["frames"] is not None and figs["frame_views"] is not None
     assert "frames" in r.to_dict()["signals"]
+
+
+@pytest.mark.slow
+def test_a_version_without_the_model_has_no_frames_signal(make_clip, monkeypatch):
+    """No registry entry (this version ships no face-picture model): the analysis neither
+    samples crops for it nor reports a ``frames`` block."""
+    from verifier.pipeline import analyze
+
+    real = registry.entries
+    monkeypatch.setattr(registry, "entries", lambda: tuple(e for e in real() if e.name != det.MODEL_NAME))
+    clip = make_clip("blinks", duration_s=4, blink_times_s=(1.0,), seed=12)
+    r = analyze(clip)
+    assert r.error is None and "blink" in r.signals and "frames" not in r.signals
+    assert "frames" not in r.to_dict()["signals"] and "frames" not in r.to_dict()["weights"]
 
 
 # --- known answer (trained model only) ----------------------------------------------------------
@@ -353,8 +370,11 @@ def test_video_evaluation_reports_the_frames_signal_through_a_messenger_channel(
     from verifier.evaluate.channel import reencode_video
     from verifier.media import probe
 
+    from verifier import pipeline
+
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)
+    monkeypatch.setattr(pipeline, "_frames_model_shipped", lambda: True)
     clip = make_clip("eval_frames", duration_s=3, audio=False, seed=41)
     lines = ["path\tlabel"]
     for i, (folder, label, suffix) in enumerate([("real/deepfacelive_original", "real", "orig"),

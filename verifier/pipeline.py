@@ -66,12 +66,24 @@ def _video_signals(track: FaceTrack, audio, duration_s: float, params: AnalysisP
     return [face, blink, lips], quality
 
 
+def _frames_model_shipped() -> bool:
+    """Whether this version registers a face-picture model: the ``frames`` signal exists only then."""
+    from . import registry
+    from .video.detector import MODEL_NAME
+
+    return MODEL_NAME in {e.name for e in registry.entries()}
+
+
 def _frame_detector():
-    """(detector, None) or (None, the not-applicable ``frames`` result when its model is unavailable)."""
+    """(detector, None); (None, the not-applicable ``frames`` result) when its registered model
+    is not installed; (None, None) when this version ships no face-picture model (no registry
+    entry): then the ``frames`` signal is not part of the analysis at all."""
     from .errors import ModelUnavailableError
     from .registry import unavailable_result
     from .video.detector import default_detector
 
+    if not _frames_model_shipped():
+        return None, None
     try:
         return default_detector(), None
     except ModelUnavailableError as e:
@@ -299,8 +311,10 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
             video_sig, quality.face = _video_signals(track, audio, info.duration_s, params, speech)
             signals += video_sig
             progress(0.78, "stage.frames")
-            signals.append(frames_na or measure_frames(crops, face_quality=quality.face.face_quality, detector=detector,
-                                                       params=params.frames, views=artifacts.frame_views))
+            if detector is not None or frames_na is not None:
+                signals.append(frames_na or measure_frames(crops, face_quality=quality.face.face_quality,
+                                                           detector=detector, params=params.frames,
+                                                           views=artifacts.frame_views))
         if audio_job is not None:
             progress(0.8, "stage.voice")
             signals += audio_job.result()
