@@ -124,7 +124,7 @@ def _upload(page, box: str, path: Path, attempts: int = 3) -> None:
         if file_input.count():
             page.set_input_files(f"{box} input[type=file]", str(path))
         try:
-            shown.wait_for(timeout=20_000)
+            shown.wait_for(timeout=30_000)
             return
         except PlaywrightTimeout:
             if attempt == attempts - 1:
