@@ -316,12 +316,9 @@ def _energy_probabilities(e_db: np.ndarray, params: SpeechParams) -> np.ndarray:
 
 
 def _to_16k(y: np.ndarray, sr: int) -> np.ndarray:
-    if sr == SAMPLE_RATE:
-        return y
-    from scipy.signal import resample_poly
+    from .signals.audio_frames import resample
 
-    g = math.gcd(int(sr), SAMPLE_RATE)
-    return resample_poly(y, SAMPLE_RATE // g, int(sr) // g).astype(np.float32)
+    return resample(y, orig_sr=sr, target_sr=SAMPLE_RATE)
 
 
 def detect_speech(y: np.ndarray, sr: int = SAMPLE_RATE, params: SpeechParams = SpeechParams(), *,

@@ -42,10 +42,9 @@ def encode(y: np.ndarray, path: str, *, condition: str, sr: int = SAMPLE_RATE) -
         raise ParameterError(f"condition must be one of {sorted(CONDITIONS)}, not {condition!r}")
     fmt, codec, bit_rate, _ = CONDITIONS[condition]
     if condition in CODEC_RATES and sr != CODEC_RATES[condition]:
-        from scipy.signal import resample_poly
+        from ..signals.audio_frames import resample
 
-        g = np.gcd(int(sr), CODEC_RATES[condition])
-        y = resample_poly(y, CODEC_RATES[condition] // g, int(sr) // g).astype(np.float32)
+        y = resample(y, orig_sr=sr, target_sr=CODEC_RATES[condition])
         sr = CODEC_RATES[condition]
     with av.open(path, "w", format=fmt) as out:
         st = out.add_stream(codec, rate=sr, layout="mono")

@@ -80,11 +80,10 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
         noise = lambda s: (10 ** (SILENCE_DBFS / 20) * rng.standard_normal(int(s * SR))).astype(np.float32)  # noqa: E731
         return np.concatenate([noise(SILENCE_LEAD_S), y, noise(SILENCE_TRAIL_S)]), SR
     if condition.startswith("rate_"):
-        from scipy.signal import resample_poly
+        from ..signals.audio_frames import resample
 
         sr = int(condition.split("_")[1])
-        g = np.gcd(sr, SR)
-        return resample_poly(y, sr // g, SR // g).astype(np.float32), sr
+        return resample(y, orig_sr=SR, target_sr=sr), sr
     if condition == "stereo":
         import soundfile as sf
 

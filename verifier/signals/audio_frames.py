@@ -10,6 +10,7 @@ Called alone without ``seg``, a side signal falls back to the energy segmentatio
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import librosa
@@ -67,6 +68,18 @@ def check_audio(y, sr, *, min_sr: int = MIN_SR) -> np.ndarray:
     if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr < max(1, min_sr):
         raise ParameterError(f"sr must be an integer sample rate >= {max(1, min_sr)} Hz, not {sr!r}")
     return y.astype(np.float32, copy=False)
+
+
+def resample(y: np.ndarray, *, orig_sr: int, target_sr: int) -> np.ndarray:
+    """``y`` resampled from ``orig_sr`` to ``target_sr`` Hz by polyphase filtering
+    (``scipy.signal.resample_poly`` with the rates' reduced ratio), as float32; unchanged when
+    the rates are equal. The one resampler of the analysis and the evaluations."""
+    if int(orig_sr) == int(target_sr):
+        return y
+    from scipy.signal import resample_poly
+
+    g = math.gcd(int(orig_sr), int(target_sr))
+    return resample_poly(y, int(target_sr) // g, int(orig_sr) // g).astype(np.float32)
 
 
 def amplitude_to_dbfs(rms: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ from ..errors import ModelUnavailableError, ParameterError
 from ..registry import unavailable_result
 from ..result import SignalResult, not_applicable
 from ..signals.audio_frames import check_audio as check_signal
+from ..signals.audio_frames import resample
 from .aasist import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig
 from .calibration import LogisticCalibration
 from .weights import find_weights
@@ -131,12 +132,7 @@ def check_audio(y, sr) -> np.ndarray:
 
 def to_model_rate(y: np.ndarray, sr: int) -> np.ndarray:
     """Resample to :data:`SAMPLE_RATE` (polyphase, scipy) when needed."""
-    if sr == SAMPLE_RATE:
-        return y
-    from scipy.signal import resample_poly
-
-    g = math.gcd(int(sr), SAMPLE_RATE)
-    return resample_poly(y, SAMPLE_RATE // g, int(sr) // g).astype(np.float32)
+    return resample(y, orig_sr=sr, target_sr=SAMPLE_RATE)
 
 
 def frame_rms(y: np.ndarray) -> np.ndarray:
