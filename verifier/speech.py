@@ -272,16 +272,27 @@ def probabilities_to_segments(prob: np.ndarray, frame_s: float, duration_s: floa
 # ---------------------------------------------------------------------------- energy
 
 
-def _band_energy_db(y: np.ndarray, hop: int) -> np.ndarray:
-    """300–3400 Hz energy per frame (centred 4·hop Hann window, as ``librosa.stft(center=True)``), dB.
+SPEECH_BAND_HZ = (300.0, 3400.0)  # Hz, telephone speech band (ITU-T G.712)
 
-    numpy only: importing librosa's feature code costs 1.5–2 s at process start."""
-    n_fft = 4 * hop
-    yp = np.pad(y.astype(np.float32, copy=False), n_fft // 2, mode="constant")
-    frames = np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop]
+
+def band_energy_db(y: np.ndarray, *, sr: int = SAMPLE_RATE, hop_length: int,
+                   band_hz: tuple[float, float] = SPEECH_BAND_HZ) -> np.ndarray:
+    """Energy in ``band_hz`` per frame, dB: centred frames of ``4 * hop_length`` samples with a
+    periodic Hann window, as ``librosa.stft(center=True)`` (zero padding). Used by the speech
+    activity (low-energy share) and lip-sync (speech envelope).
+
+    numpy only: importing librosa's feature code costs 1.5–2 s at process start.
+
+    Returns
+    -------
+    np.ndarray [shape=(1 + len(y) // hop_length,)]
+    """
+    n_fft = 4 * hop_length
+    yp = np.pad(np.asarray(y, np.float32), n_fft // 2, mode="constant")
+    frames = np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop_length]
     spec = np.fft.rfft(frames * np.hanning(n_fft + 1)[:-1].astype(np.float32), axis=1)
-    f = np.fft.rfftfreq(n_fft, 1 / SAMPLE_RATE)
-    band = (f >= 300.0) & (f <= 3400.0)
+    f = np.fft.rfftfreq(n_fft, 1 / sr)
+    band = (f >= band_hz[0]) & (f <= band_hz[1])
     return 10 * np.log10(np.sum(np.abs(spec[:, band]) ** 2, axis=1) + 1e-10)
 
 
@@ -292,12 +303,12 @@ def low_energy_ratio(y: np.ndarray, band_db: np.ndarray | None = None) -> float:
     Parameters
     ----------
     y : np.ndarray [shape=(n,)], 16 kHz.
-    band_db : optional precomputed :func:`_band_energy_db` of ``y``.
+    band_db : optional precomputed :func:`band_energy_db` of ``y`` (10 ms hop).
     """
     hop = int(LOW_ENERGY_HOP_S * SAMPLE_RATE)
     if len(y) < 4 * hop:
         return 0.0
-    e_db = _band_energy_db(y, hop) if band_db is None else band_db
+    e_db = band_energy_db(y, hop_length=hop) if band_db is None else band_db
     rms = np.sqrt(10 ** (e_db / 10))
     w = int(LOW_ENERGY_WINDOW_S / LOW_ENERGY_HOP_S)
     local = np.convolve(np.pad(rms, (w // 2, w - 1 - w // 2), mode="reflect"), np.ones(w) / w, mode="valid")
@@ -358,7 +369,7 @@ def detect_speech(y: np.ndarray, sr: int = SAMPLE_RATE, params: SpeechParams = S
                               params=params)
     note = ""
     prob = None
-    band_db = _band_energy_db(y, int(LOW_ENERGY_HOP_S * SAMPLE_RATE))
+    band_db = band_energy_db(y, hop_length=int(LOW_ENERGY_HOP_S * SAMPLE_RATE))
     if use_model:
         try:
             prob = vad_probabilities(y, params)

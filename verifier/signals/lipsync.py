@@ -21,7 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..result import SignalResult, not_applicable
-from ..speech import SpeechActivity, detect_speech
+from ..speech import SPEECH_BAND_HZ, SpeechActivity, band_energy_db, detect_speech
 
 GRID_HZ = 100  # common time grid, samples per second (10 ms)
 MAX_LAG_MS = 600  # search range of the audio/video offset, ± ms
@@ -34,7 +34,6 @@ DETECT_AUDIO_LATE_MS = 125
 # voice (mouth opens 100–300 ms before the sound at onsets; Chandrasekaran et al. 2009,
 # PLoS Comput. Biol. 5:e1000436). Tolerated window around 0 before an offset is evidence:
 TOLERATED_OFFSET_MS = (-DETECT_AUDIO_EARLY_MS - 100, DETECT_AUDIO_LATE_MS + 100)
-SPEECH_BAND_HZ = (300.0, 3400.0)  # Hz, telephone speech band for the envelope
 HIGHPASS_S = 1.5  # s; slower changes (head moving closer, gain riding) are removed from both series
 
 
@@ -110,19 +109,13 @@ def speech_envelope(y: np.ndarray, sr: int, start_s: float = 0.0, *, hop_length:
     t_s : np.ndarray [shape=(m,)] frame centre times on the container timeline, s.
     envelope_db : np.ndarray [shape=(m,)] speech-band energy per frame, dB.
     """
-    import librosa
-
     y = np.asarray(y, np.float32)
     hop = hop_length or sr // GRID_HZ
     if len(y) < 4 * hop:
         m = len(y) // hop
         return start_s + np.arange(m) * hop / sr, np.full(m, -120.0)
-    n_fft = 4 * hop  # 40 ms window
-    S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, center=True)) ** 2
-    f = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
-    band = (f >= SPEECH_BAND_HZ[0]) & (f <= SPEECH_BAND_HZ[1])
-    e_db = 10 * np.log10(S[band].sum(0) + 1e-10)
-    return start_s + librosa.frames_to_time(np.arange(len(e_db)), sr=sr, hop_length=hop), e_db
+    e_db = band_energy_db(y, sr=sr, hop_length=hop, band_hz=SPEECH_BAND_HZ)  # 40 ms window
+    return start_s + np.arange(len(e_db)) * hop / sr, e_db
 
 
 def _zscore(x):
