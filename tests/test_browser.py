@@ -113,22 +113,33 @@ def _analyse_video(browser, app_url, path: Path):
 def _upload(page, box: str, path: Path, attempts: int = 3) -> None:
     """Put ``path`` into the file box ``box`` and wait until the app shows it as uploaded.
     Right after page load the box may not listen yet (the file is then silently dropped, seen
-    once in CI under load), so the upload is retried while the box still shows its input."""
+    in CI under load), so each try waits for the app's upload request to answer, and the upload is retried while the box still shows its input. A
+    failure says what the box showed and what the upload request answered."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    shown = page.locator(box).get_by_text(path.name)
     file_input = page.locator(f"{box} input[type=file]")
+    answers: list[str] = []
     for attempt in range(attempts):
         # A box that took the file replaces its input by the file's name: setting the input again
         # would wait for an input that is gone (the upload was only slow, under load).
         if file_input.count():
-            page.set_input_files(f"{box} input[type=file]", str(path))
-        try:
-            shown.wait_for(timeout=30_000)
+            try:
+                with page.expect_response(lambda r: "/upload" in r.url and r.request.method == "POST",
+                                          timeout=30_000) as answer:
+                    page.set_input_files(f"{box} input[type=file]", str(path))
+                answers.append(f"try {attempt + 1}: HTTP {answer.value.status}")
+            except PlaywrightTimeout:
+                answers.append(f"try {attempt + 1}: no upload request within 30 s")
+                continue
+        try:  # the box shows the name's stem and extension in separate elements
+            page.wait_for_function("([box, name]) => (document.querySelector(box)?.textContent || '')"
+                                   ".replace(/\\s+/g, '').includes(name)",
+                                   arg=[box, path.name.replace(" ", "")], timeout=30_000)
             return
         except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
+            answers.append(f"try {attempt + 1}: name not shown within 30 s")
+    raise AssertionError(f"{path.name} never showed in {box}: {answers}; the box showed "
+                         f"{page.locator(box).inner_text()[:500]!r}")
 
 
 def test_non_media_upload_message(browser, app_url, tmp_path):
