@@ -18,6 +18,10 @@ MESSAGES = {
         "vi": "Âm thanh chỉ có dải tần hẹp như cuộc gọi điện thoại (đến khoảng {bandwidth_hz} Hz). Mô hình không đáng tin với loại âm thanh này (nó chấm cả giọng thật qua điện thoại là giọng tổng hợp), nên kết quả giọng nói chỉ được tính rất ít. Hãy gọi lại cho người thân qua số quen thuộc để xác minh.",
         "en": "The sound is narrowband, like a phone call (up to about {bandwidth_hz} Hz). The model is not trustworthy on such audio (it scores even real phone speech as synthetic), so the voice result counts very little. Call the person back on a number you know to check.",
     },
+    "voice.music": {
+        "vi": "Âm thanh có nhịp như nhạc hoặc tiếng hát. Mô hình chỉ được huấn luyện trên lời nói, nên kết quả giọng nói chỉ được tính rất ít. Kẻ gian cũng có thể chèn nhạc nền để che giọng nhân bản: hãy gọi lại cho người thân qua số quen thuộc để xác minh.",
+        "en": "The sound has a beat, like music or singing. The model was trained on speech only, so the voice result counts very little. Scammers can also add background music to hide a cloned voice: call the person back on a number you know to check.",
+    },
     "plot.voice.title": {
         "vi": "Xác suất giọng tổng hợp theo từng đoạn 4 giây (trung vị: {p}%)",
         "en": "Probability of a synthetic voice per 4 s segment (median: {p}%)",

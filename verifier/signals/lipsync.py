@@ -227,7 +227,7 @@ def measure_lipsync(mouth: np.ndarray, t_s: np.ndarray, y: np.ndarray | None, sr
     # Only the speech that overlaps the picture matters (speech times are on the track's timeline).
     speech_in_video_s = speech.speech_s_between(t_s[0] - audio_start_s, t_s[-1] - audio_start_s)
     gate = {**speech.evidence(), "speech_in_video_s": round(speech_in_video_s, 2)}
-    if (speech.digital_silence or speech_in_video_s <= 0
+    if (speech.digital_silence or speech_in_video_s <= 0 or speech.music
             or speech.low_energy_ratio < params.min_low_energy_ratio):  # silence, noise, music, singing
         return not_applicable("lipsync", "lipsync.no_speech", **gate)
     if speech_in_video_s < params.min_speech_s:

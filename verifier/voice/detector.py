@@ -86,6 +86,11 @@ NARROWBAND_MAX_HZ = 5000.0
 # even P(fake) = 0.999 gives risk sigmoid(0.1 x 6.9) = 0.67 < 0.7, and a voice message alone
 # has evidence 0.1 < min_evidence 0.25 ("inconclusive"), not a "fake" verdict.
 NARROWBAND_RELIABILITY = 0.1
+# Reliability factor when the sound has a beat (music or singing, verifier.speech.SpeechActivity.music):
+# AASIST-L was trained on read speech only, and real music clips scored P(fake) 0.5-0.6 (d10, d11
+# of ../shared/data/video). Same figure and reasoning as NARROWBAND_RELIABILITY: the voice alone
+# then gives "inconclusive", never "low" (background music must not buy a cloned voice a low level).
+MUSIC_RELIABILITY = 0.1
 WELCH_NPERSEG = 1024  # samples (64 ms at 16 kHz) for the long-term spectrum, as audio_bandwidth.N_FFT_S
 CALIBRATION_FILE = asset_path("voice_calibration.json")
 
@@ -418,6 +423,9 @@ class VoiceDetector:
         narrowband = bool(np.isfinite(s.bandwidth_hz) and s.bandwidth_hz < NARROWBAND_MAX_HZ)
         if narrowband:
             reliability *= NARROWBAND_RELIABILITY
+        music = bool(speech is not None and speech.music)
+        if music:
+            reliability *= MUSIC_RELIABILITY
         evidence = {"aasist_logit": round(s.aasist_logit, 4), "windows": s.windows, "grid_windows": s.grid_windows,
                     "speech_s": round(speech_s, 2), "p_fake": round(p, 4), "p_fake_pct": round(100 * p),
                     "window_logits": [round(d, 3) for d in s.window_logits],
@@ -425,8 +433,12 @@ class VoiceDetector:
                     "window_end_s": [round(v, 2) for v in s.window_end_s],
                     "window_p_fake": [round(float(v), 4) for v in p_win],
                     "bandwidth_hz": None if not np.isfinite(s.bandwidth_hz) else round(s.bandwidth_hz),
-                    "narrowband": narrowband}
-        if narrowband:
+                    "narrowband": narrowband, "music": music}
+        if speech is not None and np.isfinite(speech.rhythm):
+            evidence["rhythm_strength"] = round(speech.rhythm, 3)
+        if music:
+            key = "voice.music"
+        elif narrowband:
             key = "voice.narrowband"
         else:
             key = "voice.synthetic_likely" if p >= P_FAKE_LIKELY else "voice.no_clear_sign"
@@ -461,7 +473,8 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
     SignalResult
         ``score`` = calibrated P(fake); ``reliability`` grows with the seconds of speech
         (1 from one 4 s window on), times :data:`NARROWBAND_RELIABILITY` for narrowband
-        speech (explanation ``voice.narrowband``); evidence ``aasist_logit`` (median spoof −
+        speech (explanation ``voice.narrowband``) and for music or singing (``speech.music``,
+        :data:`MUSIC_RELIABILITY`, explanation ``voice.music``); evidence ``aasist_logit`` (median spoof −
         bona fide logit over windows), ``windows`` (scored), ``grid_windows`` (of the full
         50 %-overlap grid), ``speech_s``, ``p_fake``, the timeline ``window_start_s``,
         ``window_end_s``, ``window_p_fake`` (each window's logit through the same
