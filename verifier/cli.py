@@ -44,11 +44,14 @@ def main(argv=None) -> int:
     msub.add_parser("list", help="name, licence, installed?, sha256 OK?")
     msub.add_parser("verify", help="check every model file (exit status 1 when one is missing or damaged)")
     sub.add_parser("doctor", help="check the model files and mediapipe (installed with --no-deps)")
+    _add_compare(sub)
     args = ap.parse_args(argv)
     if args.cmd == "models":
         return _models(args)
     if args.cmd == "doctor":
         return _doctor()
+    if args.cmd == "compare":
+        return _compare(args)
     # Errors of the input are in each file's result; a bug's one-line message goes to stderr,
     # its traceback too with --debug.
     log = logging.getLogger("verifier")
@@ -147,3 +150,26 @@ def _mediapipe_line() -> bool:
 def _doctor() -> int:
     rc = _verify_models()
     return 1 if not _mediapipe_line() else rc
+
+
+# --- verifier compare KNOWN QUESTIONED (verifier/identity/compare.py) -------------------------
+
+def _add_compare(sub) -> None:
+    c = sub.add_parser("compare", help="compare a questioned file with one known to come from the real person (voice, face)")
+    c.add_argument("known", metavar="KNOWN", help="a voice note, video or photo that certainly came from the real person")
+    c.add_argument("questioned", metavar="QUESTIONED", help="the suspicious call recording or voice note")
+    c.add_argument("--json", action="store_true", help="one JSON object")
+    c.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="language of the summary")
+
+
+def _compare(args) -> int:
+    from .errors import VerifierError
+    from .identity.compare import compare, render_text
+
+    try:
+        r = compare(args.known, args.questioned)
+    except VerifierError as e:
+        print(e.message(args.lang), file=sys.stderr)
+        return 1
+    print(json.dumps(r.to_dict(), ensure_ascii=False) if args.json else render_text(r, args.lang), flush=True)
+    return 0

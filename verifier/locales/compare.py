@@ -1,0 +1,56 @@
+"""Messages of ``verifier compare`` (verifier/identity/compare.py)."""
+
+MESSAGES = {
+    "compare.verdict.different": {
+        "vi": "KHÁC NGƯỜI: rất có thể. Giọng nói hoặc khuôn mặt trong tệp cần kiểm tra khác hẳn mẫu thật của người này. Nhiều khả năng đây là kẻ giả mạo.",
+        "en": "DIFFERENT PERSON: very likely. The voice or the face in the questioned file clearly differs from the genuine sample of this person. This is most likely an impostor.",
+    },
+    "compare.verdict.match_not_proof": {
+        "vi": "Giọng nói và khuôn mặt GIỐNG mẫu thật, nhưng điều này KHÔNG chứng minh đó là người thật: giọng và mặt giả (deepfake) được làm ra để giống y như vậy.",
+        "en": "Same voice and face as the genuine sample, but this does NOT prove it is them: voice clones and face swaps are made to match.",
+    },
+    "compare.verdict.unclear": {
+        "vi": "CHƯA RÕ: độ giống nằm giữa hai ngưỡng, không kết luận được là cùng người hay khác người.",
+        "en": "UNCLEAR: the similarity lies between the two thresholds; it cannot say whether this is the same person or not.",
+    },
+    "compare.verdict.not_comparable": {
+        "vi": "KHÔNG SO SÁNH ĐƯỢC: hai tệp không cùng có giọng nói (đủ dài) hoặc khuôn mặt nhìn thẳng.",
+        "en": "NOT COMPARABLE: the two files do not both hold (enough) speech or a frontal face.",
+    },
+    "compare.voice_line": {
+        "vi": "Giọng nói: độ giống {sim} (dưới {lo} = khác người; từ {hi} = giống): {decision}.",
+        "en": "Voice: similarity {sim} (below {lo} = different person; from {hi} = match): {decision}.",
+    },
+    "compare.face_line": {
+        "vi": "Khuôn mặt: độ giống {sim} (dưới {lo} = khác người; từ {hi} = giống): {decision}.",
+        "en": "Face: similarity {sim} (below {lo} = different person; from {hi} = match): {decision}.",
+    },
+    "compare.voice_na": {"vi": "Giọng nói: không so sánh ({why}).", "en": "Voice: not compared ({why})."},
+    "compare.face_na": {"vi": "Khuôn mặt: không so sánh ({why}).", "en": "Face: not compared ({why})."},
+    "compare.decision.different": {"vi": "khác người", "en": "different person"},
+    "compare.decision.match": {"vi": "giống", "en": "match"},
+    "compare.decision.unclear": {"vi": "chưa rõ", "en": "unclear"},
+    "compare.decision.n/a": {"vi": "không có", "en": "n/a"},
+    "compare.voice_too_short": {"vi": "dưới 1,6 giây tiếng nói", "en": "under 1.6 s of speech"},
+    "compare.no_sound": {"vi": "tệp không có âm thanh", "en": "the file has no sound"},
+    "compare.no_picture": {"vi": "tệp không có hình", "en": "the file has no picture"},
+    "compare.no_face": {"vi": "không thấy khuôn mặt nhìn thẳng đủ rõ", "en": "no clear frontal face found"},
+    "compare.file_known": {"vi": "Mẫu thật: {name} (SHA-256 {sha256})", "en": "Genuine sample: {name} (SHA-256 {sha256})"},
+    "compare.file_questioned": {"vi": "Tệp cần kiểm tra: {name} (SHA-256 {sha256})", "en": "Questioned file: {name} (SHA-256 {sha256})"},
+    "compare.next.different": {
+        "vi": "Việc nên làm: KHÔNG chuyển tiền, không gửi mã OTP hay thông tin cá nhân. Gác máy và tự gọi lại người đó qua số điện thoại bạn đã lưu từ trước. Báo cho công an (gọi 113 hoặc đến công an phường/xã gần nhất) và giữ lại tệp này làm bằng chứng.",
+        "en": "What to do: do NOT transfer money or send OTP codes or personal data. Hang up and call the person back on the number you saved before. Report it to the police (call 113 or go to the nearest ward police station) and keep this file as evidence.",
+    },
+    "compare.next.match_not_proof": {
+        "vi": "Việc nên làm: vẫn xác minh qua kênh khác trước khi chuyển tiền: tự gọi lại số đã lưu, hỏi một điều chỉ hai người biết, hoặc gặp trực tiếp.",
+        "en": "What to do: still verify through another channel before sending money: call back the number you saved, ask something only the two of you know, or meet in person.",
+    },
+    "compare.next.unclear": {
+        "vi": "Việc nên làm: dùng mẫu thật dài hơn (ít nhất 10 giây nói rõ, mặt nhìn thẳng) và xác minh qua kênh khác: tự gọi lại số đã lưu.",
+        "en": "What to do: use a longer genuine sample (at least 10 s of clear speech, a frontal face) and verify through another channel: call back the number you saved.",
+    },
+    "compare.next.not_comparable": {
+        "vi": "Việc nên làm: chọn mẫu thật cùng loại với tệp cần kiểm tra (tin nhắn thoại với tin nhắn thoại, video có mặt với video có mặt).",
+        "en": "What to do: choose a genuine sample of the same kind as the questioned file (a voice note for a voice note, a video showing the face for a video).",
+    },
+}
