@@ -94,7 +94,7 @@ def auc(same: np.ndarray, diff: np.ndarray) -> float:
 def choose(same: np.ndarray, diff: np.ndarray) -> dict:
     lo = math.floor(np.percentile(same, SAME_PCTL) * 100) / 100
     hi = math.ceil(np.percentile(diff, DIFF_PCTL) * 100) / 100
-    rule = f"different below the {SAME_PCTL:g}th percentile of same-person pairs, match from the {DIFF_PCTL:g}th percentile of different-person pairs"
+    rule = f"different below the {SAME_PCTL:g}nd percentile of same-person pairs, match from the {DIFF_PCTL:g}th percentile of different-person pairs"
     if hi < lo:
         lo, hi = hi, lo  # keep different_if_below <= match_from; the gap becomes "unclear"
         rule += " (the two distributions do not overlap: the gap between them is 'unclear')"
@@ -198,6 +198,8 @@ def main(argv=None) -> int:
     same_v, diff_v = np.array(same_v), np.array(diff_v)
     vi_ids = {r: s for r, s in real.items() if s.startswith("vi_")}
     diff_vi = np.array([vsim(voices[a], voices[b]) for a, b in itertools.combinations(sorted(vi_ids), 2)])
+    same_corpus = np.array([vsim(voices[a], voices[b]) for a, b in itertools.combinations(sorted(real), 2)
+                            if real[a] != real[b] and Path(a).parent == Path(b).parent])
     halves_vi = np.array([vsim(emb[f"vhalf0:{r}"], emb[f"vhalf1:{r}"]) for r in vi_ids if f"vhalf0:{r}" in emb])
     halves_all = np.array([vsim(emb[f"vhalf0:{r}"], emb[f"vhalf1:{r}"]) for r in real if f"vhalf0:{r}" in emb])
     clones = {}
@@ -236,10 +238,17 @@ def main(argv=None) -> int:
                  "identities": len(by_id), "photos": len(photos), "photos_without_face": n_photo_missing,
                  **rates(same_f, diff_f, th_f)},
     }
+    res["voice"]["vietnamese_different_called_different_pct"] = round(100 * float(np.mean(diff_vi < th_v["different_if_below"])), 1)
+    res["voice"]["same_corpus_different_called_different_pct"] = round(100 * float(np.mean(same_corpus < th_v["different_if_below"])), 1)
+    res["voice"]["clones_called_match"] = {g: f"{int(np.sum(np.array(v) >= th_v['match_from']))}/{len(v)}" for g, v in sorted(clones.items())}
+    res["voice"]["clones_called_different"] = {g: f"{int(np.sum(np.array(v) < th_v['different_if_below']))}/{len(v)}" for g, v in sorted(clones.items())}
+    res["face"]["swap_vs_original_called_different"] = f"{int(np.sum(swap_f < th_f['different_if_below']))}/{len(swap_f)}"
+    res["face"]["clip_halves_called_different"] = f"{int(np.sum(halves_f < th_f['different_if_below']))}/{len(halves_f)}"
     print(json.dumps(res, indent=1))
     rows = [
         ("voice", "same speaker, different files (VCTK, LibriSpeech, LibriTTS, LJSpeech)", same_v),
         ("voice", "different speakers (all known-speaker real files)", diff_v),
+        ("voice", "different speakers, same corpus folder (same channel: the harder case)", same_corpus),
         ("voice", "different speakers, Vietnamese only", diff_vi),
         ("voice", "same file, two halves of the speech (all, upper bound; not used for thresholds)", halves_all),
         ("voice", "same file, two halves, Vietnamese only (no Vietnamese same-speaker file pairs exist here)", halves_vi),

@@ -143,6 +143,8 @@ def test_compare_samples_and_text_in_both_languages():
 
 # --- model missing ------------------------------------------------------------------------------
 
+@pytest.mark.slow
+@pytest.mark.data
 @requires_shared
 def test_missing_models_say_so_and_never_pass(tmp_path, monkeypatch, capsys):
     from verifier.cli import main
@@ -160,6 +162,8 @@ def test_missing_models_say_so_and_never_pass(tmp_path, monkeypatch, capsys):
 
 # --- dev data -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
+@pytest.mark.data
 @requires_shared
 @needs_voice_model
 def test_voice_same_speaker_clone_and_other_speaker(capsys):
@@ -181,6 +185,8 @@ def test_voice_same_speaker_clone_and_other_speaker(capsys):
     assert json.loads(capsys.readouterr().out)["voice"]["decision"] != "different"
 
 
+@pytest.mark.slow
+@pytest.mark.data
 @requires_shared
 @needs_face_model
 def test_face_same_person_photos_and_a_different_person():

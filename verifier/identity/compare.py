@@ -142,7 +142,8 @@ def render_text(r: CompareResult, lang: str = "vi") -> str:
     lines = [t(f"compare.verdict.{r.verdict}", lang)]
     for key, p in (("voice", r.voice), ("face", r.face)):
         if p.similarity is None:
-            lines.append(t(f"compare.{key}_na", lang, why=t(p.note, lang) if p.note else "-"))
+            params = r.known.note_params if p.note in (r.known.voice_note, r.known.face_note) else r.questioned.note_params
+            lines.append(t(f"compare.{key}_na", lang, why=t(p.note, lang, **params) if p.note else "-"))
         else:
             th = r.thresholds[key]
             lines.append(t(f"compare.{key}_line", lang, sim=f"{p.similarity:.2f}", lo=f"{th.different_if_below:.2f}",

@@ -32,7 +32,8 @@ class SampleParams:
 class IdentitySample:
     """Embeddings of one file; ``None``/empty where the file has no such evidence.
 
-    ``voice_note`` / ``face_note`` hold the i18n key of why a part is missing.
+    ``voice_note`` / ``face_note`` hold the i18n key of why a part is missing (``note_params``
+    its parameters when a model is missing: which file and the command that installs it).
     """
 
     path: str
@@ -46,6 +47,7 @@ class IdentitySample:
     face_t_s: list = field(default_factory=list)
     voice_note: str = ""
     face_note: str = ""
+    note_params: dict = field(default_factory=dict)  # i18n parameters of a model-missing note (model, file, command)
 
     @property
     def face(self) -> np.ndarray | None:
@@ -55,7 +57,8 @@ class IdentitySample:
     def summary(self) -> dict:
         return {"file": self.name, "sha256": self.sha256, "kind": self.kind, "speech_s": round(self.speech_s, 2),
                 "voice_windows": self.voice_windows, "faces_described": int(len(self.faces)),
-                "voice_note": self.voice_note, "face_note": self.face_note}
+                "voice_note": self.voice_note, "face_note": self.face_note,
+                **({"install_command": self.note_params["command"]} if "command" in self.note_params else {})}
 
 
 def _frontal_enough(lm: np.ndarray, params: SampleParams) -> bool:
@@ -79,7 +82,7 @@ def _voice(sample: IdentitySample, y: np.ndarray, sr: int) -> None:
     try:
         e, partials = embed_utterance(speech_only(y, speech.segments, sp.max_speech_s), sp)
     except ModelUnavailableError as err:
-        sample.voice_note = err.key
+        sample.voice_note, sample.note_params = err.key, dict(err.params)
         return
     sample.voice, sample.voice_windows = e, int(len(partials))
 
@@ -94,7 +97,7 @@ def _describe(sample: IdentitySample, frames: list) -> None:
     try:
         sample.faces = describe([align_chip(img, lm) for _, img, lm in frames])
     except ModelUnavailableError as err:
-        sample.face_note = err.key
+        sample.face_note, sample.note_params = err.key, dict(err.params)
         return
     sample.face_t_s = [round(t, 2) for t, _, _ in frames]
 

@@ -54,3 +54,28 @@ MESSAGES = {
         "en": "What to do: choose a genuine sample of the same kind as the questioned file (a voice note for a voice note, a video showing the face for a video).",
     },
 }
+
+# Identity consistency inside one clip (verifier/identity/consistency.py)
+MESSAGES.update({
+    "identity.steady": {
+        "vi": "Khuôn mặt giữ nguyên một người trong suốt đoạn video.",
+        "en": "The face stays the same person throughout the clip.",
+    },
+    "identity.one_odd_frame": {
+        "vi": "Có một khung hình mà khuôn mặt trông như người khác (có thể do ánh sáng hoặc góc quay); chưa đủ để kết luận.",
+        "en": "One frame shows a face that looks like another person (lighting or angle can cause this); not enough to conclude.",
+    },
+    "identity.changes": {
+        "vi": "Khuôn mặt đổi sang người khác ở một số khung hình: dấu hiệu của mặt ghép (deepfake) bị lộ khi quay đầu, hoặc video bị cắt ghép.",
+        "en": "The face turns into another person in several frames: a sign of a face swap slipping when the head turns, or of a spliced video.",
+    },
+    "identity.too_few_faces": {
+        "vi": "Quá ít khung hình có khuôn mặt nhìn thẳng ({faces_described}, cần {min_faces}) để kiểm tra danh tính trong video.",
+        "en": "Too few frames with a frontal face ({faces_described}, {min_faces} needed) to check the identity within the clip.",
+    },
+    "plot.identity.distance": {"vi": "Khác biệt so với khuôn mặt chính của video", "en": "Difference from the clip's main face"},
+    "plot.identity.threshold": {"vi": "Ngưỡng 'người khác'", "en": "'Different person' threshold"},
+    "plot.identity.distance_axis": {"vi": "Khoảng cách (dlib)", "en": "Distance (dlib)"},
+    "plot.identity.yaw_axis": {"vi": "Quay đầu (độ)", "en": "Head turn (degrees)"},
+    "plot.identity.time_axis": {"vi": "Thời gian (giây)", "en": "Time (s)"},
+})
