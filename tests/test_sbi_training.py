@@ -90,3 +90,56 @@ def test_data_list_matches_the_shared_manifests():
     from training.sbi.data import build_data_list
 
     assert build_data_list(str(SHARED / "data")) == read_data_list(str(DATA_LIST))
+
+
+def test_held_out_photos_keep_an_identity_together_and_never_take_video_frames():
+    from training.sbi.train import held_out_photos, photo_identity
+
+    names = [f"faces/images/rmfd_afdb/0_0_person{k}_{j:04d}.jpg" for k in range(60) for j in range(3)]
+    names += [f"faces/images/utkface/{k}_0_2_2017.jpg" for k in range(2000)]
+    paths = np.array(names + ["video/real/liveportrait_driving/d1.mp4#3"] * 50)
+    is_video = np.array([False] * (len(names)) + [True] * 50)
+    held = held_out_photos(paths, is_video, 10)
+    assert not held[is_video].any()
+    ids = np.array([photo_identity(p) for p in names])
+    for i in set(ids[: 180]):  # the three photos of one RMFD person go together
+        assert len(set(held[: 180][ids[: 180] == i])) == 1
+    assert 0.07 < held[180: len(names)].mean() < 0.13  # about 10 % of the UTKFace files
+    assert not held_out_photos(paths, is_video, 0).any()
+    assert (held_out_photos(paths, is_video, 10) == held).all()  # stable: no seed involved
+
+
+def test_shared_chain_is_seeded_keeps_shape_and_changes_the_face(rng):
+    from training.sbi.augment import SharedChainParams, shared_chain
+
+    img = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    a = shared_chain(img, np.random.default_rng(3))
+    assert a.shape == img.shape and a.dtype == np.uint8
+    assert (a == shared_chain(img, np.random.default_rng(3))).all()
+    always = SharedChainParams(p_rescale=1.0, p_blur=0.0, p_sharpen=0.0, p_jpeg=0.0)
+    smooth = shared_chain(img, np.random.default_rng(0), always)
+    # down/up-scaling noise removes high frequencies: neighbouring pixels agree more
+    assert np.abs(np.diff(smooth.astype(int), axis=1)).mean() < 0.7 * np.abs(np.diff(img.astype(int), axis=1)).mean()
+
+
+def test_fine_tuning_starts_from_the_given_checkpoint_and_old_configs_still_resume(tmp_path, rng):
+    cache, start = _tiny_cache(tmp_path, rng)
+    cfg = TrainConfig(size_px=32, batch_pairs=2, steps=2, warmup_steps=1, ckpt_every=2, freeze_blocks=15)
+    first = os.path.join(str(tmp_path), "first")
+    train(cfg, cache=cache, out=first, imagenet_weights=start, threads=1, log=lambda s: None)
+    a = torch.load(os.path.join(first, "ckpt.pt"), weights_only=False)
+    # a checkpoint written before round 2 (no shared_chain_p, init_from, holdout_photo_pct) still resumes
+    old = os.path.join(str(tmp_path), "old")
+    os.makedirs(old)
+    new_keys = ("shared_chain_p", "init_from", "holdout_photo_pct")
+    torch.save(dict(a, step=1, config={k: v for k, v in a["config"].items() if k not in new_keys}), os.path.join(old, "ckpt.pt"))
+    lines = []
+    train(cfg, cache=cache, out=old, imagenet_weights=start, threads=1, log=lines.append)
+    assert "resuming at step 1" in lines
+    tuned = dataclasses.replace(cfg, init_from=os.path.join(first, "ckpt.pt"), lr=0.0, weight_decay=0.0, shared_chain_p=1.0)
+    out = os.path.join(str(tmp_path), "tuned")
+    train(tuned, cache=cache, out=out, imagenet_weights=start, threads=1, log=lines.append)
+    assert any(s.startswith("fine-tuning from") for s in lines)
+    b = torch.load(os.path.join(out, "ckpt.pt"), weights_only=False)["model"]
+    weights = [k for k in b if k.endswith("weight")]
+    assert weights and all(torch.equal(b[k], a["model"][k]) for k in weights)  # lr 0: the starting checkpoint's weights

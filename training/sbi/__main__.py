@@ -50,6 +50,7 @@ def main(argv=None) -> int:
     p.add_argument("--size-px", type=int)
     p.add_argument("--margin", type=float)
     p.add_argument("--out", help="write figures and per-clip scores as JSON here")
+    p.add_argument("--photos", action="store_true", help="also score the run's held-out photos (and as many training photos) against their self-blends")
     p = sub.add_parser("export", help="fp16 weights + registry JSON into verifier/assets")
     p.add_argument("--ckpt", required=True)
     p.add_argument("--name", required=True)
@@ -82,6 +83,7 @@ def main(argv=None) -> int:
         train(cfg, cache=args.cache, out=args.out, imagenet_weights=imagenet, max_minutes=args.max_minutes, threads=args.threads,
               log=lambda s: print(s, flush=True))
     elif args.cmd == "eval":
+        import numpy as np
         import torch
 
         from verifier.video.align import AlignParams
@@ -106,6 +108,23 @@ def main(argv=None) -> int:
         torch.set_num_threads(2)
         res, per_clip = evaluate(model.to(memory_format=torch.channels_last), npz)
         print(format_summary(res))
+        if args.photos:
+            from .data import CACHE_MARGIN
+            from .evaluate import photo_pairs
+            from .train import held_out_photos
+
+            t = np.load(os.path.join(args.cache, "train.npz"))
+            held = held_out_photos(t["path"], t["is_video"], cfg.get("holdout_photo_pct", 0))
+            if not held.any():
+                ap.error("--photos: the run held no photos out (holdout_photo_pct)")
+            crops, pts = t["crops"], t["pts"]
+            trained = np.random.default_rng(0).choice(np.flatnonzero(~held & ~t["is_video"]), int(held.sum()), replace=False)
+            res["photos"] = {}
+            for name, idx in (("held_out", np.flatnonzero(held)), ("trained", trained)):
+                r = photo_pairs(model, crops[idx], pts[idx], cache_margin=CACHE_MARGIN, margin=margin, size_px=size)
+                res["photos"][name] = r
+                print(f"photos {name:<9} (n={r['n']}): real vs own self-blend AUC {r['auc']:.3f}; real over 0.5 "
+                      f"{r['real_over_threshold']:.2f}, median real {r['real_median']:.3f}, median blend {r['blend_median']:.3f}")
         if args.out:
             with open(args.out, "w") as f:
                 json.dump({"ckpt": args.ckpt, "steps": ck.get("step"), **res, "per_clip": per_clip}, f, indent=1)

@@ -73,3 +73,44 @@ def degrade(img: np.ndarray, rng: np.random.Generator, p: AugmentParams = Augmen
         ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(x[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, q])
         x = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
     return np.ascontiguousarray(x)
+
+
+@dataclass(frozen=True)
+class SharedChainParams:
+    """The capture chain applied to a real face BEFORE it is self-blended, so the real and its
+    self-blend share it (round 2, set by hand). Diagnosis of the 4,500-step model: training
+    faces (JPEG-textured photo chips, 16 memorised clips) score ~0.01, unseen real video faces
+    ~0.95, and smoothing them raises the score while sharpening lowers it: the network had
+    learned "smooth face = blended" (SBI blurs the source half the time). Smoothing the whole
+    real face as often as the blend smooths its inside removes that shortcut."""
+
+    p_rescale: float = 0.6
+    rescale: tuple[float, float] = (0.3, 0.85)  # shrink factor, then back up (video faces upscaled/re-encoded)
+    p_blur: float = 0.3
+    blur_sigma_px: tuple[float, float] = (0.4, 1.6)  # at the 192 px cache side
+    p_sharpen: float = 0.2
+    sharpen_amount: tuple[float, float] = (0.2, 0.8)
+    p_jpeg: float = 0.3
+    jpeg_quality: tuple[int, int] = (60, 95)
+
+
+def shared_chain(img: np.ndarray, rng: np.random.Generator, p: SharedChainParams = SharedChainParams()) -> np.ndarray:
+    """Random down/up-scaling, blur or sharpening and JPEG of a real face (uint8 in and out),
+    applied once so that both the real sample and its self-blend carry it."""
+    x = img
+    h, w = x.shape[:2]
+    if rng.random() < p.p_rescale:
+        f = float(rng.uniform(*p.rescale))
+        small = cv2.resize(x, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_AREA)
+        x = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR if rng.random() < 0.5 else cv2.INTER_CUBIC)
+    if rng.random() < p.p_blur:
+        x = cv2.GaussianBlur(x, (0, 0), float(rng.uniform(*p.blur_sigma_px)))
+    if rng.random() < p.p_sharpen:
+        a = float(rng.uniform(*p.sharpen_amount))
+        xf = x.astype(np.float32)
+        x = np.clip(xf * (1 + a) - a * cv2.GaussianBlur(xf, (0, 0), 1.0), 0, 255).astype(np.uint8)
+    if rng.random() < p.p_jpeg:
+        q = int(rng.integers(p.jpeg_quality[0], p.jpeg_quality[1] + 1))
+        ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(x[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, q])
+        x = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
+    return np.ascontiguousarray(x)

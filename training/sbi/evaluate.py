@@ -84,3 +84,23 @@ def format_summary(res: dict) -> str:
     for s, v in res["real_over_threshold"].items():
         lines.append(f"  real {s:<30} (n={v['n']:>2}) over {res['threshold']}: {v['share']:.2f}  median {v['median']:.3f}")
     return "\n".join(lines)
+
+
+def photo_pairs(model: EfficientNetLite0, crops: np.ndarray, pts: np.ndarray, *, cache_margin: float, margin: float,
+                size_px: int, seed: int = 0) -> dict:
+    """Real photos against their own self-blends, both at the canonical framing (no jitter, no
+    degradation): ROC AUC, and the share of real photos over :data:`REAL_THRESHOLD` with the
+    median real score. On photos held out of training (``TrainConfig.holdout_photo_pct``) and
+    on as many training photos, this tells memorisation (held-out reals high, training reals
+    low) from a video-only domain gap (both low)."""
+    from .augment import reframe
+    from .blend import self_blend
+
+    rng = np.random.default_rng(seed)
+    real = np.stack([reframe(c, cache_margin=cache_margin, margin=margin, size_px=size_px) for c in crops])
+    fake = np.stack([reframe(self_blend(c, p, rng)[0], cache_margin=cache_margin, margin=margin, size_px=size_px)
+                     for c, p in zip(crops, pts)])
+    sr, sf = score_crops(model, real), score_crops(model, fake)
+    y = np.r_[np.zeros(len(sr)), np.ones(len(sf))]
+    return {"n": int(len(sr)), "auc": roc_auc(y, np.r_[sr, sf]), "real_over_threshold": float((sr > REAL_THRESHOLD).mean()),
+            "real_median": float(np.median(sr)), "blend_median": float(np.median(sf))}

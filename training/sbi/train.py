@@ -20,7 +20,7 @@ import torch
 
 from verifier.video.lite0 import EfficientNetLite0, load_imagenet, normalise
 
-from .augment import AugmentParams, degrade, reframe
+from .augment import AugmentParams, SharedChainParams, degrade, reframe, shared_chain
 from .blend import SBIParams, self_blend
 from .data import CACHE_MARGIN
 
@@ -40,6 +40,9 @@ class TrainConfig:
     video_share: float = 0.3  # share of faces drawn from the training clips' frames (the rest: photos)
     seed: int = 0
     ckpt_every: int = 50
+    shared_chain_p: float = 0.0  # share of real faces given augment.shared_chain before blending (round 2: 0.8)
+    init_from: str = ""  # start from this run's ckpt.pt instead of ImageNet (fine-tuning; round 2)
+    holdout_photo_pct: int = 0  # per cent of photo identities kept out of training (held_out_photos) to measure memorisation
 
 
 def make_batch(crops: np.ndarray, pts: np.ndarray, idx: np.ndarray, cfg: TrainConfig, rng: np.random.Generator,
@@ -48,12 +51,37 @@ def make_batch(crops: np.ndarray, pts: np.ndarray, idx: np.ndarray, cfg: TrainCo
     imgs, ys = [], []
     for i in idx:
         real = crops[i]
+        if cfg.shared_chain_p > 0 and rng.random() < cfg.shared_chain_p:
+            real = shared_chain(real, rng, SharedChainParams())
         fake, _ = self_blend(real, pts[i], rng, sbi)
         for img, y in ((real, 0.0), (fake, 1.0)):
             x = reframe(img, cache_margin=CACHE_MARGIN, margin=cfg.margin, size_px=cfg.size_px, rng=rng, p=aug)
             imgs.append(degrade(x, rng, aug))
             ys.append(y)
     return np.stack(imgs), np.array(ys, np.float32)
+
+
+def photo_identity(path: str) -> str:
+    """The identity key of a training photo: the person's name for RMFD (``0_0_<name>_0016.jpg``),
+    the file itself for UTKFace (no identity labels)."""
+    name = os.path.basename(path)
+    if "/rmfd_afdb/" in path:
+        return "rmfd:" + name.split("_")[2]
+    return "utk:" + name
+
+
+def held_out_photos(paths: np.ndarray, is_video: np.ndarray, pct: int) -> np.ndarray:
+    """Boolean mask of the photos whose identity falls in the held-out ``pct`` per cent
+    (a stable hash of :func:`photo_identity`, independent of the seed)."""
+    import hashlib
+
+    out = np.zeros(len(paths), bool)
+    if pct <= 0:
+        return out
+    for i, (p, v) in enumerate(zip(paths, is_video)):
+        if not v:
+            out[i] = int(hashlib.sha256(photo_identity(str(p)).encode()).hexdigest()[:8], 16) % 100 < pct
+    return out
 
 
 def draw_indices(is_video: np.ndarray, n: int, share_video: float, rng: np.random.Generator) -> np.ndarray:
@@ -96,16 +124,26 @@ def train(cfg: TrainConfig, *, cache: str, out: str, imagenet_weights: str, max_
     torch.manual_seed(cfg.seed)
     data = np.load(os.path.join(cache, "train.npz"))
     crops, pts, is_video = data["crops"], data["pts"], data["is_video"]
+    keep = ~held_out_photos(data["path"], is_video, cfg.holdout_photo_pct)
+    if not keep.all():
+        crops, pts, is_video = crops[keep], pts[keep], is_video[keep]
+        log(f"{int((~keep).sum())} photos held out ({cfg.holdout_photo_pct} % of identities)")
     step = 0
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-        if ck["config"] != asdict(cfg):
-            diff = {k: (ck["config"].get(k), v) for k, v in asdict(cfg).items() if ck["config"].get(k) != v}
+        saved = asdict(TrainConfig()) | ck["config"]  # keys added later take their defaults
+        if saved != asdict(cfg):
+            diff = {k: (saved.get(k), v) for k, v in asdict(cfg).items() if saved.get(k) != v}
             raise ValueError(f"{ckpt_path} was made with another config (saved, asked): {diff}")
         model = build_model(cfg, None)
         model.load_state_dict(ck["model"])
         step = ck["step"]
         log(f"resuming at step {step}")
+    elif cfg.init_from:
+        model = build_model(cfg, None)
+        model.load_state_dict(torch.load(cfg.init_from, map_location="cpu", weights_only=False)["model"])
+        log(f"fine-tuning from {cfg.init_from}")
+        ck = None
     else:
         state = torch.load(imagenet_weights, map_location="cpu", weights_only=True)
         model = build_model(cfg, state)
