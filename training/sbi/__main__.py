@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     p.add_argument("--margin", type=float)
     p.add_argument("--out", help="write figures and per-clip scores as JSON here")
     p.add_argument("--photos", action="store_true", help="also score the run's held-out photos (and as many training photos) against their self-blends")
+    p.add_argument("--photo-n", type=int, default=200, help="at most this many photos of each group (--photos)")
     p = sub.add_parser("export", help="fp16 weights + registry JSON into verifier/assets")
     p.add_argument("--ckpt", required=True)
     p.add_argument("--name", required=True)
@@ -118,9 +119,11 @@ def main(argv=None) -> int:
             if not held.any():
                 ap.error("--photos: the run held no photos out (holdout_photo_pct)")
             crops, pts = t["crops"], t["pts"]
-            trained = np.random.default_rng(0).choice(np.flatnonzero(~held & ~t["is_video"]), int(held.sum()), replace=False)
+            n = min(args.photo_n, int(held.sum()))
+            held_idx = np.sort(np.random.default_rng(0).choice(np.flatnonzero(held), n, replace=False))
+            trained = np.sort(np.random.default_rng(1).choice(np.flatnonzero(~held & ~t["is_video"]), n, replace=False))
             res["photos"] = {}
-            for name, idx in (("held_out", np.flatnonzero(held)), ("trained", trained)):
+            for name, idx in (("held_out", held_idx), ("trained", trained)):
                 r = photo_pairs(model, crops[idx], pts[idx], cache_margin=CACHE_MARGIN, margin=margin, size_px=size)
                 res["photos"][name] = r
                 print(f"photos {name:<9} (n={r['n']}): real vs own self-blend AUC {r['auc']:.3f}; real over 0.5 "
