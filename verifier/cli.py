@@ -45,7 +45,11 @@ def main(argv=None) -> int:
     msub.add_parser("verify", help="check every model file (exit status 1 when one is missing or damaged)")
     sub.add_parser("doctor", help="check the model files and mediapipe (installed with --no-deps)")
     _add_compare(sub)
+    from .batch.cli import add_parsers as _add_batch_parsers  # batch, verify (verifier/batch/)
+    _add_batch_parsers(sub)
     args = ap.parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return args.handler(args)
     if args.cmd == "models":
         return _models(args)
     if args.cmd == "doctor":
