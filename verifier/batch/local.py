@@ -17,6 +17,7 @@ from multiprocessing.connection import wait as wait_conns
 from .worker import Task, budget_cores, run_task, warm
 
 POLL_S = 0.2  # how often deadlines and dead workers are checked, seconds
+MAX_START_FAILURES = 3  # workers in a row that die before they are ready: give up (a broken install)
 
 
 def _worker_main(conn, cores: int) -> None:
@@ -63,6 +64,7 @@ class LocalEngine:
         self._workers: list[_Worker] = []
         self._queue: deque[Task] = deque()
         self.warm_errors: list[str] = []
+        self._start_failures = 0
 
     def __enter__(self):
         self._workers = [self._spawn() for _ in range(self.n)]
@@ -118,6 +120,7 @@ class LocalEngine:
                     continue  # died: handled below
                 if kind == "ready":
                     w.ready = True
+                    self._start_failures = 0
                 elif kind == "warm_failed":
                     self.warm_errors.append(payload)
                 elif kind == "done":
@@ -131,6 +134,11 @@ class LocalEngine:
                     yield ("failed", task, "batch.timeout", f"{self.timeout_s:g} s")
                 elif not w.proc.is_alive():
                     task, code = w.task, w.proc.exitcode
+                    if not w.ready:
+                        self._start_failures += 1
+                        if self._start_failures > MAX_START_FAILURES:
+                            raise RuntimeError(f"batch workers die while starting (exit code {code}): "
+                                               "run `verifier doctor`")
                     self._replace(w)
                     if task is not None:
                         yield ("failed", task, "batch.crash", f"exit code {code}")

@@ -206,6 +206,7 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
                 settle(e.sha256, give_up(task, key, detail))
             else:
                 tasks[e.sha256] = task
+    started_wall: dict[str, float] = {}  # sha256 → when its (last) analysis started, epoch seconds
     if tasks:
         with _engine(params) as engine:
             for task in tasks.values():
@@ -214,6 +215,7 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
                 task = ev[1]
                 if ev[0] == "started":
                     tries[task.sha256] += 1
+                    started_wall[task.sha256] = time.time()
                     attempts.append({"sha256": task.sha256, "path": task.rel, "event": "start", "at": _now()})
                 elif ev[0] == "done":
                     outcome = ev[2]
@@ -226,7 +228,8 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
                                              "duplicate_of": None}}
                     timings.append({"sha256": task.sha256, "path": task.rel, "stages_s": outcome["stages_s"],
                                     "peak_rss_mib": outcome["peak_rss_mib"], "pid": outcome["pid"],
-                                    "elapsed_s": rep.get("elapsed_s"), "engine": params.engine})
+                                    "elapsed_s": rep.get("elapsed_s"), "engine": params.engine,
+                                    "t_start": started_wall.get(task.sha256), "t_done": time.time()})
                     settle(task.sha256, line)
                 else:
                     _, _, key, detail = ev
