@@ -83,15 +83,17 @@ VIDEO_CONDITIONS = {
 }
 
 
-def reencode_video(src: str, dst: str, *, condition: str = "messenger_h264") -> None:
+def reencode_video(src: str, dst: str, *, condition: str = "messenger_h264", spec: tuple | None = None) -> None:
     """Write ``src`` to ``dst`` (.mp4) as a messenger would pass it on: the picture scaled down to
     at most the condition's height (even sizes, aspect kept), H.264 (yuv420p, x264 "veryfast")
-    at its bit rate, frame times kept; the sound, if any, as mono AAC. The input is only read."""
+    at its bit rate, frame times kept; the sound, if any, as mono AAC. The input is only read.
+    ``spec`` (max height px, video bit/s, audio bit/s, audio Hz) replaces the condition's figures
+    (the tamper lab's messenger degradation)."""
     from fractions import Fraction
 
-    if condition not in VIDEO_CONDITIONS:
+    if spec is None and condition not in VIDEO_CONDITIONS:
         raise ParameterError(f"condition must be one of {sorted(VIDEO_CONDITIONS)}, not {condition!r}")
-    max_h, v_rate, a_rate, a_sr = VIDEO_CONDITIONS[condition]
+    max_h, v_rate, a_rate, a_sr = spec if spec is not None else VIDEO_CONDITIONS[condition]
     with av.open(src) as inp, av.open(dst, "w", format="mp4") as out:
         vin = inp.streams.video[0]
         h = min(max_h, vin.codec_context.height)

@@ -1,0 +1,132 @@
+"""Sound tampers: pure functions on float32 mono waveforms (the input array is never changed).
+
+Each returns a new waveform of the input's length at the input's rate, so the picture of a
+clip stays aligned with it.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError
+
+
+@dataclass(frozen=True)
+class ShiftParams:
+    """(a) Lip-sync mismatch: the sound is delayed (``shift_ms`` > 0) or advanced (< 0)."""
+
+    shift_ms: float = 300.0  # ms; 300 ms is well beyond the ITU-R BT.1359 detectability thresholds (+45/−125 ms)
+
+
+@dataclass(frozen=True)
+class ReplaceParams:
+    """(b) Dubbing: the voice replaced by another recording, at the original's loudness."""
+
+    match_loudness: bool = True  # scale the other recording to the original's active RMS
+
+
+@dataclass(frozen=True)
+class VocoderParams:
+    """(c) Re-synthesis: magnitude STFT kept, phase rebuilt by Griffin-Lim (librosa)."""
+
+    n_fft: int = 512  # samples (32 ms at 16 kHz)
+    hop_length: int = 128  # samples (8 ms)
+    n_iter: int = 32  # Griffin-Lim iterations (librosa's default)
+
+
+@dataclass(frozen=True)
+class EspeakParams:
+    """(c) Text-to-speech: espeak-ng reads a sentence in place of the voice."""
+
+    text: str = "Con đây, mẹ chuyển gấp cho con năm triệu vào số tài khoản này nhé."  # a typical scam line
+    voice: str = "vi"  # espeak-ng voice (Vietnamese)
+    words_per_min: int = 150  # espeak-ng -s (its default is 175)
+    pause_s: float = 0.6  # s of silence between repetitions of the sentence
+
+
+def shift(y: np.ndarray, sr: int, p: ShiftParams = ShiftParams()) -> np.ndarray:
+    """``y`` delayed by ``p.shift_ms`` (advanced when negative), zero-filled, same length."""
+    from ..synth import shift_audio
+
+    return shift_audio(np.asarray(y, np.float32), sr, p.shift_ms)
+
+
+def active_rms_db(y: np.ndarray, sr: int, frame_s: float = 0.05, top_share: float = 0.5) -> float:
+    """Loudness of the voiced part: RMS (dBFS) over the loudest ``top_share`` of 50 ms frames
+    (pauses would otherwise dominate the plain RMS of speech)."""
+    n = max(1, int(frame_s * sr))
+    k = len(y) // n
+    if k == 0:
+        return float(20 * np.log10(np.sqrt(np.mean(np.square(y, dtype=np.float64))) + 1e-12))
+    e = np.mean(np.square(y[:k * n].astype(np.float64).reshape(k, n)), axis=1)
+    top = np.sort(e)[-max(1, int(round(top_share * k))):]
+    return float(10 * np.log10(np.mean(top) + 1e-24))
+
+
+def _match_loudness(out: np.ndarray, ref: np.ndarray, sr: int) -> np.ndarray:
+    gain_db = active_rms_db(ref, sr) - active_rms_db(out, sr)
+    out = out * np.float32(10 ** (gain_db / 20))
+    peak = float(np.abs(out).max(initial=0.0))
+    return (out / peak * 0.99 if peak > 0.99 else out).astype(np.float32)
+
+
+def _fit_length(other: np.ndarray, n: int) -> np.ndarray:
+    """``other`` repeated or cut to ``n`` samples."""
+    if len(other) == 0:
+        raise ParameterError("the replacement recording is empty")
+    reps = int(np.ceil(n / len(other)))
+    return np.tile(other, reps)[:n].astype(np.float32)
+
+
+def replace_voice(y: np.ndarray, sr: int, other: np.ndarray, p: ReplaceParams = ReplaceParams()) -> np.ndarray:
+    """The sound replaced by ``other`` (same rate ``sr``), repeated or cut to ``len(y)``."""
+    out = _fit_length(np.asarray(other, np.float32), len(y))
+    return _match_loudness(out, y, sr) if p.match_loudness else out
+
+
+def vocode(y: np.ndarray, sr: int, p: VocoderParams = VocoderParams()) -> np.ndarray:
+    """``y`` re-synthesised from its STFT magnitude by Griffin-Lim: the words and the voice's
+    timbre stay, the natural phase (and with it the fine structure of the voice) is lost.
+    Same length; loudness matched to the input's."""
+    import librosa
+
+    y = np.asarray(y, np.float32)
+    mag = np.abs(librosa.stft(y, n_fft=p.n_fft, hop_length=p.hop_length))
+    out = librosa.griffinlim(mag, n_iter=p.n_iter, hop_length=p.hop_length, n_fft=p.n_fft, length=len(y),
+                             random_state=0)
+    return _match_loudness(out.astype(np.float32), y, sr)
+
+
+def espeak(text: str, sr: int, p: EspeakParams = EspeakParams()) -> np.ndarray:
+    """``text`` spoken by espeak-ng (voice ``p.voice``) as float32 mono at ``sr``.
+
+    Raises
+    ------
+    ParameterError
+        espeak-ng is not installed (``apt-get install espeak-ng``).
+    """
+    import soundfile as sf
+
+    from ..signals.audio_frames import resample
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise ParameterError("espeak-ng is not installed (Debian/Ubuntu: apt-get install espeak-ng)")
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        subprocess.run([exe, "-v", p.voice, "-s", str(p.words_per_min), "-w", f.name, text],
+                       check=True, capture_output=True, timeout=60)
+        z, zsr = sf.read(f.name, dtype="float32", always_2d=True)
+    z = z.mean(axis=1)
+    return resample(z, orig_sr=zsr, target_sr=sr).astype(np.float32) if zsr != sr else z
+
+
+def espeak_voice(y: np.ndarray, sr: int, p: EspeakParams = EspeakParams()) -> np.ndarray:
+    """The sound replaced by espeak-ng reading ``p.text`` (repeated with ``p.pause_s`` pauses
+    to fill ``len(y)``), at the original's loudness."""
+    z = espeak(p.text, sr, p)
+    z = np.concatenate([z, np.zeros(int(p.pause_s * sr), np.float32)])
+    return _match_loudness(_fit_length(z, len(y)), y, sr)

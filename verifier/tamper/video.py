@@ -1,0 +1,208 @@
+"""Picture tampers: pure functions on RGB uint8 frames and their FaceMesh landmarks.
+
+``frames`` is a sequence of (h, w, 3) uint8 arrays; ``landmarks`` one (478, 3) array of
+full-frame pixel coordinates per frame, or ``None`` where no face was found (those frames
+are returned unchanged). The inputs are never changed; new frames are returned.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from ..errors import ParameterError
+from ..face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_EAR, RIGHT_EYE_EAR, eye_aspect_ratio
+from .blend import blend, feathered_mask
+
+# FaceMesh (468-point topology) contours.
+LEFT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
+RIGHT_EYE_CONTOUR = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
+# Points that do not move when the eyes close or the mouth opens: eye corners, brows, nose bridge.
+RIGID_UPPER_FACE = (33, 133, 362, 263, 70, 105, 107, 336, 334, 300, 168, 6, 197, 195)
+OUTER_LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185)
+INNER_LIP_MID = (13, 14)  # upper and lower inner lip, middle
+MOUTH_CORNERS = (61, 291)
+MESH_POINTS = 468  # landmarks of the mesh proper (the 10 iris points follow)
+
+Landmarks = Sequence[np.ndarray | None]
+
+
+@dataclass(frozen=True)
+class BlinkRemovalParams:
+    """(d) Blinks removed: the eyes of one open-eye frame pasted on every frame.
+
+    reference_quantile : the open-eye frame is the one whose eye aspect ratio is at this quantile
+        of the clip's (the widest-open frames can be landmark glitches; set by hand).
+    grow_frac, feather_frac : the eye mask is the open eye's contour grown by this share of the
+        inter-ocular distance and feathered over this share (set by hand on the astronaut clip).
+    """
+
+    reference_quantile: float = 0.9
+    grow_frac: float = 0.06
+    feather_frac: float = 0.06
+
+
+@dataclass(frozen=True)
+class FaceSwapParams:
+    """(e) Crude face swap: another face, aligned by an affine map of the landmarks, blended in.
+
+    keep_mouth : keep the caller's own mouth (a swap model reproduces the mouth's movement;
+        pasting a still mouth would be a talking photo instead).
+    shrink : the face hull is shrunk by this factor about its centroid (keeps hair and ears).
+    feather_frac, mouth_grow_frac : mask edges, as shares of the face height (set by hand).
+    colour_match : shift the donor's colours (per-channel mean and std) to the caller's skin.
+    """
+
+    keep_mouth: bool = True
+    shrink: float = 0.92
+    feather_frac: float = 0.05
+    mouth_grow_frac: float = 0.03
+    colour_match: bool = True
+
+
+@dataclass(frozen=True)
+class TalkingPhotoParams:
+    """(f) Talking photo: a still photo whose lower lip and jaw move with the sound's loudness.
+
+    max_open_frac : lower-lip drop at full loudness, share of the face height (as in
+        :class:`verifier.synth.Portrait`: 9 %).
+    floor_db : loudness this far below the clip's loudest frame gives a closed mouth (dB).
+    """
+
+    max_open_frac: float = 0.09
+    floor_db: float = 35.0
+
+
+def _eye_ratio(pts: np.ndarray) -> float:
+    return float((eye_aspect_ratio(pts, LEFT_EYE_EAR) + eye_aspect_ratio(pts, RIGHT_EYE_EAR)) / 2)
+
+
+def _similarity(src_pts: np.ndarray, dst_pts: np.ndarray, full_affine: bool = False) -> np.ndarray:
+    est = cv2.estimateAffine2D if full_affine else cv2.estimateAffinePartial2D
+    M, _ = est(src_pts[:, :2].astype(np.float32), dst_pts[:, :2].astype(np.float32), method=cv2.LMEDS)
+    if M is None:
+        raise ParameterError("could not align the landmarks")
+    return M
+
+
+def _apply(M: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return pts[:, :2] @ M[:, :2].T + M[:, 2]
+
+
+def reference_frame(landmarks: Landmarks, quantile: float = 0.9) -> int:
+    """Index of the frame whose mean eye aspect ratio is at ``quantile`` among frames with a face."""
+    idx = [i for i, p in enumerate(landmarks) if p is not None]
+    if not idx:
+        raise ParameterError("no face found in the clip")
+    ears = np.array([_eye_ratio(landmarks[i]) for i in idx])
+    target = np.quantile(ears, quantile)
+    return idx[int(np.argmin(np.abs(ears - target)))]
+
+
+def remove_blinks(frames: Sequence[np.ndarray], landmarks: Landmarks,
+                  p: BlinkRemovalParams = BlinkRemovalParams()) -> list[np.ndarray]:
+    """Every frame's eyes replaced by those of one open-eye frame, aligned on the rigid upper
+    face (eye corners, brows, nose bridge) and feathered: the eyes never close."""
+    r = reference_frame(landmarks, p.reference_quantile)
+    ref, ref_pts = frames[r], landmarks[r]
+    rigid = list(RIGID_UPPER_FACE)
+    out = []
+    for img, pts in zip(frames, landmarks):
+        if pts is None:
+            out.append(img.copy())
+            continue
+        M = _similarity(ref_pts[rigid], pts[rigid])
+        h, w = img.shape[:2]
+        warped = cv2.warpAffine(ref, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+        iod = float(np.linalg.norm(pts[33, :2] - pts[263, :2]))
+        mask = np.zeros((h, w), np.float32)
+        for contour in (LEFT_EYE_CONTOUR, RIGHT_EYE_CONTOUR):
+            eye = _apply(M, ref_pts[list(contour)])  # the open eye, where it sits in this frame
+            mask = np.maximum(mask, feathered_mask(eye, (h, w), grow_px=p.grow_frac * iod,
+                                                   feather_px=p.feather_frac * iod))
+        out.append(blend(warped, img, mask))
+    return out
+
+
+def face_mask(pts: np.ndarray, shape: tuple[int, int], p: FaceSwapParams = FaceSwapParams()) -> np.ndarray:
+    """Where :func:`face_swap` replaces the picture (float32 in [0, 1]); 0 everywhere else."""
+    mesh = pts[:MESH_POINTS, :2]
+    c = mesh.mean(0)
+    face_h = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
+    m = feathered_mask((mesh - c) * p.shrink + c, shape, grow_px=0, feather_px=p.feather_frac * face_h)
+    if p.keep_mouth:
+        mouth = feathered_mask(pts[list(OUTER_LIPS), :2], shape, grow_px=p.mouth_grow_frac * face_h,
+                               feather_px=p.feather_frac * face_h)
+        m = m * (1 - mouth)
+    return m.astype(np.float32)
+
+
+def _colour_match(src: np.ndarray, ref: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    sel = mask > 0.5
+    if sel.sum() < 16:
+        return src
+    s, r = src[sel].astype(np.float32), ref[sel].astype(np.float32)
+    out = (src.astype(np.float32) - s.mean(0)) / (s.std(0) + 1e-6) * r.std(0) + r.mean(0)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def face_swap(frames: Sequence[np.ndarray], landmarks: Landmarks, donor: np.ndarray, donor_pts: np.ndarray,
+              p: FaceSwapParams = FaceSwapParams()) -> list[np.ndarray]:
+    """Each frame's face replaced by ``donor`` (RGB uint8 with its landmarks ``donor_pts``),
+    warped by the affine map of the 468 mesh points and blended inside :func:`face_mask`;
+    pixels outside the mask are left exactly as they were."""
+    out = []
+    for img, pts in zip(frames, landmarks):
+        if pts is None:
+            out.append(img.copy())
+            continue
+        h, w = img.shape[:2]
+        M = _similarity(donor_pts[:MESH_POINTS], pts[:MESH_POINTS], full_affine=True)
+        warped = cv2.warpAffine(donor, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+        mask = face_mask(pts, (h, w), p)
+        if p.colour_match:
+            warped = _colour_match(warped, img, mask)
+        out.append(blend(warped, img, mask))
+    return out
+
+
+def loudness_envelope(y: np.ndarray, sr: int, n_frames: int, fps: float, floor_db: float = 35.0) -> np.ndarray:
+    """Loudness per video frame mapped to [0, 1]: RMS over each frame's period in dB, from
+    ``floor_db`` below the loudest frame (0) to the loudest (1)."""
+    hop = sr / fps
+    env = np.zeros(n_frames)
+    for i in range(n_frames):
+        a, b = int(i * hop), int((i + 1) * hop)
+        seg = y[a:b]
+        env[i] = 10 * np.log10(np.mean(np.square(seg, dtype=np.float64)) + 1e-12) if len(seg) else -120.0
+    top = env.max(initial=-120.0)
+    return np.clip((env - (top - floor_db)) / floor_db, 0, 1)
+
+
+def talking_photo(photo: np.ndarray, pts: np.ndarray, mouth_open: np.ndarray,
+                  p: TalkingPhotoParams = TalkingPhotoParams()) -> list[np.ndarray]:
+    """One frame per value of ``mouth_open`` (in [0, 1]): the still ``photo`` whose lower lip
+    and jaw are pulled down by that share of :attr:`TalkingPhotoParams.max_open_frac`, the gap
+    filled with the dark inside of a mouth. Nothing else moves: no blink, no head motion."""
+    h, w = photo.shape[:2]
+    gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    face_h = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
+    lip_y = float(pts[list(INNER_LIP_MID), 1].mean())
+    chin_y = float(pts[FACE_BOTTOM, 1])
+    (mx0, _), (mx1, _) = pts[MOUTH_CORNERS[0], :2], pts[MOUTH_CORNERS[1], :2]
+    cx, half = (mx0 + mx1) / 2, abs(mx1 - mx0) / 2
+    wy = np.clip((gy - lip_y) / 2.0, 0, 1) * np.clip(1 - (gy - chin_y) / (0.3 * face_h), 0, 1)
+    weight = (wy * np.exp(-0.5 * ((gx - cx) / (1.1 * half)) ** 2)).astype(np.float32)
+    out = []
+    for a in np.clip(np.asarray(mouth_open, float), 0, 1):
+        if a < 0.01:
+            out.append(photo.copy())
+            continue
+        d = a * p.max_open_frac * face_h
+        img = cv2.remap(photo, gx, gy - d * weight, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        cv2.ellipse(img, (int(cx), int(lip_y + d / 2)), (max(1, int(0.72 * half)), max(1, int(d / 2))), 0, 0, 360,
+                    (60, 20, 25), -1, cv2.LINE_AA)
+        out.append(img)
+    return out
