@@ -47,9 +47,13 @@ def main(argv=None) -> int:
     _add_compare(sub)
     from .batch.cli import add_parsers as _add_batch_parsers  # batch, verify (verifier/batch/)
     _add_batch_parsers(sub)
+    from .tamper.cli import add_parser as add_tamper, run as run_tamper  # tamper lab (issue 10)
+    add_tamper(sub)
     args = ap.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)
+    if args.cmd == "tamper":
+        return run_tamper(args)
     if args.cmd == "models":
         return _models(args)
     if args.cmd == "doctor":

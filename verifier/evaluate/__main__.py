@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 SUBCOMMANDS = {"audio": "verifier.evaluate.audio", "video": "verifier.evaluate.video",
-               "invariance": "verifier.evaluate.invariance"}
+               "invariance": "verifier.evaluate.invariance",
+               "tamper": "verifier.evaluate.tamper"}
 
 
 def main(argv: list[str] | None = None) -> int:
