@@ -158,19 +158,25 @@ def test_messenger_degradation_gives_480p_and_the_asked_bit_rates(make_clip, tmp
     import av
 
     src = make_clip("tamper_hd", duration_s=4, size=(960, 720), seed=3, crf=12)
-    p = DegradeParams(video_bit_rate=150_000, audio_bit_rate=32_000)
-    out = str(tmp_path / "deg.mp4")
-    degrade_file(src, out, p)
-    with av.open(out) as c:
-        v, a = c.streams.video[0], c.streams.audio[0]
-        assert (v.codec_context.width, v.codec_context.height) == (640, 480)
-        size = {0: 0, 1: 0}
-        for pk in c.demux():
-            size[pk.stream.index] += pk.size or 0
-        dur = float(c.duration / av.time_base)
-    assert abs(size[v.index] * 8 / dur - 150_000) < 0.35 * 150_000
-    assert abs(size[a.index] * 8 / dur - 32_000) < 0.15 * 32_000
-    assert a.codec_context.name == "aac" and a.codec_context.channels == 1
+    rates = []
+    for asked in (40_000, 100_000):
+        out = str(tmp_path / f"deg{asked}.mp4")
+        degrade_file(src, out, DegradeParams(video_bit_rate=asked, audio_bit_rate=32_000))
+        with av.open(out) as c:
+            v, a = c.streams.video[0], c.streams.audio[0]
+            assert (v.codec_context.width, v.codec_context.height) == (640, 480)
+            assert a.codec_context.name == "aac" and a.codec_context.channels == 1
+            vi = v.index
+            size = {0: 0, 1: 0}
+            for pk in c.demux():
+                size[pk.stream.index] += pk.size or 0
+            dur = float(c.duration / av.time_base)
+        video_bps, audio_bps = size[vi] * 8 / dur, size[1 - vi] * 8 / dur
+        # x264's one-pass ABR lands at 65-70 % of the ask on this short, easy clip (measured); never above it
+        assert 0.5 * asked < video_bps < 1.1 * asked
+        assert abs(audio_bps - 32_000) < 0.1 * 32_000
+        rates.append(video_bps)
+    assert rates[1] > 2 * rates[0]
 
 
 def test_voice_message_tampers_and_the_cli(tmp_path, voice):
