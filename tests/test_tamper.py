@@ -205,3 +205,18 @@ def test_every_kind_has_a_name_and_an_explanation_in_both_languages():
         for key in (f"tamper.{kind}.name", f"tamper.{kind}.explain"):
             assert key in table and table[key]["vi"] and table[key]["en"] and table[key]["vi"] != table[key]["en"]
     assert set(AUDIO_KINDS) <= set(KINDS)
+
+
+@pytest.mark.slow
+def test_shipped_training_pair_is_low_then_raised():
+    """samples/: the silent call with natural blinks is rated low, its blink-removed copy higher."""
+    from pathlib import Path
+
+    from verifier.pipeline import analyze
+
+    root = Path(__file__).resolve().parents[1] / "samples"
+    real = analyze(str(root / "demo_call_natural_blinks_silent.mp4"))
+    fake = analyze(str(root / "demo_call_blinks_removed_silent.mp4"))
+    assert real.level == "low" and real.signals["blink"].evidence["blink_count"] == 6
+    assert fake.signals["blink"].evidence["blink_count"] == 0
+    assert fake.risk > real.risk and fake.level in ("medium", "high")
