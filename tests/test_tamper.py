@@ -220,3 +220,20 @@ def test_shipped_training_pair_is_low_then_raised():
     assert real.level == "low" and real.signals["blink"].evidence["blink_count"] == 6
     assert fake.signals["blink"].evidence["blink_count"] == 0
     assert fake.risk > real.risk and fake.level in ("medium", "high")
+
+
+@pytest.mark.slow
+def test_cli_side_by_side_page_shows_the_blink_score_rising(tmp_path):
+    from pathlib import Path
+
+    from verifier.cli import main
+
+    src = Path(__file__).resolve().parents[1] / "samples" / "demo_call_natural_blinks_silent.mp4"
+    page = tmp_path / "pair.html"
+    rc = main(["tamper", str(src), "--kind", "noblink", "-o", str(tmp_path / "t.mp4"), "--side-by-side", str(page),
+               "--lang", "en"])
+    assert rc == 0
+    doc = page.read_text(encoding="utf-8")
+    assert 'data-signal="blink" data-change="rose"' in doc
+    assert "Original" in doc and "Tampered copy" in doc and "Blinks removed" in doc
+    assert doc.count('data-figure="blink"') == 1 and doc.count("data:image/png;base64") >= 2

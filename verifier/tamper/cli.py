@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
     p.add_argument("--photo", metavar="IMAGE", help="ảnh khuôn mặt khác (swap, photo; mặc định: ảnh phi hành gia) / donor or talking photo (default: astronaut)")
     p.add_argument("--text", help="câu espeak-ng đọc (kind espeak) / sentence for espeak-ng")
     p.add_argument("--messenger", action="store_true", help="thêm nén như ứng dụng nhắn tin (480p, AAC 32 kbit/s) / also degrade like a messenger")
+    p.add_argument("--side-by-side", metavar="HTML", help="phân tích cả hai bản và ghi trang so sánh / analyse both and write the comparison page")
     p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
 
 
@@ -44,4 +45,9 @@ def run(args) -> int:
     print(t("tamper.cli.done", args.lang, kind=t(f"tamper.{args.kind}.name", args.lang), out=args.output,
             seconds=round(time.perf_counter() - t0, 1)))
     print(t(f"tamper.{args.kind}.explain", args.lang))
+    if args.side_by_side:
+        from .side_by_side import write_side_by_side
+
+        write_side_by_side(args.input, args.output, args.side_by_side, args.kind, args.lang)
+        print(t("tamper.cli.side_by_side", args.lang, out=args.side_by_side))
     return 0

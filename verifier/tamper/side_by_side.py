@@ -1,0 +1,85 @@
+"""Original and tampered analyses side by side, as one self-contained HTML page for the slides.
+
+Each column is the app's own result block (:func:`verifier.report_html.result_html`); above
+them, one row per signal says how its score moved, and below, each figure of the original
+sits next to the same figure of the tampered copy (same order, so the plots line up).
+"""
+from __future__ import annotations
+
+import html
+import math
+
+from ..i18n import t
+
+SCORE_CHANGE = 0.1  # a score moving by at least this much is "rose"/"fell" in the table (set by hand)
+
+
+def _e(s) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _score(report, key):
+    s = report.signals.get(key)
+    return None if s is None or not s.usable or math.isnan(s.score) else float(s.score)
+
+
+def change_rows(original, tampered) -> list[tuple[str, float | None, float | None, str]]:
+    """(signal key, original score, tampered score, change) for every signal of either report;
+    change is "rose", "fell", "same" or "not_measured"."""
+    rows = []
+    for key in list(dict.fromkeys([*original.signals, *tampered.signals])):
+        if key == "face":
+            continue
+        a, b = _score(original, key), _score(tampered, key)
+        if a is None or b is None:
+            ch = "not_measured"
+        else:
+            ch = "rose" if b - a >= SCORE_CHANGE else "fell" if a - b >= SCORE_CHANGE else "same"
+        rows.append((key, a, b, ch))
+    return rows
+
+
+def render_side_by_side(original, tampered, kind: str, lang: str = "vi", *, figures: bool = True) -> str:
+    """A complete HTML page (no external resources) comparing two :class:`verifier.report.Report`."""
+    from ..report_html import CSS, result_html
+
+    fmt = (lambda v: "–" if v is None else f"{round(100 * v)} %")
+    out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(t("tamper.sbs.title", lang))}</title>'
+           f"<style>{CSS} body {{ max-width: 1500px; margin: 20px auto; padding: 0 14px; }} "
+           ".cols { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; } "
+           ".rose { color: #b03a2e; font-weight: 700; } .fell { color: #1e8449; }</style></head><body><div class=\"vr\">",
+           f'<h1>{_e(t("tamper.sbs.title", lang))}: {_e(t(f"tamper.{kind}.name", lang))}</h1>',
+           f'<p>{_e(t(f"tamper.{kind}.explain", lang))}</p>',
+           f'<table id="changes"><tr><th>{_e(t("tamper.sbs.col.signal", lang))}</th><th>{_e(t("tamper.sbs.original", lang))}</th>'
+           f'<th>{_e(t("tamper.sbs.tampered", lang))}</th><th>{_e(t("tamper.sbs.col.change", lang))}</th></tr>']
+    for key, a, b, ch in change_rows(original, tampered):
+        name = t(f"{key}.name", lang)
+        out.append(f'<tr data-signal="{_e(key)}" data-change="{ch}"><td>{_e(name)}</td><td>{fmt(a)}</td><td>{fmt(b)}</td>'
+                   f'<td class="{ch}">{_e(t(f"tamper.sbs.{ch}", lang))}</td></tr>')
+    out.append("</table>")
+    out.append(f'<div class="cols"><div><h2>{_e(t("tamper.sbs.original", lang))}</h2>{result_html(original, lang)}</div>'
+               f'<div><h2>{_e(t("tamper.sbs.tampered", lang))}</h2>{result_html(tampered, lang)}</div></div>')
+    if figures and not original.error and not tampered.error:
+        from .. import plots
+
+        fa, fb = plots.figures(original, lang), plots.figures(tampered, lang)
+        for name in fa:
+            pair = [fa[name], fb.get(name)]
+            if all(f is None for f in pair):
+                continue
+            imgs = ["" if f is None else f'<img class="fig" alt="" src="data:image/png;base64,{plots.to_png_base64(f)}">'
+                    for f in pair]
+            cells = "".join(f"<div>{img}</div>" for img in imgs)
+            out.append(f'<div class="cols" data-figure="{_e(name)}">{cells}</div>')
+    out.append("</div></body></html>")
+    return "".join(out)
+
+
+def write_side_by_side(original_path: str, tampered_path: str, out_html: str, kind: str, lang: str = "vi") -> str:
+    """Analyse both files (:func:`verifier.pipeline.analyze`) and write the comparison page."""
+    from ..pipeline import analyze
+
+    a, b = analyze(original_path), analyze(tampered_path)
+    with open(out_html, "w", encoding="utf-8") as f:
+        f.write(render_side_by_side(a, b, kind, lang))
+    return out_html
