@@ -22,13 +22,13 @@ MESSAGES = {
     },
     "tamper.vocoder.name": {"vi": "Giọng tổng hợp lại (vocoder)", "en": "Voice re-synthesised (vocoder)"},
     "tamper.vocoder.explain": {
-        "vi": "Giọng được tổng hợp lại từ phổ (Griffin-Lim), giữ lời và âm sắc. Bộ phát hiện giọng thường nhận ra dấu vết tổng hợp này.",
-        "en": "The voice is rebuilt from its spectrum (Griffin-Lim), keeping the words and timbre. The voice detector usually recognises this synthesis trace.",
+        "vi": "Giọng được tổng hợp lại từ phổ (Griffin-Lim), giữ lời và âm sắc. Trên dữ liệu thử, bộ phát hiện giọng KHÔNG bắt được kiểu tổng hợp lại này (không bản nào lên mức cao): tai người thường nghe được tiếng rè, méo hơn bộ phát hiện.",
+        "en": "The voice is rebuilt from its spectrum (Griffin-Lim), keeping the words and timbre. On our test data the voice detector does NOT catch this re-synthesis (none rated high): a human ear often hears its buzzy, phasey sound better than the detector.",
     },
     "tamper.espeak.name": {"vi": "Giọng máy đọc (espeak-ng)", "en": "Voice replaced by text-to-speech (espeak-ng)"},
     "tamper.espeak.explain": {
-        "vi": "Giọng được thay bằng giọng máy espeak-ng đọc một câu tiếng Việt. Giọng máy kiểu cũ này dễ bị bộ phát hiện giọng nhận ra; giọng nhân bản hiện đại khó hơn nhiều.",
-        "en": "The voice is replaced by espeak-ng reading a Vietnamese sentence. Such an old-style machine voice is easy for the voice detector; modern voice clones are much harder.",
+        "vi": "Giọng được thay bằng giọng máy espeak-ng đọc một câu tiếng Việt. Giọng máy kiểu cũ này bị bộ phát hiện giọng nhận ra (gần như mọi bản lên mức cao); giọng nhân bản hiện đại khó hơn nhiều.",
+        "en": "The voice is replaced by espeak-ng reading a Vietnamese sentence. The voice detector recognises such an old-style machine voice (nearly every copy rated high); modern voice clones are much harder.",
     },
     "tamper.noblink.name": {"vi": "Xoá cái chớp mắt", "en": "Blinks removed"},
     "tamper.noblink.explain": {
@@ -37,13 +37,13 @@ MESSAGES = {
     },
     "tamper.swap.name": {"vi": "Ghép mặt thô", "en": "Crude face swap"},
     "tamper.swap.explain": {
-        "vi": "Khuôn mặt được thay bằng ảnh mặt khác, căn theo các điểm mốc và hoà trộn (giữ miệng thật). Bản ghép thô này còn làm mắt đứng yên, nên phần chớp mắt có thể thấy; đường nối và màu da lệch thì cần mô hình ảnh khuôn mặt, vốn có thể bỏ sót.",
-        "en": "The face is replaced by another face photo, aligned on the landmarks and blended (the real mouth is kept). This crude swap also freezes the eyes, which the blink check can see; the seam and skin-colour mismatch need the face-picture model, which can miss them.",
+        "vi": "Khuôn mặt được thay bằng ảnh mặt khác, căn theo các điểm mốc và hoà trộn (giữ miệng thật). Bản ghép thô này làm mắt đứng yên, nhưng trên clip 10 giây phần chớp mắt chưa đủ tin cậy nên mức rủi ro KHÔNG tăng; các phần kiểm tra hiện có không nhìn đường nối hay màu da: hãy tự nhìn viền mặt, màu da và mắt.",
+        "en": "The face is replaced by another face photo, aligned on the landmarks and blended (the real mouth is kept). This crude swap freezes the eyes, but on a 10 s clip the blink check is not reliable enough and the level does NOT rise; the current checks do not look at the seam or the skin colour: look at the face's edge, skin and eyes yourself.",
     },
     "tamper.photo.name": {"vi": "Ảnh tĩnh biết nói", "en": "Talking photo"},
     "tamper.photo.explain": {
-        "vi": "Một ảnh tĩnh chỉ có miệng cử động theo độ to của tiếng: không chớp mắt, đầu không động. Phần chớp mắt và khớp môi có thể thấy, nhưng trên clip ngắn thường chưa đủ để mức rủi ro lên cao.",
-        "en": "A still photo whose mouth alone moves with the loudness: no blink, no head motion. The blink and lip-sync checks can see it, but on a short clip it is often not enough for a high level.",
+        "vi": "Một ảnh tĩnh chỉ có miệng cử động theo độ to của tiếng: không chớp mắt, đầu không động. Miệng mở theo tiếng nên phần khớp môi thấy «khớp»; không chớp mắt trong 10 giây chưa đủ làm mức rủi ro tăng. Phần mềm KHÔNG bắt được: hãy để ý đầu và mắt đứng yên.",
+        "en": "A still photo whose mouth alone moves with the loudness: no blink, no head motion. The mouth opens with the sound, so lip-sync finds it «in sync»; no blink in 10 s is not enough to raise the level. The software does NOT catch it: watch for a head and eyes that never move.",
     },
     "tamper.messenger.name": {"vi": "Nén như ứng dụng nhắn tin", "en": "Messenger degradation"},
     "tamper.messenger.explain": {
