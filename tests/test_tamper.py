@@ -237,3 +237,18 @@ def test_cli_side_by_side_page_shows_the_blink_score_rising(tmp_path):
     assert 'data-signal="blink" data-change="rose"' in doc
     assert "Original" in doc and "Tampered copy" in doc and "Blinks removed" in doc
     assert doc.count('data-figure="blink"') == 1 and doc.count("data:image/png;base64") >= 2
+
+
+def test_evaluation_table_counts_rises_and_highs():
+    from verifier.evaluate.tamper import table
+
+    items = [(f"/d/video/{n}.mp4", k, None, ".mp4") for n in ("a", "b") for k in ("original", "shift")]
+    items += [("/d/audio/c.wav", k, None, ".wav") for k in ("original", "espeak")]
+    cache = {"/d/video/a.mp4|original": {"level": "low", "risk": 0.1}, "/d/video/a.mp4|shift": {"level": "high", "risk": 0.9},
+             "/d/video/b.mp4|original": {"level": "medium", "risk": 0.5}, "/d/video/b.mp4|shift": {"level": "low", "risk": 0.2},
+             "/d/audio/c.wav|original": {"level": "low", "risk": 0.1},
+             "/d/audio/c.wav|espeak": {"level": None, "risk": None, "error": "ParameterError"}}
+    md = table(cache, items)
+    assert "| clip | original | 2 | – | 0/2 (0 %) | – | 0 |" in md
+    assert "| clip | shift | 2 | 1/2 (50 %) | 1/2 (50 %) | +0.25 | 0 |" in md
+    assert "| voice message | espeak | 0 | – | – | – | 1 |" in md

@@ -125,6 +125,31 @@ def table(cache: dict, items) -> str:
     return "\n".join(lines)
 
 
+def signal_table(cache: dict, items, signals=("blink", "lipsync", "voice")) -> str:
+    """Per tamper type, the median score of each signal on the originals and on the tampered
+    copies (same files, where both were measured), and the median reliability of the tampered."""
+    acc = defaultdict(lambda: defaultdict(list))
+    for src, kind, _, suffix in items:
+        orig, res = cache.get(f"{src}|original"), cache.get(f"{src}|{kind}")
+        if kind == "original" or not orig or not res:
+            continue
+        media = "clip" if suffix == ".mp4" else "voice message"
+        for sig in signals:
+            a, b = orig.get("signals", {}).get(sig, {}), res.get("signals", {}).get(sig, {})
+            if a.get("score") is not None and b.get("score") is not None and not (np.isnan(a["score"]) or np.isnan(b["score"])):
+                acc[(media, kind)][sig].append((a["score"], b["score"], b.get("reliability") or 0.0))
+    lines = ["| media | tamper | " + " | ".join(f"{s}: score original → tampered (reliability)" for s in signals) + " |",
+             "|---|---|" + "---|" * len(signals)]
+    for (media, kind), d in sorted(acc.items(), key=lambda kv: (kv[0][0], KINDS.index(kv[0][1]))):
+        cells = []
+        for sig in signals:
+            v = np.array(d.get(sig, []))
+            cells.append(f"{np.median(v[:, 0]):.2f} → {np.median(v[:, 1]):.2f} ({np.median(v[:, 2]):.2f}), n={len(v)}"
+                         if len(v) else "–")
+        lines.append(f"| {media} | {kind} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verifier.evaluate tamper", description=__doc__.split("\n\n")[0])
     ap.add_argument("data", help="the folder holding video/ and audio/ (../shared/data)")
@@ -141,7 +166,7 @@ def main(argv=None) -> int:
     items = plan(a.data, a.video_limit, a.audio_per_source, kinds)
     if not a.report_only:
         _run(items, cache, a.cache)
-    md = table(cache, items)
+    md = table(cache, items) + "\n\nMedian signal scores (0 = like a real call, 1 = like a fake):\n\n" + signal_table(cache, items)
     print(md)
     if a.table:
         with open(a.table, "w", encoding="utf-8") as f:
