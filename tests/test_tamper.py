@@ -179,6 +179,7 @@ def test_messenger_degradation_gives_480p_and_the_asked_bit_rates(make_clip, tmp
     assert rates[1] > 2 * rates[0]
 
 
+@pytest.mark.slow
 def test_voice_message_tampers_and_the_cli(tmp_path, voice):
     import soundfile as sf
 
@@ -195,6 +196,16 @@ def test_voice_message_tampers_and_the_cli(tmp_path, voice):
     assert main(["tamper", str(src), "--kind", "noblink", "-o", str(tmp_path / "x.mp4"), "--lang", "en"]) == 1
     assert main(["tamper", str(src), "--kind", "vocoder", "-o", str(src)]) == 1
     assert main(["tamper", str(src), "--kind", "messenger", "-o", str(tmp_path / "m.m4a")]) == 0
+    # composed: vocoded, then through the messenger's AAC 32 kbit/s
+    assert main(["tamper", str(src), "--kind", "vocoder", "--messenger", "-o", str(tmp_path / "vm.m4a")]) == 0
+    from verifier.media import probe
+
+    info = probe(str(tmp_path / "vm.m4a"))
+    assert info.audio_codec == "aac" and not info.has_video and abs(info.duration_s - len(voice) / 16000) < 0.15
+    # a voice message given a face: a talking-photo clip of the voice's length
+    assert main(["tamper", str(src), "--kind", "photo", "-o", str(tmp_path / "tp.mp4")]) == 0
+    info = probe(str(tmp_path / "tp.mp4"))
+    assert info.has_video and info.has_audio and abs(info.duration_s - len(voice) / 16000) < 0.15
 
 
 def test_every_kind_has_a_name_and_an_explanation_in_both_languages():
