@@ -101,10 +101,26 @@ def reference_frame(landmarks: Landmarks, quantile: float = 0.9) -> int:
     return idx[int(np.argmin(np.abs(ears - target)))]
 
 
+def _roi(pts: np.ndarray, shape: tuple[int, int], margin: float) -> tuple[int, int, int, int]:
+    """Box (x0, y0, x1, y1) around ``pts`` grown by ``margin`` pixels, inside the image."""
+    h, w = shape
+    (xa, ya), (xb, yb) = pts[:, :2].min(0), pts[:, :2].max(0)
+    m = int(np.ceil(margin)) + 2
+    return max(0, int(xa) - m), max(0, int(ya) - m), min(w, int(np.ceil(xb)) + m + 1), min(h, int(np.ceil(yb)) + m + 1)
+
+
+def _shifted(M: np.ndarray, x0: int, y0: int) -> np.ndarray:
+    """The affine map ``M`` followed by a move of the origin to (x0, y0)."""
+    M = M.copy()
+    M[:, 2] -= (x0, y0)
+    return M
+
+
 def remove_blinks(frames: Sequence[np.ndarray], landmarks: Landmarks,
                   p: BlinkRemovalParams = BlinkRemovalParams()) -> list[np.ndarray]:
     """Every frame's eyes replaced by those of one open-eye frame, aligned on the rigid upper
-    face (eye corners, brows, nose bridge) and feathered: the eyes never close."""
+    face (eye corners, brows, nose bridge) and feathered: the eyes never close. Only the box
+    around the eyes is computed (phone clips are 1080p)."""
     r = reference_frame(landmarks, p.reference_quantile)
     ref, ref_pts = frames[r], landmarks[r]
     rigid = list(RIGID_UPPER_FACE)
@@ -114,15 +130,20 @@ def remove_blinks(frames: Sequence[np.ndarray], landmarks: Landmarks,
             out.append(img.copy())
             continue
         M = _similarity(ref_pts[rigid], pts[rigid])
-        h, w = img.shape[:2]
-        warped = cv2.warpAffine(ref, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
         iod = float(np.linalg.norm(pts[33, :2] - pts[263, :2]))
-        mask = np.zeros((h, w), np.float32)
-        for contour in (LEFT_EYE_CONTOUR, RIGHT_EYE_CONTOUR):
-            eye = _apply(M, ref_pts[list(contour)])  # the open eye, where it sits in this frame
-            mask = np.maximum(mask, feathered_mask(eye, (h, w), grow_px=p.grow_frac * iod,
-                                                   feather_px=p.feather_frac * iod))
-        out.append(blend(warped, img, mask))
+        grow, feather = p.grow_frac * iod, p.feather_frac * iod
+        eyes = [_apply(M, ref_pts[list(c)]) for c in (LEFT_EYE_CONTOUR, RIGHT_EYE_CONTOUR)]  # open eyes, placed here
+        x0, y0, x1, y1 = _roi(np.concatenate(eyes), img.shape[:2], grow + 1.5 * feather)
+        res = img.copy()
+        if x1 > x0 and y1 > y0:
+            roi = (y1 - y0, x1 - x0)
+            warped = cv2.warpAffine(ref, _shifted(M, x0, y0), (roi[1], roi[0]), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REFLECT_101)
+            mask = np.zeros(roi, np.float32)
+            for eye in eyes:
+                mask = np.maximum(mask, feathered_mask(eye - (x0, y0), roi, grow_px=grow, feather_px=feather))
+            res[y0:y1, x0:x1] = blend(warped, img[y0:y1, x0:x1], mask)
+        out.append(res)
     return out
 
 
@@ -158,13 +179,22 @@ def face_swap(frames: Sequence[np.ndarray], landmarks: Landmarks, donor: np.ndar
         if pts is None:
             out.append(img.copy())
             continue
-        h, w = img.shape[:2]
         M = _similarity(donor_pts[:MESH_POINTS], pts[:MESH_POINTS], full_affine=True)
-        warped = cv2.warpAffine(donor, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-        mask = face_mask(pts, (h, w), p)
-        if p.colour_match:
-            warped = _colour_match(warped, img, mask)
-        out.append(blend(warped, img, mask))
+        face_h = float(np.linalg.norm(pts[FACE_TOP, :2] - pts[FACE_BOTTOM, :2]))
+        x0, y0, x1, y1 = _roi(pts[:MESH_POINTS], img.shape[:2], 1.5 * p.feather_frac * face_h)
+        res = img.copy()
+        if x1 > x0 and y1 > y0:
+            roi = (y1 - y0, x1 - x0)
+            warped = cv2.warpAffine(donor, _shifted(M, x0, y0), (roi[1], roi[0]), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REFLECT_101)
+            local = pts.copy()
+            local[:, :2] -= (x0, y0)
+            mask = face_mask(local, roi, p)
+            target = img[y0:y1, x0:x1]
+            if p.colour_match:
+                warped = _colour_match(warped, target, mask)
+            res[y0:y1, x0:x1] = blend(warped, target, mask)
+        out.append(res)
     return out
 
 
