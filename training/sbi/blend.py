@@ -19,6 +19,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from verifier.tamper.blend import blend, hull_mask  # one copy, shared with the tamper lab
+
+__all__ = ["SBIParams", "blend", "deform_mask", "hull_mask", "jitter_source", "self_blend"]
+
 
 @dataclass(frozen=True)
 class SBIParams:
@@ -35,16 +39,6 @@ class SBIParams:
     sharpen_or_blur_sigma: tuple[float, float] = (0.6, 1.6)  # frequency jitter: Gaussian sigma, px
     shift_frac: float = 0.03  # ± shift of the source, fraction of the crop side
     scale: tuple[float, float] = (0.95, 1.05)  # source rescale about the centre
-
-
-def hull_mask(pts: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Binary mask (float32, 0 or 1) of the convex hull of ``pts`` (n, 2) in an image of
-    ``shape`` (h, w)."""
-    h, w = shape
-    hull = cv2.convexHull(np.round(pts[:, :2]).astype(np.int32))
-    m = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(m, hull, 1)
-    return m.astype(np.float32)
 
 
 def deform_mask(pts: np.ndarray, shape: tuple[int, int], rng: np.random.Generator, p: SBIParams = SBIParams()) -> np.ndarray:
@@ -86,19 +80,6 @@ def jitter_source(img: np.ndarray, rng: np.random.Generator, p: SBIParams = SBIP
     M = np.array([[s, 0, (1 - s) * w / 2 + tx], [0, s, (1 - s) * h / 2 + ty]])
     x = cv2.warpAffine(x, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
     return np.clip(x, 0, 255).astype(np.uint8)
-
-
-def blend(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``mask · source + (1 − mask) · target``, rounded to uint8.
-
-    Where the mask is 0 the result is the target exactly, and identical source and target
-    give the target for any mask.
-    """
-    if source.shape != target.shape or mask.shape != target.shape[:2]:
-        raise ValueError(f"shapes differ: source {source.shape}, target {target.shape}, mask {mask.shape}")
-    m = np.clip(mask, 0, 1)[..., None].astype(np.float32)
-    out = target.astype(np.float32) + m * (source.astype(np.float32) - target.astype(np.float32))
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
 def self_blend(img: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
