@@ -5,7 +5,8 @@ import sys
 
 SUBCOMMANDS = {"audio": "verifier.evaluate.audio", "video": "verifier.evaluate.video",
                "invariance": "verifier.evaluate.invariance",
-               "tamper": "verifier.evaluate.tamper"}
+               "tamper": "verifier.evaluate.tamper",
+               "second_opinion": "verifier.evaluate.second_opinion"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,20 +111,34 @@ def subset_rows(data_dir: str) -> list[dict]:
     return out
 
 
-def compute(data_dir: str, cache_path: str | None, seconds: float, log=print) -> dict:
+MODELS = ("aasist-l", "aasist5")  # registry entries the table can be made for (aasist5: second opinion, active_rms only)
+
+
+def _variants(model: str) -> dict:
+    """The preprocessing variants scored for ``model``: all of :data:`VARIANTS` for AASIST-L,
+    the chosen one (``active_rms@<model>``) for another network."""
+    return VARIANTS if model == "aasist-l" else {f"active_rms@{model}": VARIANTS["active_rms"]}
+
+
+def _load_model(model: str):
+    from .. import registry
+    from ..voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
+
+    return load_aasist(registry.model_path(model), AASIST_L_CONFIG if model == "aasist-l" else AASIST_CONFIG)
+
+
+def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, model_name: str = "aasist-l") -> dict:
     """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``."""
-    from ..voice.aasist import load_aasist
     from ..voice.detector import Preprocessing, VoiceDetector
-    from ..voice.weights import find_weights
 
     cache = {}
     if cache_path and os.path.isfile(cache_path):
         with open(cache_path, encoding="utf-8") as f:
             cache = json.load(f)
-    model = load_aasist(find_weights())
+    model = _load_model(model_name)
     rows = subset_rows(data_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        for vname, (kw, conds) in VARIANTS.items():
+        for vname, (kw, conds) in _variants(model_name).items():
             det = VoiceDetector(model, None, max_windows=1, preprocessing=Preprocessing(**kw))
             for r in rows:
                 y = load_audio(os.path.join(data_dir, r["path"]))[: int(seconds * SR)]
@@ -179,12 +193,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calibration", default=str(CALIBRATION_FILE), help="Platt calibration of the active_rms variant")
     ap.add_argument("--calibration-peak", default=None,
                     help="calibration of the peak / own-level variants (default: --calibration)")
+    ap.add_argument("--model", choices=MODELS, default="aasist-l",
+                    help="network (aasist5: the ASVspoof 5 AASIST, active_rms only; pass its own --calibration and --cache)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    cache = compute(args.data_dir, args.cache, args.seconds, log=(lambda *a: None) if args.quiet else print)
+    cache = compute(args.data_dir, args.cache, args.seconds, log=(lambda *a: None) if args.quiet else print,
+                    model_name=args.model)
     cal = LogisticCalibration.from_file(args.calibration)
     cal_peak = LogisticCalibration.from_file(args.calibration_peak) if args.calibration_peak else cal
-    md, summary = table(cache, {"active_rms": cal, "peak": cal_peak, "own_level_no_trim": cal_peak})
+    md, summary = table(cache, {"active_rms": cal, "peak": cal_peak, "own_level_no_trim": cal_peak,
+                                **{v: cal for v in _variants(args.model) if "@" in v}})
     head = (f"Files: {', '.join(sorted(next(iter(cache.values())).keys()))}; first {args.seconds:g} s, one window.\n\n"
             f"Largest abs ΔP per gated group (acceptance ≤ {P_TOLERANCE}; rate_8000 excluded, it band-limits): "
             + "; ".join(f"{v}: " + ", ".join(f"{g} {x:.3f}" for g, x in s.items()) for v, s in summary.items()) + "\n\n")

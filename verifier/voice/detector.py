@@ -109,11 +109,15 @@ class Preprocessing:
         Drop leading/trailing silence (:data:`TRIM_TOP_DB`).
     target_active_dbfs : float
         dBFS, for ``level="active_rms"``.
+    trim_exact : bool
+        Move the trimmed ends to the first/last sample of the sound (:func:`exact_trim_bounds`)
+        instead of the 8 ms frame grid, so that added silence cannot shift the windows.
     """
 
     level: str = "active_rms"
     trim: bool = True
     target_active_dbfs: float = TARGET_ACTIVE_DBFS
+    trim_exact: bool = False
 
     def __post_init__(self):
         if self.level not in LEVEL_MODES:
@@ -182,6 +186,29 @@ def trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
     return int(loud[0]) * HOP_LENGTH, min(len(y), (int(loud[-1]) + 1) * HOP_LENGTH)
 
 
+def exact_trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
+    """:func:`trim_bounds` moved to the sample: the first and (one past) the last sample,
+    within one frame (:data:`FRAME_LENGTH`) of the frame-grid bounds, whose magnitude reaches
+    ``top_db`` below the loudest frame's RMS.
+
+    The frame grid (8 ms hop) makes the trimmed start depend on how much silence precedes the
+    sound (up to a hop), and the network's output moves with a shift of a few ms (issue 14,
+    ``docs/voice_invariance.md``, row ``shift_4ms``); a sample threshold relative to the loudest
+    frame does not depend on the silence before it, nor on the level.
+    """
+    a, b = trim_bounds(y, top_db)
+    if b <= a:
+        return a, b
+    thr = float(frame_rms(y).max()) * 10 ** (-top_db / 20)
+    lo = max(0, a - FRAME_LENGTH)
+    hit = np.flatnonzero(np.abs(y[lo:min(len(y), a + FRAME_LENGTH)]) >= thr)
+    a2 = lo + int(hit[0]) if len(hit) else a
+    lo = max(a2, b - FRAME_LENGTH)
+    hit = np.flatnonzero(np.abs(y[lo:min(len(y), b + FRAME_LENGTH)]) >= thr)
+    b2 = lo + int(hit[-1]) + 1 if len(hit) else b
+    return a2, max(b2, a2 + 1)
+
+
 def trim(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
     """Drop leading and trailing frames more than ``top_db`` below the loudest frame, as
     ``librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)[0]`` (but with
@@ -226,7 +253,7 @@ def _normalise(y: np.ndarray, prep: Preprocessing) -> tuple[np.ndarray, int]:
     """:func:`normalise_channel` and the index in ``y`` of its first sample."""
     if len(y) == 0:
         return y.astype(np.float32), 0
-    a, b = trim_bounds(y) if prep.trim else (0, len(y))
+    a, b = (exact_trim_bounds(y) if prep.trim_exact else trim_bounds(y)) if prep.trim else (0, len(y))
     y = y[a:b]
     y = y - y.mean() if len(y) else y
     return set_level(y, prep), a
