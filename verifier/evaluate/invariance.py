@@ -65,6 +65,10 @@ VARIANTS = {  # name: (Preprocessing kwargs, conditions: None = all)
     "peak": ({"level": "peak"}, ("silence", "rate_48000", "messenger_aac", "amr_nb", "telephone")),
     "own_level_no_trim": ({"level": "own", "trim": False}, ("level_peak_-40", "level_peak_-20", "level_peak_-1",
                                                           "level_rms_-30", "silence")),
+    # Sample-exact trimming (issue 14, silence bar): the gated conditions and the codecs.
+    "active_rms_exact_trim": ({"level": "active_rms", "trim_exact": True},
+                              ("level_peak_-40", "level_peak_-1", "level_rms_-30", "silence", "shift_4ms", "rate_22050",
+                               "rate_48000", "stereo", "messenger_aac", "messenger_opus")),
 }
 
 
@@ -202,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     cal = LogisticCalibration.from_file(args.calibration)
     cal_peak = LogisticCalibration.from_file(args.calibration_peak) if args.calibration_peak else cal
     md, summary = table(cache, {"active_rms": cal, "peak": cal_peak, "own_level_no_trim": cal_peak,
+                                "active_rms_exact_trim": cal,
                                 **{v: cal for v in _variants(args.model) if "@" in v}})
     head = (f"Files: {', '.join(sorted(next(iter(cache.values())).keys()))}; first {args.seconds:g} s, one window.\n\n"
             f"Largest abs ΔP per gated group (acceptance ≤ {P_TOLERANCE}; rate_8000 excluded, it band-limits): "

@@ -55,6 +55,15 @@ MAX_FALSE_ALARM = 0.05  # share of real files allowed above the operating thresh
 VI = "vi"
 
 
+def _upstream():
+    from ..voice.detector import Preprocessing
+
+    return Preprocessing(level="own", trim=False)
+
+
+UPSTREAM_PREPROCESSING = _upstream()  # the file's own level, no trimming (upstream data loader); with the first window only
+
+
 # ---------------------------------------------------------------------------------------------
 # Scorers: fit on training rows (X [n, 2] = AASIST-L, ASVspoof 5 logits; y 1 = fake), score test rows.
 
@@ -159,10 +168,14 @@ def score_pair(detectors: dict, y: np.ndarray) -> dict:
     return rec
 
 
-def score_all(folder: str, rows: list[dict], conditions, models: dict, log=print) -> list[dict]:
+def score_all(folder: str, rows: list[dict], conditions, models: dict, log=print, aasist5_upstream: bool = False) -> list[dict]:
+    """One record per (file, condition). ``aasist5_upstream``: the ASVspoof 5 network gets
+    the upstream input instead of the voice signal's (:data:`UPSTREAM_PREPROCESSING`, first window)."""
     from ..voice.detector import VoiceDetector
 
     detectors = {k: VoiceDetector(m, None) for k, m in models.items()}
+    if aasist5_upstream:
+        detectors["aasist5"] = VoiceDetector(models["aasist5"], None, max_windows=1, preprocessing=UPSTREAM_PREPROCESSING)
     warm = (0.1 * np.sin(np.arange(16000, dtype=np.float32) * 0.05)).astype(np.float32)
     for det in detectors.values():  # first call pays one-off allocations
         det.score(warm, 16000)
@@ -269,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--from-json", help="re-summarise the records of an earlier --out instead of scoring")
     ap.add_argument("--markdown", help="write the tables (markdown) here")
     ap.add_argument("--write-calibration", help="fit a Platt calibration of the ASVspoof 5 logit (published rows) and write it here")
+    ap.add_argument("--aasist5-upstream", action="store_true",
+                    help="feed the ASVspoof 5 network as upstream does (own level, no trimming, first 4 s) instead of the voice signal's input")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     conditions = [c.strip() for c in args.conditions.split(",") if c.strip()]
@@ -280,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             recs = [r for r in json.load(f)["records"] if r["condition"] in conditions]
     else:
         recs = score_all(args.data_dir, read_manifest(args.data_dir), conditions, load_models(),
-                         log=(lambda *a: None) if args.quiet else print)
+                         log=(lambda *a: None) if args.quiet else print, aasist5_upstream=args.aasist5_upstream)
     summary = {c: summarise([r for r in recs if r["condition"] == c]) for c in conditions
                if any(r["condition"] == c for r in recs)}
     md = render(summary)
