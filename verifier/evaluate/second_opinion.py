@@ -10,8 +10,9 @@ baseline AASIST (entry ``aasist5``). Each model's message score is the median ov
 its ``spoof − bona fide`` logit difference. Printed (and written with ``--out``):
 
 * per model: pooled ROC AUC and EER, per language, per source (median, min, max logit);
-* leave-one-source-out comparisons of (a) AASIST-L alone, (b) ASVspoof 5 alone, and the
-  combinations (c) logistic stacking of the two logits, (d) mean of standardised logits,
+* leave-one-source-out comparisons of (a) AASIST-L alone, (b) ASVspoof 5 alone (b: Platt
+  scaling fitted on the training sources, whose sign can flip; b0: its raw logit, upstream
+  direction), and the combinations (c) logistic stacking of the two logits, (d) mean of standardised logits,
   (e) mean of ranks — everything fitted (Platt scalings, stacking weights, standardisation,
   rank references) on the training sources only:
 
@@ -98,9 +99,17 @@ def fit_predict_rankmean(Xtr, ytr, Xte):
                     for j in range(Xtr.shape[1])], axis=0)
 
 
+def _raw(col: int):
+    def fp(Xtr, ytr, Xte):
+        return Xte[:, col]  # the network's own direction and scale: nothing fitted
+
+    return fp
+
+
 SCORERS = {
     "a_aasist_l": _platt(0),
     "b_aasist5": _platt(1),
+    "b0_aasist5_raw": _raw(1),
     "c_stacking": fit_predict_stacking,
     "d_zmean": fit_predict_zmean,
     "e_rankmean": fit_predict_rankmean,
