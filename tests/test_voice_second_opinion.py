@@ -139,3 +139,21 @@ def test_summarise_and_render(rng):
     assert res["per_source"]["fake/e"]["aasist5"]["min"] <= res["per_source"]["fake/e"]["aasist5"]["median"]
     md = SO.render({"published": res})
     assert "| c_stacking |" in md and "| fake/f | fake | vi | 5 |" in md
+
+
+def test_cli_resummarises_saved_records(rng, tmp_path, capsys):
+    import json
+
+    recs = [{"source": so, "y": lab, "language": "vi", "path": f"{so}/{i}.wav", "condition": "published",
+             "aasist_l": 3.0 * lab + float(rng.standard_normal()), "aasist5": float(rng.standard_normal()),
+             "aasist_l_s_per_window": 0.3, "aasist5_s_per_window": 1.0}
+            for so, lab in (("real/a", 0), ("real/b", 0), ("fake/c", 1), ("fake/d", 1)) for i in range(4)]
+    (tmp_path / "r.json").write_text(json.dumps({"records": recs}))
+    from verifier.evaluate.__main__ import main
+
+    assert main(["second_opinion", str(tmp_path), "--from-json", str(tmp_path / "r.json"),
+                 "--markdown", str(tmp_path / "t.md")]) == 0
+    md = (tmp_path / "t.md").read_text()
+    assert md in capsys.readouterr().out and "### published: 16 files (8 fake)" in md
+    row = next(line for line in md.splitlines() if line.startswith("| a_aasist_l |"))
+    assert float(row.split("|")[2]) > 0.9  # paired AUC mean of the separating model
