@@ -78,6 +78,7 @@ def main(argv=None) -> int:
 
 
 def _analyze(args) -> int:
+    from .media import printable
     from .pipeline import analyze_many
     from .report_html import render_text, write_report
 
@@ -85,7 +86,7 @@ def _analyze(args) -> int:
     for path, report in analyze_many(args.paths, kind=args.kind):
         if report.error:
             failed += 1
-        report.file = path  # as given, so the reader can find it again
+        report.file = printable(path)  # as given (bytes that are not UTF-8 shown as U+FFFD)
         if args.report_dir:
             try:
                 # the first 12 hex digits of the SHA-256 keep same-named files apart

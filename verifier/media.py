@@ -9,7 +9,10 @@ mono at :data:`SAMPLE_RATE`.
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -23,7 +26,7 @@ from .registry import sha256_of
 SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
 
 # FFmpeg also "opens" text (as ANSI art), still images and subtitles; none is a call recording.
-NOT_MEDIA_FORMATS = {"tty", "image2", "lavfi", "srt", "ass", "webvtt", "subviewer", "microdvd", "mpl2", "jacosub"}
+NOT_MEDIA_FORMATS = {"tty", "image2", "gif", "apng", "lavfi", "srt", "ass", "webvtt", "subviewer", "microdvd", "mpl2", "jacosub"}
 NOT_MEDIA_CODECS = {"ansi", "text", "subrip", "ass", "webvtt"}
 
 
@@ -34,6 +37,11 @@ class Limits:
     max_duration_s: float = 600.0  # 10 min: calls to verify are short; longer files are cut by the user
     max_file_bytes: int = 500 * 1024 * 1024  # 500 MiB
     max_pixels: int = 3840 * 2160  # 4K UHD; larger frames are refused (memory, decode time)
+    # Resource bounds of one file's analysis (issue 13), enforced while decoding. The decode
+    # stops with a clear error, never with a partial result:
+    max_analysis_s: float = 900.0  # wall clock per file; a 10-min 1080p clip takes ~? s here (docs/hardening.md)
+    max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc), checked every few frames
+    duration_slack_s: float = 1.0  # decoded media may outlast the declared duration by this much (rounding)
 
 
 DEFAULT_LIMITS = Limits()
@@ -80,6 +88,17 @@ class VideoFrame:
     image: np.ndarray
 
 
+def printable(text: str) -> str:
+    """``text`` with the bytes of a file name that are not UTF-8 (kept by Python as lone
+    surrogates, which no UTF-8 output can hold) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def display_name(path) -> str:
+    """The file's name as shown to the user and written in reports (see :func:`printable`)."""
+    return printable(os.path.basename(os.fsdecode(os.fspath(path))))
+
+
 sha256_file = sha256_of  # SHA-256 of the file's bytes, lowercase hex (read-only, streamed): one implementation
 
 
@@ -87,9 +106,15 @@ def _open(path: str):
     try:
         return av.open(path, mode="r", metadata_errors="ignore")
     except (av.error.InvalidDataError, av.error.EOFError) as e:
-        raise MediaError("error.not_media", name=os.path.basename(path)) from e
+        raise MediaError("error.not_media", name=display_name(path)) from e
+    except av.error.PermissionError as e:
+        raise MediaError("error.unreadable", name=display_name(path)) from e
+    except av.error.OSError as e:
+        if e.errno == errno.EIO:  # a container cut inside its header (FFmpeg's Matroska reader)
+            raise MediaError("error.corrupt", name=display_name(path), detail=str(e)) from e
+        raise MediaError("error.cannot_open", name=display_name(path), detail=str(e)) from e
     except av.error.FFmpegError as e:
-        raise MediaError("error.cannot_open", name=os.path.basename(path), detail=str(e)) from e
+        raise MediaError("error.cannot_open", name=display_name(path), detail=str(e)) from e
 
 
 def _first_frame_rotation(c, stream, name: str) -> int:
@@ -114,15 +139,19 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
         resolution too high.
     """
     path = os.fspath(path)
-    name = os.path.basename(path)
-    if not os.path.isfile(path):
-        raise MediaError("error.not_found", name=name)
-    size = os.path.getsize(path)
+    name = display_name(path)
+    st = _regular_file(path, name)
+    size = st.st_size
     if size == 0:
         raise MediaError("error.empty_file", name=name)
     if size > limits.max_file_bytes:
         raise MediaError("error.file_too_big", name=name, size_mb=round(size / 2**20), limit_mb=round(limits.max_file_bytes / 2**20))
-    digest = sha256 or sha256_file(path)
+    try:
+        digest = sha256 or sha256_file(path)
+    except PermissionError as e:
+        raise MediaError("error.unreadable", name=name) from e
+    except OSError as e:  # an I/O error of the disk or network share
+        raise MediaError("error.cannot_open", name=name, detail=e.strerror or str(e)) from e
     with _open(path) as c:
         vs = c.streams.video[0] if c.streams.video else None
         aus = c.streams.audio[0] if c.streams.audio else None
@@ -166,6 +195,61 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
     return MediaInfo(**info)
 
 
+def _regular_file(path: str, name: str) -> os.stat_result:
+    """stat() of ``path`` (links followed); only a regular file is accepted, so a FIFO or a
+    device is never opened (opening a FIFO would wait for a writer forever)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as e:
+        raise MediaError("error.not_found", name=name) from e
+    except PermissionError as e:
+        raise MediaError("error.unreadable", name=name) from e
+    except (OSError, ValueError) as e:  # a loop of links, a name too long, a NUL byte
+        raise MediaError("error.not_found", name=name) from e
+    if not stat.S_ISREG(st.st_mode):
+        raise MediaError("error.not_a_file", name=name)
+    if not os.access(path, os.R_OK):
+        raise MediaError("error.unreadable", name=name)
+    return st
+
+
+def _rss_bytes() -> int | None:
+    """Resident memory of this process in bytes (Linux ``/proc/self/statm``), None elsewhere."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _Guard:
+    """Enforces :class:`Limits`' resource bounds during a decode: wall-clock deadline,
+    resident memory, and decoded duration (a header may understate it)."""
+
+    CHECK_EVERY = 8  # frames between memory checks (reading /proc costs ~20 µs)
+
+    def __init__(self, name: str, limits: "Limits", deadline: float | None):
+        self.name, self.limits = name, limits
+        self.deadline = deadline if deadline is not None else time.monotonic() + limits.max_analysis_s
+        self.max_media_s = limits.max_duration_s + limits.duration_slack_s
+        self.n = 0
+
+    def check(self, media_s: float) -> None:
+        """Called once per decoded frame with the media time decoded so far (seconds)."""
+        if media_s > self.max_media_s:
+            raise MediaError("error.too_long", name=self.name, duration_s=round(media_s),
+                             limit_s=round(self.limits.max_duration_s))
+        self.n += 1
+        if self.n % self.CHECK_EVERY:
+            return
+        if time.monotonic() > self.deadline:
+            raise MediaError("error.time_limit", name=self.name, limit_s=round(self.limits.max_analysis_s))
+        rss = _rss_bytes()
+        if rss is not None and rss > self.limits.max_rss_bytes:
+            raise MediaError("error.memory_limit", name=self.name, rss_mb=round(rss / 2**20),
+                             limit_mb=round(self.limits.max_rss_bytes / 2**20))
+
+
 def _start_s(stream) -> float | None:
     if stream.start_time is None or stream.time_base is None:
         return None
@@ -206,19 +290,23 @@ class _AudioSink:
         self.resampler = av.AudioResampler(format="flt", layout="mono", rate=sr)
         self.chunks: list[np.ndarray] = []
         self.start_s: float | None = None
+        self.n = 0  # samples kept
 
     def add(self, frame) -> None:
         if self.start_s is None and frame.time is not None:
             self.start_s = float(frame.time)
         for out in self.resampler.resample(frame):
             self.chunks.append(out.to_ndarray().reshape(-1))
+            self.n += self.chunks[-1].size
 
     def finish(self) -> AudioTrack:
         for out in self.resampler.resample(None):
             self.chunks.append(out.to_ndarray().reshape(-1))
         y = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+        # Float files may hold NaN or ±inf (a broken recorder or a hostile file): silence and full scale.
+        y = np.nan_to_num(y.astype(np.float32, copy=False), nan=0.0, posinf=1.0, neginf=-1.0)
         # Some decoders (AMR) overshoot slightly; keep samples in [-1, 1].
-        y = np.clip(y.astype(np.float32, copy=False), -1.0, 1.0)
+        y = np.clip(y, -1.0, 1.0)
         return AudioTrack(y, self.sr, self.start_s or 0.0)
 
 
@@ -236,6 +324,8 @@ def decode(
     sr: int = SAMPLE_RATE,
     max_fps: float | None = None,
     audio: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    deadline: float | None = None,
 ) -> AudioTrack | None:
     """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
     track is collected and returned (``None`` when the file has no audio stream).
@@ -248,18 +338,28 @@ def decode(
     audio : bool
         Decode the audio track too. False when it was decoded already: each stream of a
         file is decoded once.
+    limits : Limits
+        Resource bounds: the decoded media may not outlast ``max_duration_s`` (whatever the
+        header said), the process's resident memory may not pass ``max_rss_bytes``.
+    deadline : float or None
+        ``time.monotonic()`` value after which the decode stops (the analysis's time limit);
+        None: ``limits.max_analysis_s`` from now.
 
     Raises
     ------
     MediaError
-        The stream is truncated or corrupt before any usable data was decoded.
+        The stream is truncated or corrupt before any usable data was decoded; a resource
+        bound was passed (``error.too_long``, ``error.time_limit``, ``error.memory_limit``):
+        then nothing decoded is returned.
     """
-    name = os.path.basename(path)
+    name = display_name(path)
     sink = _AudioSink(sr) if (info.has_audio and audio) else None
     min_gap_s = (1.0 / max_fps) * 0.999 if max_fps else 0.0
     n_frames = 0
     next_t = -np.inf
     decoded_any = False
+    guard = _Guard(name, limits, deadline)
+    t0_video: float | None = None
     with _open(path) as c:
         streams = []
         vs = c.streams.video[0] if (info.has_video and on_frame is not None and c.streams.video) else None
@@ -278,10 +378,13 @@ def decode(
                     decoded_any = True
                     if packet.stream is aus:
                         sink.add(frame)
+                        guard.check(sink.n / sr)
                         continue
                     t = frame.time
                     if t is None:
                         t = n_frames / (info.fps or 30.0)
+                    t0_video = t if t0_video is None else min(t0_video, t)
+                    guard.check(t - t0_video)
                     if t + 1e-9 < next_t:
                         continue
                     next_t = t + min_gap_s
@@ -307,7 +410,7 @@ def load_audio(path: str, sr: int = SAMPLE_RATE, limits: Limits = DEFAULT_LIMITS
     """
     info = probe(path, limits)
     if not info.has_audio:
-        raise MediaError("error.no_audio", name=os.path.basename(path))
-    track = decode(path, info, None, sr=sr)
+        raise MediaError("error.no_audio", name=display_name(path))
+    track = decode(path, info, None, sr=sr, limits=limits)
     return track.y
 

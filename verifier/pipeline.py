@@ -25,7 +25,7 @@ from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from .fusion import Fusion
 from .frames import FaceCropSampler, FrameConsumer
 from .levels import INCONCLUSIVE
-from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, probe
+from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, display_name, probe
 from .params import DEFAULT_PARAMS, AnalysisParams
 from .preview import PreviewCollector
 from .report import AnalysisError, Artifacts, Quality, Report
@@ -176,7 +176,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     threads.configure()  # once per process: later calls keep the first budget
     path = os.fspath(path)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    report = Report(file=os.path.basename(path), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
+    report = Report(file=display_name(path), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
                     versions=_versions(), analyzed_at=now)
     stage = "probe"  # where a failure happened: the last stage begun
 
@@ -192,10 +192,11 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
         info = probe(path, limits)
         report.sha256, report.media = info.sha256, info
         if kind == "video" and not info.has_video:
-            raise MediaError("error.no_video", name=os.path.basename(path))
+            raise MediaError("error.no_video", name=display_name(path))
         if kind == "audio" and not info.has_audio:
-            raise MediaError("error.no_audio", name=os.path.basename(path))
-        measured = _measure(path, info, kind, step, tracker, preview, face_crops, params)
+            raise MediaError("error.no_audio", name=display_name(path))
+        measured = _measure(path, info, kind, step, tracker, preview, face_crops, params,
+                            limits=limits, deadline=time.monotonic() + limits.max_analysis_s)
         step(0.95, "stage.fusion")
         fusion = fusion or params.fusion or default_fusion()
         signals = measured.signals
@@ -231,11 +232,13 @@ def analysis_fps(info: MediaInfo) -> float:
 
 def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = None,
                      tracker: FaceTracker | None = None, decode_audio: bool = True,
-                     consumers: Sequence[FrameConsumer] = ()) -> tuple[FaceTrack, AudioTrack | None]:
+                     consumers: Sequence[FrameConsumer] = (), limits: Limits = DEFAULT_LIMITS,
+                     deadline: float | None = None) -> tuple[FaceTrack, AudioTrack | None]:
     """Decode the video once: every analysed frame goes through the face tracker, then to the
     track builder and to each of ``consumers`` with the tracker's observation (see
     :mod:`verifier.frames`). The audio track is decoded in the same pass if ``decode_audio``.
-    The caller collects each consumer's result with its ``finish()``.
+    The caller collects each consumer's result with its ``finish()``. ``limits`` and
+    ``deadline`` bound the decode (:func:`verifier.media.decode`).
 
     Returns (FaceTrack, AudioTrack or None).
     """
@@ -257,7 +260,7 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     if own:
         trk.__enter__()
     try:
-        audio = decode(path, info, on_frame, max_fps=max_fps, audio=decode_audio)
+        audio = decode(path, info, on_frame, max_fps=max_fps, audio=decode_audio, limits=limits, deadline=deadline)
     finally:
         if own:
             trk.__exit__(None, None, None)
@@ -275,11 +278,12 @@ class _Measured:
 
 def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
              want_preview: bool = False, want_crops: bool = False,
-             params: AnalysisParams = DEFAULT_PARAMS) -> _Measured:
+             params: AnalysisParams = DEFAULT_PARAMS, *, limits: Limits = DEFAULT_LIMITS,
+             deadline: float | None = None) -> _Measured:
     progress(0.05, "stage.decode_track")
     # The sound is decoded first (fast), so the voice checks run on the other core while
     # the pictures are decoded and tracked.
-    audio = decode(path, info, None) if info.has_audio else None
+    audio = decode(path, info, None, limits=limits, deadline=deadline) if info.has_audio else None
     if audio is not None and not len(audio.y):
         audio = None
     signals: list[SignalResult] = []
@@ -296,7 +300,7 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
                        if want_crops or detector is not None else None)
             consumers = [c for c in (preview, sampler) if c is not None]
             track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
-                                        consumers=consumers)
+                                        consumers=consumers, limits=limits, deadline=deadline)
             crops = sampler.finish() if sampler is not None else []
             if preview is not None:
                 artifacts.preview = preview.finish()
@@ -337,7 +341,7 @@ def analyze_many(paths, **kw):
         try:
             yield p, analyze(p, **kw)
         except Exception as e:  # a bug, not bad input: keep the batch going, log the traceback
-            name, detail = os.path.basename(p), f"{type(e).__name__}: {e}"
+            name, detail = display_name(p), f"{type(e).__name__}: {e}"
             message = f"Internal error while analysing {name}: {detail}"
             log.error("%s", message)
             log.debug("traceback of the internal error on %s", p, exc_info=True)

@@ -16,6 +16,11 @@ MESSAGES = {
     "error.no_video": {"vi": "Tệp “{name}” không có hình (chỉ có tiếng). Hãy dùng mục “Tin nhắn thoại”.", "en": "File “{name}” has no picture (sound only). Use the “Voice message” tab."},
     "error.parameter": {"vi": "{text}", "en": "{text}"},
     "error.internal": {"vi": "Lỗi nội bộ khi phân tích “{name}”: {detail}. Tệp gốc không bị thay đổi.", "en": "Internal error while analysing “{name}”: {detail}. The original file was not changed."},
+    # --- input errors of hostile files and resource bounds (issue 13) ----------------------
+    "error.not_a_file": {"vi": "“{name}” không phải là một tệp (là thư mục, đường ống hoặc thiết bị). Hãy chọn tệp video hoặc âm thanh.", "en": "“{name}” is not a file (it is a folder, a pipe or a device). Choose a video or audio file."},
+    "error.unreadable": {"vi": "Không có quyền đọc tệp “{name}”. Hãy sao chép tệp sang thư mục của bạn rồi thử lại.", "en": "No permission to read “{name}”. Copy the file into one of your folders and try again."},
+    "error.time_limit": {"vi": "Phân tích tệp “{name}” đã dừng sau {limit_s} giây (giới hạn thời gian), không có kết quả. Hãy cắt đoạn ngắn hơn rồi thử lại.", "en": "The analysis of “{name}” was stopped after {limit_s} s (time limit), without a result. Cut a shorter part and try again."},
+    "error.memory_limit": {"vi": "Phân tích tệp “{name}” đã dừng vì dùng quá nhiều bộ nhớ ({rss_mb} MB; tối đa {limit_mb} MB), không có kết quả. Hãy xuất lại ở độ phân giải thấp hơn hoặc cắt ngắn.", "en": "The analysis of “{name}” was stopped for using too much memory ({rss_mb} MB; the limit is {limit_mb} MB), without a result. Export it at a lower resolution or cut it shorter."},
     # --- levels --------------------------------------------------------------------------
     "level.low": {"vi": "Ít dấu hiệu giả mạo", "en": "Few signs of manipulation"},
     "level.medium": {"vi": "Có dấu hiệu đáng ngờ", "en": "Some suspicious signs"},
