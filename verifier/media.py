@@ -153,8 +153,7 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
     except OSError as e:  # an I/O error of the disk or network share
         raise MediaError("error.cannot_open", name=name, detail=e.strerror or str(e)) from e
     with _open(path) as c:
-        vs = c.streams.video[0] if c.streams.video else None
-        aus = c.streams.audio[0] if c.streams.audio else None
+        vs, aus = _first(c.streams.video), _first(c.streams.audio)
         # A cover picture (mp3/m4a artwork) is a video stream of one still frame: treat as audio.
         if vs is not None and vs.disposition & getattr(av.stream.Disposition, "attached_pic", 1 << 10):
             vs = None
@@ -193,6 +192,11 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
     if duration > limits.max_duration_s:
         raise MediaError("error.too_long", name=name, duration_s=round(duration), limit_s=round(limits.max_duration_s))
     return MediaInfo(**info)
+
+
+def _first(streams):
+    """The first stream FFmpeg can decode (a stream of an unknown codec has no codec context)."""
+    return next((s for s in streams if s.codec_context is not None), None)
 
 
 def _regular_file(path: str, name: str) -> os.stat_result:
@@ -362,12 +366,12 @@ def decode(
     t0_video: float | None = None
     with _open(path) as c:
         streams = []
-        vs = c.streams.video[0] if (info.has_video and on_frame is not None and c.streams.video) else None
+        vs = _first(c.streams.video) if (info.has_video and on_frame is not None) else None
         if vs is not None:
             b = threads.budget()  # set once per process (verifier.threads)
             vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
             streams.append(vs)
-        aus = c.streams.audio[0] if (sink is not None and c.streams.audio) else None
+        aus = _first(c.streams.audio) if sink is not None else None
         if aus is not None:
             streams.append(aus)
         if not streams:

@@ -482,6 +482,12 @@ CASES: list[Case] = [
     Case("flip_mp4_packets.mp4", _derived(_mp4, _flip(0.05, 0.8, 40, 2)), "normal", "40 bits flipped in the coded pictures"),
     Case("flip_mkv_packets.mkv", _derived(_mkv, _flip(0.1, 0.9, 40, 3)), "normal", "40 bits flipped in Matroska packets"),
     Case("flip_wav_samples.wav", _derived(_wav, _flip(0.1, 1.0, 200, 4)), "normal", "200 bits flipped in WAV samples"),
+    # found by tests/test_fuzz_media.py: a stream of an unknown codec has no codec context
+    Case("unknown_video_codec.mkv", _derived(_mkv, lambda d: d.replace(b"V_MPEG4/ISO/AVC", b"V_^PEG4/ISO/AVC")), "normal",
+         "Matroska whose video codec id is unknown (bit flip found by fuzzing): the sound is analysed"),
+    Case("unknown_codecs.mkv", _derived(_mkv, lambda d: d.replace(b"V_MPEG4/ISO/AVC", b"V_^PEG4/ISO/AVC")
+                                        .replace(b"A_AAC", b"A_^AC")), "error.no_streams",
+         "Matroska whose video and audio codec ids are unknown"),
     Case("mp4_moov_renamed.mp4", _derived(_mp4, lambda d: d.replace(b"moov", b"mooz")), "error.not_media",
          "mp4 whose index box is renamed"),
     Case("mp4_timescale_zero.mp4", _derived(_mp4, _mp4_box_edit(b"mvhd", 16, b"\x00\x00\x00\x00")), "normal",
