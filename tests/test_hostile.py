@@ -198,3 +198,65 @@ def test_app_api_subset(corpus, tmp_path):
             assert matches(c.expect, got), f"app {c.name}: expected {c.expect}, got {got}"
             assert "Traceback" not in out[0]
         assert alive(url)
+
+
+# --------------------------------------------------------------------------- resource bounds
+
+
+def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
+    from verifier.errors import MediaError
+    from verifier.media import Limits, decode, probe
+
+    clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
+    info = probe(clip)
+    frames = []
+    with pytest.raises(MediaError) as e:
+        decode(clip, info, frames.append, limits=Limits(max_rss_bytes=1))
+    assert e.value.key == "error.memory_limit" and e.value.params["limit_mb"] == 0
+    assert len(frames) < 10  # stopped at the first check (every 8 frames), not at the end
+
+
+def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
+    from verifier.media import Limits
+    from verifier.pipeline import analyze
+
+    clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
+    r = analyze(clip, limits=Limits(max_analysis_s=0.0))
+    assert r.error.key == "error.time_limit" and r.risk is None and r.level == "inconclusive"
+    assert r.signals == {}
+    from verifier.i18n import t
+
+    assert t("error.time_limit", "vi", **r.error.params) != t("error.time_limit", "en", **r.error.params)
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_media_longer_than_its_header_says_is_refused_while_decoding(make_clip, kind):
+    """The decoded duration is checked, not only the declared one (a header may understate it)."""
+    from verifier.errors import MediaError
+    from verifier.media import Limits, decode, probe
+
+    clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
+    info = probe(clip)  # declares 2 s, accepted
+    short = Limits(max_duration_s=0.5, duration_slack_s=0.1)
+    with pytest.raises(MediaError) as e:
+        decode(clip, info, (lambda f: None) if kind == "video" else None, limits=short, audio=(kind == "audio"))
+    assert e.value.key == "error.too_long"
+
+
+def test_huge_declared_size_is_refused_before_allocating(tmp_path):
+    """Probing a stream that declares 16 000 × 16 000 (a 256 MB picture) raises the peak
+    resident memory of a fresh process by far less than one such picture."""
+    from hostile.build_corpus import _huge_declared, _mjpeg_bomb
+
+    files = [_huge_declared(tmp_path / "a.mkv"), _mjpeg_bomb(tmp_path / "b.mkv")]
+    code = ("import resource, sys; from verifier.media import probe; from verifier.errors import MediaError\n"
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "for p in sys.argv[1:]:\n"
+            "    try: probe(p); print('accepted')\n"
+            "    except MediaError as e: print(e.key)\n"
+            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)\n")
+    r = subprocess.run([sys.executable, "-c", code, *map(str, files)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    lines = r.stdout.split()
+    assert lines[:2] == ["error.resolution_too_high"] * 2, r.stderr[-2000:]
+    assert int(lines[2]) < 64, f"probe raised the peak RSS by {lines[2]} MB"

@@ -41,7 +41,7 @@ class Limits:
     # stops with a clear error, never with a partial result:
     max_analysis_s: float = 900.0  # wall clock per file; a 10-min 1080p clip takes ~? s here (docs/hardening.md)
     max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc), checked every few frames
-    duration_slack_s: float = 1.0  # decoded media may outlast the declared duration by this much (rounding)
+    duration_slack_s: float = 1.0  # tolerance on max_duration_s: encoder padding (AAC adds ~0.05 s), rounding
 
 
 DEFAULT_LIMITS = Limits()
@@ -189,7 +189,7 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
                         audio_channels=aus.codec_context.channels, audio_start_s=_start_s(aus))
     if duration <= 0:
         raise MediaError("error.no_duration", name=name)
-    if duration > limits.max_duration_s:
+    if duration > limits.max_duration_s + limits.duration_slack_s:  # a "10:00" clip may declare 600.06 s
         raise MediaError("error.too_long", name=name, duration_s=round(duration), limit_s=round(limits.max_duration_s))
     return MediaInfo(**info)
 

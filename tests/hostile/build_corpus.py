@@ -618,7 +618,9 @@ def main(argv=None) -> int:
     bad = 0
     for c, p in built:
         got = el = None
-        if args.run:
+        if args.run and c.name == "unreadable.mp4" and os.geteuid() == 0:
+            got = "not run (root reads every file)"
+        elif args.run:
             from verifier.pipeline import analyze
 
             t0 = time.perf_counter()
