@@ -260,3 +260,17 @@ def test_huge_declared_size_is_refused_before_allocating(tmp_path):
     lines = r.stdout.split()
     assert lines[:2] == ["error.resolution_too_high"] * 2, r.stderr[-2000:]
     assert int(lines[2]) < 64, f"probe raised the peak RSS by {lines[2]} MB"
+
+
+@pytest.mark.slow
+def test_app_password_refuses_a_wrong_one(tmp_path):
+    """The app started with a password (what --share-lan requires) refuses a wrong one."""
+    from gradio_client import Client
+
+    from conftest_app import running_app
+
+    with running_app(tmp_path, args=("--password", "đúng-mật-khẩu")) as url:
+        with pytest.raises(Exception):
+            Client(url, auth=("trainee", "wrong"), verbose=False)
+        ok = Client(url, auth=("trainee", "đúng-mật-khẩu"), verbose=False)
+        assert "/analyze_video" in ok.view_api(print_info=False, return_format="dict")["named_endpoints"]
