@@ -41,7 +41,7 @@ class Limits:
     # stops with a clear error, never with a partial result:
     max_analysis_s: float = 1800.0  # wall clock of the decode passes per file; set by hand: 3 × the 10 min allowed (slow laptops)
     max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc); set by hand: ~3× a 1080p analysis (docs/hardening.md)
-    duration_slack_s: float = 1.0  # tolerance on max_duration_s: encoder padding (AAC adds ~0.05 s), rounding
+    duration_slack_s: float = 0.5  # tolerance on max_duration_s: encoder padding (AAC adds ~0.05 s), rounding
 
 
 DEFAULT_LIMITS = Limits()
