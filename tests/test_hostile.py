@@ -198,6 +198,10 @@ def test_app_api_subset(corpus, tmp_path):
             assert matches(c.expect, got), f"app {c.name}: expected {c.expect}, got {got}"
             assert "Traceback" not in out[0]
         assert alive(url)
+    # No uploaded copy of an input stays in gradio's folder (derived images: issue 13 item 4, open)
+    left = [f for _, _, files in os.walk(tmp_path / "gradio-tmp") for f in files]
+    print(f"files left in gradio's folder: {len(left)}: {sorted(left)[:20]}")
+    assert not {built[c.name].name for c in APP_CASES} & set(left)
 
 
 # --------------------------------------------------------------------------- resource bounds
