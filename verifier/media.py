@@ -295,17 +295,34 @@ class _AudioSink:
         self.chunks: list[np.ndarray] = []
         self.start_s: float | None = None
         self.n = 0  # samples kept
+        self.input_format: tuple | None = None  # (sample format, layout, rate) the resampler was set up for
 
     def add(self, frame) -> None:
         if self.start_s is None and frame.time is not None:
             self.start_s = float(frame.time)
+        # A stream may change its rate or channels mid-way (glued MPEG-TS, corrupt headers):
+        # a resampler is set up for one input format, so a new one takes over.
+        fmt = (frame.format.name, frame.layout.name, frame.sample_rate)
+        if self.input_format is not None and fmt != self.input_format:
+            self._flush()
+            self.resampler = av.AudioResampler(format="flt", layout="mono", rate=self.sr)
+        self.input_format = fmt
         for out in self.resampler.resample(frame):
-            self.chunks.append(out.to_ndarray().reshape(-1))
-            self.n += self.chunks[-1].size
+            self._keep(out)
+
+    def _keep(self, out) -> None:
+        self.chunks.append(out.to_ndarray().reshape(-1))
+        self.n += self.chunks[-1].size
+
+    def _flush(self) -> None:
+        try:
+            for out in self.resampler.resample(None):
+                self._keep(out)
+        except av.error.FFmpegError:  # the resampler's tail after corrupt input: dropped (< 1 frame)
+            pass
 
     def finish(self) -> AudioTrack:
-        for out in self.resampler.resample(None):
-            self.chunks.append(out.to_ndarray().reshape(-1))
+        self._flush()
         y = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
         # Float files may hold NaN or ±inf (a broken recorder or a hostile file): silence and full scale.
         y = np.nan_to_num(y.astype(np.float32, copy=False), nan=0.0, posinf=1.0, neginf=-1.0)

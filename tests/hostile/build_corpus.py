@@ -435,6 +435,21 @@ def _amr(p: Path) -> Path:
     return write_audio(p, _voice(3.0, sr=8000), sr=8000, codec="libopencore_amrnb", container="amr")
 
 
+def _rate_change(folder: Path, name: str) -> Path:
+    parts = []
+    for k, (sr, layout) in enumerate(((SR, "mono"), (48000, "stereo"))):
+        q = folder / ".scratch" / f"{name}.{k}.ts"
+        q.parent.mkdir(exist_ok=True)
+        y = _voice(1.5, sr=sr, seed=k)
+        write_audio(q, y if layout == "mono" else np.stack([y, y], 1), sr=sr, codec="aac", fmt="flt",
+                    layout=layout, container="mpegts")
+        parts.append(q.read_bytes())
+        q.unlink()
+    p = folder / name
+    p.write_bytes(b"".join(parts))
+    return p
+
+
 def _vfr(p: Path) -> Path:
     rng = np.random.default_rng(3)
     ticks = np.cumsum(rng.integers(1, 12, 40))  # gaps of 1/90 … 11/90 s
@@ -541,6 +556,8 @@ CASES: list[Case] = [
     Case("many_streams.mkv", _b(lambda p: write_video(p, fmt="matroska", extra_video=2, extra_audio=5)), "normal",
          "3 video and 6 audio streams"),
     # sound
+    # found by tests/test_fuzz_media.py (long run): the resampler refused a change of input format
+    Case("rate_change.ts", _rate_change, "normal", "MPEG-TS whose sound changes from 16 kHz mono to 48 kHz stereo mid-way"),
     Case("eight_channels.wav", _b(_eight_channels), "normal", "8 channels (7.1)"),
     Case("amr_8k.amr", _b(_amr), "normal", "AMR-NB at 8 kHz"),
     Case("float_192k.wav", _b(_hi_rate_float), "normal", "float WAV at 192 kHz"),
