@@ -614,7 +614,8 @@ def table(rows: list[tuple[Case, str | None, float | None]]) -> str:
              "run by `tests/test_hostile.py` through the Python API and the CLI (cases marked *app* also",
              "through the app API). *normal*: the analysis finishes (any level); *inconclusive*: it finishes",
              "with the level inconclusive; `error.*`: it stops with that translated message.",
-             "", f"{len(rows)} cases.", "",
+             "", f"{len(rows)} cases. Times: measured on the shared 2-core development machine under load "
+             "(the first case includes loading the models).", "",
              "| # | file | input | expected | measured | time (s) | limit (s) |",
              "|---|---|---|---|---|---|---|"]
     for i, (c, got, el) in enumerate(rows, 1):
