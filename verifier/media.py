@@ -40,7 +40,7 @@ class Limits:
     # Resource bounds of one file's analysis (issue 13), enforced while decoding. The decode
     # stops with a clear error, never with a partial result:
     max_analysis_s: float = 1800.0  # wall clock of the decode passes per file; set by hand: 3 × the 10 min allowed (slow laptops)
-    max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc); set by hand: ~3× a 1080p analysis (docs/hardening.md)
+    max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc); set by hand: 2× a 10-min 1080p analysis (1.5 GB, docs/hardening.md)
     duration_slack_s: float = 0.5  # tolerance on max_duration_s: encoder padding (AAC adds ~0.05 s), rounding
 
 
