@@ -100,65 +100,6 @@ def test_demo_voice_message_is_speech():
     assert a.method == "silero" and a.speech_s > 0.5 * len(y) / SR
 
 
-# ---------------------------------------------------------------- rhythm (music guard)
-
-
-def test_a_beat_is_music_and_speech_like_sound_is_not():
-    from verifier.speech import rhythm_strength
-
-    music = 0.3 * _music(10.0)
-    talk = speech_like(10.0, SR, seed=1).y
-    assert rhythm_strength(music) >= SpeechParams().music_rhythm
-    assert rhythm_strength(talk) < SpeechParams().music_rhythm
-    # Level-free, and the regular padding of a synthesiser is cut out before measuring.
-    assert abs(rhythm_strength(0.1 * music) - rhythm_strength(music)) < 0.01
-    sentences = np.concatenate([np.concatenate([talk[i * SR:(i + 2) * SR], np.zeros(SR // 2, np.float32)])
-                                for i in range(0, 8, 2)])
-    assert rhythm_strength(sentences) < SpeechParams().music_rhythm
-
-
-def test_rhythm_needs_four_seconds_of_sound():
-    from verifier.speech import rhythm_strength
-
-    assert np.isnan(rhythm_strength(0.3 * _music(3.0)))
-    assert np.isnan(rhythm_strength(np.concatenate([0.3 * _music(3.0), np.zeros(5 * SR)])))
-    assert np.isnan(rhythm_strength(np.zeros(10 * SR, np.float32)))
-
-
-def test_music_activity_sets_the_voice_to_count_little(has_voice_model):
-    """A track with a beat keeps its voice score but with the music reliability and key."""
-    from dataclasses import replace
-
-    from verifier.voice.detector import MUSIC_RELIABILITY, measure_voice
-
-    y = speech_like(8.0, SR, seed=2).y
-    speech = detect_speech(y, SR)
-    base = measure_voice(y, SR, speech=speech)
-    as_music = measure_voice(y, SR, speech=replace(speech, rhythm=0.9))
-    assert not speech.music and replace(speech, rhythm=0.9).music
-    assert as_music.explanation == "voice.music" and as_music.evidence["music"] is True
-    assert as_music.score == base.score
-    assert as_music.reliability == pytest.approx(base.reliability * MUSIC_RELIABILITY)
-
-
-@requires_shared
-@pytest.mark.data
-@pytest.mark.slow
-def test_no_voice_message_of_the_dev_set_is_taken_for_music():
-    from verifier.evaluate.manifest import read_manifest
-    from verifier.media import load_audio
-    from verifier.speech import rhythm_strength
-
-    if not (AUDIO / "MANIFEST.tsv").is_file():
-        pytest.skip("../shared/data/audio absent")
-    high = {}
-    for row in read_manifest(str(AUDIO)):
-        r = rhythm_strength(load_audio(str(AUDIO / row["path"])))
-        if np.isfinite(r) and r >= SpeechParams().music_rhythm:
-            high[row["path"]] = round(r, 3)
-    assert not high, high
-
-
 @requires_shared
 @pytest.mark.data
 @pytest.mark.parametrize("rel", ["real/librispeech_resemblyzer/1688-142285-0000.flac",
