@@ -91,13 +91,34 @@ def _shown(value):
     return gr.update(value=value, visible=value is not None)
 
 
+def _thumbs_html(preview, lang: str) -> str | None:
+    """The annotated preview frames as inline JPEG data (an HTML block): unlike a gallery, whose
+    images gradio writes into its cache folder, nothing of the user's picture reaches the disk."""
+    if not preview:
+        return None
+    import base64
+
+    import cv2
+
+    cells = []
+    for ts, img in preview:
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+        if ok:
+            cells.append(f'<figure style="margin:0"><img alt="{ts:.1f} s" style="height:120px;border-radius:4px" '
+                         f'src="data:image/jpeg;base64,{base64.b64encode(buf.tobytes()).decode()}">'
+                         f'<figcaption style="text-align:center;font-size:0.85em">{ts:.1f} s</figcaption></figure>')
+    title = t("app.preview", lang)
+    return (f'<div id="vr-preview"><div style="font-weight:600;margin:4px 0">{title}</div>'
+            f'<div style="display:flex;flex-wrap:wrap;gap:6px">{"".join(cells)}</div></div>')
+
+
 def _video_view(report, lang, selected):
     # The face-picture figures come last so the API's earlier output positions stay as they were.
     if report is None:
         return (_empty(lang), _shown(None), _shown(None), _shown(None), _shown(None), None, _advice(None, lang, selected),
                 _shown(None), _shown(None))
     figs = figures(report, lang)
-    gallery = [(img, f"{ts:.1f} s") for ts, img in report.artifacts.preview] or None
+    gallery = _thumbs_html(report.artifacts.preview, lang)
     return (result_html(report, lang), _shown(figs["blink"]), _shown(figs["lipsync"]), _shown(figs["spectrogram"]),
             _shown(gallery), report.to_dict(), _advice(report, lang, selected), _shown(figs["frames"]),
             _shown(figs["frame_views"]))
@@ -194,8 +215,8 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                             v_spec = gr.Plot(label=t("app.plot.spec", lang), format="png", show_label=False, visible=False)
                             v_frames = gr.Plot(label=t("app.plot.frames", lang), format="png", show_label=False, visible=False)
                             v_views = gr.Plot(label=t("app.plot.views", lang), format="png", show_label=False, visible=False)
-                            v_gallery = gr.Gallery(label=t("app.preview", lang), columns=6, height=180,
-                                                   allow_preview=True, visible=False)
+                            # Inline images (see _thumbs_html), not gr.Gallery: no thumbnail file is left behind.
+                            v_gallery = gr.HTML(visible=False, elem_id="video-preview")
                         with gr.Accordion(t("app.json", lang), open=False) as v_jacc:
                             v_json = gr.JSON()
                     with gr.Column(scale=2):
@@ -239,7 +260,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
         for comp, key in ((tab_v, "app.tab.video"), (tab_a, "app.tab.audio"), (tab_t, "app.tab.todo"),
                           (tab_i, "app.tab.about"), (v_in, "app.video.input"), (a_in, "app.audio.input"),
                           (v_acc, "app.plots"), (v_blink, "app.plot.blink"), (v_lips, "app.plot.lipsync"),
-                          (v_spec, "app.plot.spec"), (a_spec, "app.plot.spec"), (v_gallery, "app.preview"),
+                          (v_spec, "app.plot.spec"), (a_spec, "app.plot.spec"),
                           (v_frames, "app.plot.frames"), (v_views, "app.plot.views"),
                           (v_jacc, "app.json"), (a_jacc, "app.json"), (v_files, "app.download.files"),
                           (a_files, "app.download.files")):

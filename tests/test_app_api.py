@@ -60,6 +60,12 @@ def test_analyze_video_returns_contract_and_vietnamese_result(client, clip, app_
     assert t("advice.do.call_back_saved", "vi") in advice_html
     assert (os.path.getmtime(clip), os.path.getsize(clip)) == before  # the original is only read
     assert not list((app_dir / "gradio-tmp").rglob(os.path.basename(clip)))  # the upload was deleted
+    # The preview frames of the user's face come inline, never as files in gradio's folder.
+    preview_html = out[4]["value"] if isinstance(out[4], dict) else out[4]
+    assert preview_html and preview_html.count("data:image/jpeg;base64,") >= 1
+    images = [p for p in (app_dir / "gradio-tmp").rglob("*")
+              if p.suffix.lower() in (".webp", ".png", ".jpg", ".jpeg")]
+    assert not images, images
 
 
 def test_analyze_audio_endpoint(client, clip):
