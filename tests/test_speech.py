@@ -292,6 +292,15 @@ def test_a_beat_is_music_and_speech_like_sound_is_not():
     assert rhythm_strength(sentences) < SpeechParams().music_rhythm
 
 
+def test_rhythm_reads_only_the_first_two_minutes(rng):
+    """Memory and time stay bounded on long tracks: what follows RHYTHM_MAX_S is not read."""
+    from verifier.speech import RHYTHM_MAX_S, rhythm_strength
+
+    head = np.tile(0.3 * _music(10.0), int(RHYTHM_MAX_S / 10)).astype(np.float32)
+    tail = (0.3 * rng.standard_normal(60 * SR)).astype(np.float32)
+    assert rhythm_strength(np.concatenate([head, tail])) == rhythm_strength(head)
+
+
 def test_rhythm_needs_four_seconds_of_sound():
     from verifier.speech import rhythm_strength
 

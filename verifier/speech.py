@@ -298,6 +298,9 @@ RHYTHM_BANDS = 24
 RHYTHM_FRAME_S = 0.064  # s (1024 samples); 40 ms frames separated speech from music less on the dev sets
 RHYTHM_LAG_S = (0.3, 1.5)  # s
 RHYTHM_MIN_SOUND_S = 4.0  # s of non-silent sound below which no rhythm is measured
+# s measured from the start: bounds the frames' memory (1024 float32 a 10 ms hop: 49 MB for 120 s;
+# a 10-minute track whole would hold ~0.6 GB of transient arrays) and the time.
+RHYTHM_MAX_S = 120.0
 
 
 def _power_frames(y: np.ndarray, *, sr: int, hop_length: int, n_fft: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -340,7 +343,7 @@ def rhythm_strength(y: np.ndarray) -> float:
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)], 16 kHz.
+    y : np.ndarray [shape=(n,)], 16 kHz; only the first :data:`RHYTHM_MAX_S` are measured.
 
     Returns
     -------
@@ -350,6 +353,7 @@ def rhythm_strength(y: np.ndarray) -> float:
     hop = int(LOW_ENERGY_HOP_S * SAMPLE_RATE)
     if len(y) < RHYTHM_MIN_SOUND_S * SAMPLE_RATE:
         return float("nan")
+    y = y[:int(RHYTHM_MAX_S * SAMPLE_RATE)]
     spec, f = _power_frames(y, sr=SAMPLE_RATE, hop_length=hop, n_fft=int(RHYTHM_FRAME_S * SAMPLE_RATE))
     n = min(len(spec), len(y) // hop)
     peak = np.abs(np.asarray(y[:n * hop], np.float32)).reshape(n, hop).max(axis=1)
