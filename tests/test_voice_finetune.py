@@ -1,0 +1,170 @@
+"""Voice fine-tuning (training/voice/): fold split, pool packing, RawBoost, one training step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from training.voice.families import (FAKE_FAMILY, FAMILIES, FINAL, HELD_OUT_REALS, MADE_FROM_REALS,
+                                     real_group, split)
+from training.voice.pool import WINDOW_SAMPLES, eval_windows, pack, unpack
+from training.voice.rawboost import RawBoostParams, rawboost
+
+from conftest import ROOT
+
+
+def _meta():
+    """A small pool: every real group once (+ a codec copy), every family's fakes, resyntheses of reals."""
+    meta = []
+
+    def add(id_, label, family="", group="", condition="as_published", root=None):
+        meta.append({"id": id_, "label": label, "family": family, "real_group": group, "condition": condition,
+                     "root": root or id_, "is_telephone": condition == "amr_nb"})
+
+    groups = sorted({g for gs in HELD_OUT_REALS.values() for g in gs})
+    for g in groups:
+        for k in range(2):
+            add(f"real/{g}/{k}", "real", group=g)
+            add(f"real/{g}/{k}#amr_nb", "real", group=g, condition="amr_nb", root=f"real/{g}/{k}")
+    for fam in sorted(set(FAKE_FAMILY.values())) + ["espeak_vi", "espeak_en"]:
+        for k in range(2):
+            add(f"fake/{fam}/{k}", "fake", family=fam)
+            add(f"fake/{fam}/{k}#mp3_64", "fake", family=fam, condition="mp3_64", root=f"fake/{fam}/{k}")
+    for j, fam in enumerate(MADE_FROM_REALS):
+        src = f"real/{groups[j]}/0"
+        add(f"gen/{fam}/0", "fake", family=fam, condition="as_made", root=src)
+        add(f"gen/{fam}/0#aac", "fake", family=fam, condition="messenger_aac", root=src)
+    return meta
+
+
+@pytest.mark.parametrize("fold", FAMILIES)
+def test_fold_split_keeps_held_out_items_out_of_training(fold):
+    meta = _meta()
+    train, ev_fake, ev_real = split(meta, fold)
+    assert ev_fake and ev_real, "every fold evaluates fakes against reals"
+    assert not set(train) & (set(ev_fake) | set(ev_real))
+    assert {meta[i]["family"] for i in ev_fake} == {fold}
+    assert fold not in {meta[i]["family"] for i in train if meta[i]["label"] == "fake"}
+    held_roots = {meta[i]["root"] for i in ev_real} | {meta[i]["root"] for i in ev_fake}
+    # no held-out real, no codec copy of it and no fake made from it is trained on
+    assert not {meta[i]["root"] for i in train} & held_roots
+    # every codec copy of an evaluated item is evaluated too
+    assert {meta[i]["id"] for i in ev_real + ev_fake} >= {m["id"] for m in meta if m["root"] in held_roots
+                                                          and (m["label"] == "real" or m["family"] == fold)}
+    labels = {meta[i]["label"] for i in train}
+    assert labels == {"real", "fake"}
+
+
+def test_fold_split_matching_reals():
+    meta = _meta()
+    _, _, ev_real = split(meta, "f5tts_vi")
+    assert {meta[i]["real_group"] for i in ev_real} == {"f5tts_vi_refs"}
+    _, ev_fake, ev_real = split(meta, "world")  # made from reals: its own source clips are held out
+    assert {meta[i]["id"] for i in ev_real if meta[i]["condition"] == "as_published"} == {meta[ev_fake[0]]["root"]}
+    train, ev_fake, ev_real = split(meta, FINAL)
+    assert len(train) == len(meta) and not ev_fake and not ev_real
+    with pytest.raises(ValueError):
+        split(meta, "no_such_family")
+
+
+def test_real_group_splits_call_centre():
+    assert real_group("vietasr", "recording: Vietnamese call-center telephone audio (8 kHz) ASR sample") == "vietasr_call"
+    assert real_group("vietasr", "recording: Vietnamese TV news broadcast") == "vietasr_news"
+    assert real_group("autovc_vctk", "recording: VCTK corpus") == "autovc_vctk"
+
+
+def test_pack_unpack_is_lossless():
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.integers(-32768, 32768, 5000), [32767, -32768, 32767, 0, -1]]).astype(np.int16)
+    hi, lo = pack(x)
+    assert hi.dtype == lo.dtype == np.uint8
+    np.testing.assert_array_equal(unpack(hi, lo), x)
+
+
+def test_eval_windows_match_runtime():
+    from verifier.voice.detector import make_windows, window_starts
+
+    rng = np.random.default_rng(2)
+    for n in (20000, WINDOW_SAMPLES, 2 * WINDOW_SAMPLES, 3 * WINDOW_SAMPLES + 123):
+        y = rng.uniform(-0.5, 0.5, n).astype(np.float32)
+        starts = window_starts(n) if n >= WINDOW_SAMPLES else [0]
+        np.testing.assert_array_equal(eval_windows(y, starts), make_windows(y))
+
+
+def test_rawboost_shape_finite_and_seeded():
+    x = torch.from_numpy(np.random.default_rng(3).uniform(-0.3, 0.3, (6, 16000)).astype(np.float32))
+    p = RawBoostParams(p_convolutive=1.0, p_impulsive=1.0, p_coloured=1.0)
+    a = rawboost(x, torch.Generator().manual_seed(7), p)
+    b = rawboost(x, torch.Generator().manual_seed(7), p)
+    c = rawboost(x, torch.Generator().manual_seed(8), p)
+    assert a.shape == x.shape and torch.isfinite(a).all() and a.abs().max() <= 1.0
+    assert torch.equal(a, b)
+    assert not torch.equal(a, c)
+    assert not torch.allclose(a, x, atol=1e-3)  # it does change the signal
+    silent = rawboost(torch.zeros(2, 16000), torch.Generator().manual_seed(0), p)
+    assert torch.isfinite(silent).all()
+
+
+@pytest.mark.skipif(not (ROOT / "models" / "weights" / "AASIST-L.pth").is_file(), reason="AASIST-L weights absent")
+def test_one_training_step_reduces_loss_on_a_tiny_batch():
+    from training.voice.train import load_model, train_step
+
+    torch.manual_seed(0)
+    model = load_model(str(ROOT / "models" / "weights" / "AASIST-L.pth"))
+    for mod in model.modules():  # deterministic forward passes to compare the loss before and after
+        if isinstance(mod, torch.nn.Dropout):
+            mod.p = 0.0
+    rng = np.random.default_rng(4)
+    x = torch.from_numpy(rng.uniform(-0.1, 0.1, (2, 16000)).astype(np.float32))  # 1 s: the network takes any length
+    y = torch.tensor([0, 1])
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    torch.set_num_threads(1)
+    first = train_step(model, opt, x, y)
+    second = train_step(model, opt, x, y)
+    assert np.isfinite(first) and second < first
+
+
+def test_window_sampler_balances_classes_and_tiles_short_clips():
+    from training.voice.train import WindowSampler
+
+    meta = [{"label": "fake", "family": "a", "real_group": ""}, {"label": "real", "family": "", "real_group": "r"},
+            {"label": "real", "family": "", "real_group": "s"}]
+    clips = [np.full(1000, 100, np.int16), np.arange(WINDOW_SAMPLES + 50, dtype=np.int16),
+             np.full(WINDOW_SAMPLES, -200, np.int16)]
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in clips])])
+    s = WindowSampler(np.concatenate(clips), offsets, meta, [0, 1, 2])
+    x, y = s.batch(8, torch.Generator().manual_seed(0))
+    assert x.shape == (8, WINDOW_SAMPLES) and y.tolist() == [0] * 4 + [1] * 4
+    assert torch.allclose(x[:4], torch.full((4, WINDOW_SAMPLES), 100 / 32767.0))  # the short fake, tiled
+    with pytest.raises(ValueError):
+        WindowSampler(np.concatenate(clips), offsets, meta, [1, 2])  # no fake to train on
+
+
+def _fold(family, pre, ft, tel_ft):
+    """A fold result: 3 fakes and 3 reals (+1 telephone real) with the given logits."""
+    cal = {"features": ["aasist_logit"], "C": 1.0, "mean": [0.0], "scale": [1.0], "coef": [1.0], "intercept": 0.0}
+    items = [{"label": lab, "family": family if lab == "fake" else "", "condition": "as_published", "is_telephone": False,
+              "logit_pre": a, "logit_ft": b} for lab, a, b in zip(["fake"] * 3 + ["real"] * 3, pre, ft)]
+    items.append({"label": "real", "family": "", "condition": "amr_nb", "is_telephone": True, "logit_pre": -5.0,
+                  "logit_ft": tel_ft})
+    return {"items": items, "train": {"steps": 1}, "calibration_pre": cal, "calibration_ft": cal}
+
+
+def test_decision_rule_needs_better_mean_auc_and_no_more_telephone_false_alarms():
+    from training.voice.families import FAMILIES
+    from training.voice.logo import summarise
+
+    rule = {"calibration": {"features": ["aasist_logit"], "C": 1.0, "mean": [0.0], "scale": [1.0], "coef": [1.0],
+                            "intercept": 0.0}, "high_from": 0.7}
+    worse, better = [1, 2, 3, 1.5, 2.5, 0], [1, 2, 3, -1, -2, -3]  # pre AUC 6/9, ft AUC 1
+    folds = {f: _fold(f, worse, better, -5.0) for f in FAMILIES}
+    s = summarise(folds, rule)
+    assert abs(s["mean_auc_pre_all"] - 6 / 9) < 1e-9 and s["mean_auc_ft_all"] == 1.0
+    assert s["decision"]["keep_fine_tuned"] and len(s["families_ft_better"]) == len(FAMILIES)
+    folds = {f: _fold(f, worse, better, 5.0) for f in FAMILIES}  # the telephone real now rated "high"
+    s = summarise(folds, rule)
+    assert s["tel_high_ft_foldcal"] == len(FAMILIES) and not s["decision"]["keep_fine_tuned"]
+    folds = {f: _fold(f, better, worse, -5.0) for f in FAMILIES}
+    assert not summarise(folds, rule)["decision"]["keep_fine_tuned"]
+    folds = {f: _fold(f, worse, better, -5.0) for f in FAMILIES[1:]}  # one fold missing
+    assert not summarise(folds, rule)["decision"]["keep_fine_tuned"]

@@ -1,0 +1,57 @@
+"""Command line of the voice fine-tuning (see training/voice/__init__.py)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_SHARED_AUDIO = os.path.join(ROOT, "..", "shared", "data", "audio")
+DATA_LIST = os.path.join(HERE, "data_list.tsv")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training.voice")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare", help="build the training pool (here: needs the venv, ../shared, espeak-ng, pyworld)")
+    p.add_argument("--shared-audio", default=DEFAULT_SHARED_AUDIO)
+    p.add_argument("--out", required=True, help="folder for pool.npz and pool.json")
+    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("logo", help="leave-one-generator-family-out folds + the final model (device-agnostic)")
+    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
+    p.add_argument("--out", required=True)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--procs", type=int, default=1, help="fold processes in parallel (<= 7 on the device)")
+    p.add_argument("--max-minutes", type=float, default=5.5, help="wall-clock cap: results are written before it")
+    p.add_argument("--folds", default="", help="comma-separated subset (default: every family, then 'all')")
+    p.add_argument("--steps", type=int, default=None, help="training steps per fold (default TrainConfig.steps)")
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--eval-limit", type=int, default=0, help="evaluate at most this many items per class (smoke tests)")
+    p = sub.add_parser("report", help="markdown table of a logo.json into training/voice/README.md")
+    p.add_argument("--results", required=True)
+    p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    a = ap.parse_args(argv)
+
+    if a.cmd == "prepare":
+        from .pool import build, load, write_data_list
+
+        build(a.shared_audio, a.out, seed=a.seed)
+        write_data_list(load(os.path.join(a.out, "pool.npz"))[2], DATA_LIST)
+        import shutil
+
+        shutil.copy(os.path.join(ROOT, "models", "weights", "AASIST-L.pth"), os.path.join(a.out, "AASIST-L.pth"))
+        return 0
+    if a.cmd == "logo":
+        from .logo import run
+
+        return run(a)
+    if a.cmd == "report":
+        from .report import write_report
+
+        return write_report(a.results, a.readme)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Generator families, real groups and the leave-one-generator-family-out (LOGO) split.
+
+Pure Python (no numpy, no torch): imported both here and on the device.
+
+A *family* is one generator type (fakes only). Reals are grouped by their source (the
+folder of ``../shared/data/audio``; the viet-asr set is split into TV news and 8 kHz
+call-centre speech). A fold leaves out one family's fakes and that family's *matching
+reals*: the reals of the same source or recording set when the source published any, else a
+set of reals of the same language (chosen here by hand, written in :data:`HELD_OUT_REALS`);
+for the families made here from real speech (WORLD, Griffin-Lim, LPC) the matching reals are
+the very clips they were made from. Everything derived from a held-out clip (its codec and
+telephone versions, and any fake made from it) is kept out of that fold's training.
+"""
+from __future__ import annotations
+
+# Source folder of ../shared/data/audio/fake/<folder> → generator family.
+FAKE_FAMILY = {
+    "kyubyong_tacotron": "tacotron_gl",  # Tacotron + Griffin-Lim (LJSpeech)
+    "transformer_tts": "tacotron_gl",  # Transformer-TTS + CBHG + Griffin-Lim (LJSpeech): same vocoder type
+    "wavernn": "wavernn",
+    "valle_lifeiteng_demos": "valle",  # VALL-E / VALL-F, Encodec 24 kHz
+    "f5tts_vi_clones": "f5tts_vi",
+    "viettts": "viettts_hifigan",  # NAT acoustic model + HiFiGAN
+    "viaudiodetect": "viaudiodetect_vi",  # TTS or so-vits-svc VC, per-file system not given
+    "mms_vits_vn": "vits_vi",
+    "piper_vits_vn": "vits_vi",
+    "piper_vits_vn_nammap": "vits_vi",
+    "sparktts_vn": "sparktts_vi",
+    "edgetts_simpletts": "commercial_vi",  # Microsoft Edge neural voice
+    "fptai_autovid": "commercial_vi",  # FPT.AI commercial TTS
+}
+# Families generated here (training/voice/generate.py), each its own family.
+MADE_FROM_TEXT = ("espeak_vi", "espeak_en")
+MADE_FROM_REALS = ("world", "griffinlim", "lpc")
+GENERATED_FAMILIES = MADE_FROM_TEXT + MADE_FROM_REALS
+FAMILIES = tuple(sorted(set(FAKE_FAMILY.values()))) + GENERATED_FAMILIES
+VIETNAMESE_FAMILIES = ("f5tts_vi", "viettts_hifigan", "viaudiodetect_vi", "vits_vi", "sparktts_vi",
+                       "commercial_vi", "espeak_vi")
+
+# Fold F's held-out real groups (chosen by hand: same source when there is one, else same language).
+# The made-from-reals families hold out their own source clips instead (see split()).
+HELD_OUT_REALS = {
+    "tacotron_gl": ("librispeech_resemblyzer", "rtvc_samples"),  # no reals published with it; English read speech
+    "wavernn": ("wavernn", "autovc_vctk"),  # its LJSpeech ground truth + English read speech
+    "valle": ("valle_lifeiteng_prompts",),  # the demos' own prompts (LJSpeech, LibriTTS, AISHELL)
+    "f5tts_vi": ("f5tts_vi_refs",),  # the clones' own prompts
+    "viettts_hifigan": ("vixtts_reference", "vietvoice", "viettts_prompts"),  # no reals published; Vietnamese
+    "viaudiodetect_vi": ("viaudiodetect",),  # the set's own bona fide
+    "vits_vi": ("vietasr_news", "viettts_prompts"),  # no reals published; Vietnamese
+    "sparktts_vi": ("vietasr_news", "vietvoice", "vixtts_reference"),  # no reals published; Vietnamese
+    "commercial_vi": ("vietasr_news", "viettts_prompts"),  # no reals published; Vietnamese
+    "espeak_vi": ("vietasr_call", "vietasr_news"),  # Vietnamese, incl. the only native 8 kHz call-centre reals
+    "espeak_en": ("debian_alsa_utils", "rtvc_samples"),  # English
+}
+FINAL = "all"  # the job that trains on the whole pool (the model that would ship)
+
+
+def real_group(folder: str, recording: str) -> str:
+    """Real group of a file of ``real/<folder>/``; viet-asr is split into news and call centre."""
+    if folder == "vietasr":
+        return "vietasr_call" if "call-center" in recording else "vietasr_news"
+    return folder
+
+
+def split(meta: list[dict], fold: str) -> tuple[list[int], list[int], list[int]]:
+    """Indices ``(train, eval_fake, eval_real)`` of the pool items ``meta`` for ``fold``.
+
+    ``eval_fake``: every item of family ``fold`` (originals and their codec/telephone
+    versions). ``eval_real``: every real item whose ``root`` (the original real clip it was
+    made from, or itself) is a held-out real: a clip of the fold's groups in
+    :data:`HELD_OUT_REALS`, or, for a made-from-reals family, a clip one of its fakes was made
+    from. ``train``: the rest, less anything whose ``root`` is the root of an evaluated item
+    (so no held-out real, no version of it and no fake made from it is trained on).
+    ``fold == FINAL``: all items train, nothing is evaluated.
+
+    Each item of ``meta`` has ``label`` ("real"/"fake"), ``family`` (fakes), ``real_group``
+    (reals), ``id`` and ``root`` (an id).
+    """
+    if fold == FINAL:
+        return list(range(len(meta))), [], []
+    if fold not in FAMILIES:
+        raise ValueError(f"unknown fold {fold!r}; families: {FAMILIES}")
+    eval_fake = [i for i, m in enumerate(meta) if m["label"] == "fake" and m["family"] == fold]
+    if fold in MADE_FROM_REALS:
+        held_roots = {meta[i]["root"] for i in eval_fake}
+    else:
+        groups = set(HELD_OUT_REALS[fold])
+        held_roots = {m["id"] for m in meta if m["label"] == "real" and m["root"] == m["id"] and m["real_group"] in groups}
+    eval_real = [i for i, m in enumerate(meta) if m["label"] == "real" and m["root"] in held_roots]
+    out_roots = held_roots | {meta[i]["root"] for i in eval_fake}
+    evaluated = set(eval_fake) | set(eval_real)
+    train = [i for i, m in enumerate(meta) if i not in evaluated and m["root"] not in out_roots]
+    return train, eval_fake, eval_real

@@ -1,0 +1,74 @@
+"""Markdown table of a ``logo.json`` (from the device) into ``training/voice/README.md``.
+
+The table goes between the markers ``<!-- logo:begin -->`` and ``<!-- logo:end -->``; the rest of
+the README is left as written.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .families import VIETNAMESE_FAMILIES
+from .logo import summarise
+
+BEGIN, END = "<!-- logo:begin -->", "<!-- logo:end -->"
+
+
+def _f(v, nd=3) -> str:
+    return "–" if v is None else f"{v:.{nd}f}"
+
+
+def _rate(k, n) -> str:
+    return f"{k}/{n} ({100 * k / n:.0f} %)" if n else "–"
+
+
+def table(doc: dict) -> str:
+    """The results section (markdown) of one ``logo.json``."""
+    s = summarise(doc["folds"], doc["runtime_rule"])  # recomputed from the per-item logits
+    c = doc["config"]
+    lines = [f"Run: {len(doc['folds'])} jobs on `{c['device']}`, {c['procs']} processes, {c['budget_s_per_job']} s "
+             f"training budget per job, batch {c['batch']}, lr {c['lr']}, seed {c['seed']}; wall {doc['wall_s']} s."
+             + (f" Errors: {doc['errors']}." if doc["errors"] else ""), "",
+             "| left-out family | vi | steps | fakes / reals (originals) | AUC pretrained | AUC fine-tuned | "
+             "AUC all conditions pre → ft | telephone reals 'high' pre → ft |",
+             "|---|---|---|---|---|---|---|---|"]
+    for fam, f in sorted(s["folds"].items()):
+        tel = (f"{f.get('tel_high_pre_foldcal', '–')} → {f.get('tel_high_ft_foldcal', '–')} of {f['n_tel_real']}"
+               if f["n_tel_real"] else "–")
+        lines.append(f"| {fam} | {'yes' if fam in VIETNAMESE_FAMILIES else ''} | {f['steps']} | {f['n_fake']} / {f['n_real']} "
+                     f"| {_f(f['auc_pre'])} | {_f(f['auc_ft'])} | {_f(f['auc_all_pre'])} → {_f(f['auc_all_ft'])} | {tel} |")
+    lines += ["", f"| mean over | families | AUC pretrained | AUC fine-tuned | all conditions pre → ft |", "|---|---|---|---|---|"]
+    for name in ("all", "vietnamese"):
+        lines.append(f"| {name} | {s[f'n_families_{name}']} | {_f(s[f'mean_auc_pre_{name}'])} | {_f(s[f'mean_auc_ft_{name}'])} "
+                     f"| {_f(s[f'mean_auc_all_pre_{name}'])} → {_f(s[f'mean_auc_all_ft_{name}'])} |")
+    n = s["n_tel_real"]
+    d = s["decision"]
+    lines += ["", f"Telephone-band reals of the held-out folds (AMR-NB / 300-3400 Hz copies and the 8 kHz call-centre "
+              f"clips; a clip held out in several folds counts once per fold) rated 'high' (P(fake) ≥ "
+              f"{doc['runtime_rule']['high_from']}): pretrained with the runtime calibration {_rate(s['tel_high_pre_runtime'], n)}; "
+              f"with calibrations fitted on each fold's training originals: pretrained {_rate(s['tel_high_pre_foldcal'], n)}, "
+              f"fine-tuned {_rate(s['tel_high_ft_foldcal'], n)}.", "",
+              f"Fine-tuned better on {len(s['families_ft_better'])} of {len(s['folds'])} left-out families "
+              f"({', '.join(sorted(s['families_ft_better'])) or 'none'}).", "",
+              f"**Decision rule** (keep the fine-tuned model only if its mean AUC over the left-out families is above "
+              f"the pretrained one's and it is no worse on telephone-band reals): mean AUC better: "
+              f"{'yes' if d['auc_better_on_average'] else 'no'}; telephone no worse: {'yes' if d['telephone_no_worse'] else 'no'}; "
+              f"all folds present: {'yes' if d['all_folds_present'] else 'no (' + ', '.join(s['missing_folds']) + ')'} → "
+              f"**{'keep the fine-tuned model' if d['keep_fine_tuned'] else 'keep the pretrained AASIST-L'}**."]
+    return "\n".join(lines)
+
+
+def write_report(results: str, readme: str) -> int:
+    with open(results, encoding="utf-8") as f:
+        doc = json.load(f)
+    if not doc.get("folds"):
+        raise SystemExit(f"{results} holds no finished fold (errors: {doc.get('errors')})")
+    text = table(doc)
+    with open(readme, encoding="utf-8") as f:
+        md = f.read()
+    block = f"{BEGIN}\n{text}\n{END}"
+    md = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, md, flags=re.S) if BEGIN in md else md + "\n" + block + "\n"
+    with open(readme, "w", encoding="utf-8") as f:
+        f.write(md)
+    print(text)
+    return 0
