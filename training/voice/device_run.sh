@@ -7,7 +7,7 @@
 set -u
 OUT="${1:-${OUT:?give the output folder}}"
 POOL="${POOL:-.devcarry/voiceft}"
-export PYTHONUNBUFFERED=1
+export PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
 mkdir -p "$OUT/voiceft"
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /'
 timeout -k 5 385 python3 -m training.voice logo --pool "$POOL" --out "$OUT" --device "${DEVICE:-cuda}" \
