@@ -184,3 +184,7 @@ def test_device_command_runs_end_to_end_on_cpu_without_the_media_stack(tmp_path,
     assert ck["config"]["size_px"] == 32 and ck["step"] == res["steps_done"]
     assert (out / "sbifold" / "train.log").stat().st_size > 0
     assert len(list((out / "sbifold").iterdir())) <= 4
+    from training.sbi.crossfit import format_report
+
+    text = format_report(res)
+    assert "cross-fitted" in text and "DeepFaceLive same-scene pairs" in text and "held_out_video_frames AUC" in text

@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     p.add_argument("--notes", default="")
     _round3_parsers(sub)
     args = ap.parse_args(argv)
-    if args.cmd in ("folds", "package", "crossfit"):
+    if args.cmd in ("folds", "package", "crossfit", "crossfit-report"):
         return _round3(args)
 
     if args.cmd == "list":
@@ -176,6 +176,8 @@ def _round3_parsers(sub) -> None:
     p.add_argument("--eval-max-clips", type=int, default=0, help="evaluate on at most this many clips (0: all; CPU smoke runs)")
     p.add_argument("--threads", type=int, default=1, help="torch threads of the main process")
     _cfg_args(p)
+    p = sub.add_parser("crossfit-report", help="print the figures of a crossfit results.json")
+    p.add_argument("results")
 
 
 def _round3(args) -> int:
@@ -193,6 +195,11 @@ def _round3(args) -> int:
         build_package(args.out, shared_data=args.shared, data_list=args.data, folds_tsv=args.folds,
                       imagenet_pth=args.imagenet or fetch_imagenet_weights(args.cache), raw_eval_out=args.raw_eval_out,
                       log=lambda s: print(s, flush=True))
+    elif args.cmd == "crossfit-report":
+        from .crossfit import format_report
+
+        with open(args.results) as f:
+            print(format_report(json.load(f)))
     elif args.cmd == "crossfit":
         import torch
 

@@ -295,3 +295,24 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
         f"{c['dfl_pairs']['n']}, reals over {REAL_THRESHOLD}: {c['real_over_threshold']['all']['share']:.2f}, "
         f"median real {c['median_real']:.3f} fake {c['median_fake']:.3f}; total {results['total_seconds']} s")
     return results
+
+
+def format_report(res: dict) -> str:
+    """The figures of a ``results.json`` as text (``python -m training.sbi crossfit-report``)."""
+    from .evaluate import format_summary
+
+    c = res["crossfit"]
+    lines = [f"{res['steps_done']} steps ({res.get('images_per_model', 0)} images a model, {res.get('throughput_img_s', 0)} img/s), "
+             f"{'PARTIAL (interim) ' if res.get('partial') else ''}device {res['device']}",
+             "cross-fitted (each clip by a model that never saw its scene/identity group):", format_summary(c),
+             f"median real {c['median_real']:.3f}, median fake {c['median_fake']:.3f}"]
+    a = res.get(ALL + "_model_in_sample_reals")
+    if a:
+        lines.append(f"all-clips model (its reals in training): AUC {a['auc']:.3f}, reals over {a['threshold']}: "
+                     f"{a['real_over_threshold']['all']['share']:.2f}, DFL pairs {a['dfl_pairs']['fake_higher']}/{a['dfl_pairs']['n']}")
+    for m, r in res.get("self_blend_detection", {}).items():
+        lines.append(f"self-blends, {m}: " + "; ".join(f"{k} AUC {v['auc']:.3f} (n={v['n']}, reals over 0.5 {v['real_over_threshold']:.2f})"
+                                                      for k, v in r.items()))
+    for p in res.get("curve", []):
+        lines.append(f"  curve: step {p['step']} ({p['minutes']} min) AUC {p['auc']:.3f}, DFL {p['dfl_pairs']}, reals over 0.5 {p['real_over']:.2f}")
+    return "\n".join(lines)
