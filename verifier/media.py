@@ -347,6 +347,7 @@ def decode(
     audio: bool = True,
     limits: Limits = DEFAULT_LIMITS,
     deadline: float | None = None,
+    skip_nonref: bool = False,
 ) -> AudioTrack | None:
     """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
     track is collected and returned (``None`` when the file has no audio stream).
@@ -365,6 +366,11 @@ def decode(
     deadline : float or None
         ``time.monotonic()`` value after which the decode stops (the analysis's time limit);
         None: ``limits.max_analysis_s`` from now.
+    skip_nonref : bool
+        Ask the video decoder to skip frames no other frame refers to (FFmpeg
+        ``skip_frame=NONREF``: the non-reference B-frames, about half of an x264 clip's frames;
+        none in a clip without B-frames). For callers that sample a few frames per second: the
+        frames passed on are then the nearest decoded ones, not every ``1 / max_fps``.
 
     Raises
     ------
@@ -387,6 +393,8 @@ def decode(
         if vs is not None:
             b = threads.budget()  # set once per process (verifier.threads)
             vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
+            if skip_nonref:
+                vs.codec_context.skip_frame = "NONREF"
             streams.append(vs)
         aus = _first(c.streams.audio) if sink is not None else None
         if aus is not None:

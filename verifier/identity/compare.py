@@ -127,10 +127,15 @@ def compare(known: str, questioned: str, params: SampleParams = SampleParams()) 
         One of the files cannot be read.
     """
     from .. import threads
+    from .sample import SharedLandmarker
 
     t0 = time.perf_counter()
     threads.configure()
-    r = compare_samples(sample_file(known, params), sample_file(questioned, params))
+    lm = SharedLandmarker()
+    try:
+        r = compare_samples(sample_file(known, params, landmarker=lm), sample_file(questioned, params, landmarker=lm))
+    finally:
+        lm.shutdown()
     r.elapsed_s = time.perf_counter() - t0
     return r
 

@@ -26,6 +26,12 @@ class SampleParams:
     face_fps_max: float = 2.0  # frames looked at per second at most
     max_abs_yaw_deg: float = 30.0  # only near-frontal faces are described (the descriptor is trained on them)
     min_face_px: float = 40.0  # forehead-to-chin height below which a face is too small to describe
+    # The voice part hears at most this much of the sound, s, as ``voice_excerpts`` equal excerpts
+    # spread evenly over the file (start, middle, end): the speech detector and the encoder cost in
+    # proportion to the audio (~1.2 s of CPU per 60 s file, cold, on the 2-core machine). Set by hand;
+    # 72 of the 73 real dev voice files behind the thresholds are shorter (one is 35.5 s).
+    voice_max_audio_s: float = 30.0
+    voice_excerpts: int = 3
 
 
 @dataclass
@@ -40,7 +46,8 @@ class IdentitySample:
     name: str
     sha256: str
     kind: str  # "video" | "audio" | "image"
-    speech_s: float = 0.0
+    speech_s: float = 0.0  # speech found in the sound heard (:attr:`SampleParams.voice_max_audio_s`)
+    audio_heard_s: float = 0.0  # seconds of the sound the voice part heard
     voice: np.ndarray | None = None  # (256,) unit vector
     voice_windows: int = 0
     faces: np.ndarray = field(default_factory=lambda: np.zeros((0, 128), np.float32))  # (k, 128)
@@ -56,9 +63,41 @@ class IdentitySample:
 
     def summary(self) -> dict:
         return {"file": self.name, "sha256": self.sha256, "kind": self.kind, "speech_s": round(self.speech_s, 2),
+                "audio_heard_s": round(self.audio_heard_s, 2),
                 "voice_windows": self.voice_windows, "faces_described": int(len(self.faces)),
                 "voice_note": self.voice_note, "face_note": self.face_note,
                 **({"install_command": self.note_params["command"]} if "command" in self.note_params else {})}
+
+
+class SharedLandmarker:
+    """One face landmarker for several files (mediapipe's graphs cost ~0.4 s of CPU to build):
+    made on first use, kept open by the trackers that borrow it (their ``close`` does nothing),
+    closed by :meth:`shutdown`. Each file starts with the full-range detector, so nothing of
+    one file's face track carries into the next."""
+
+    def __init__(self):
+        self._lm = None
+
+    def _get(self):
+        if self._lm is None:
+            from ..face import MediaPipeLandmarker
+
+            self._lm = MediaPipeLandmarker()
+        return self._lm
+
+    def landmarks(self, rgb):
+        return self._get().landmarks(rgb)
+
+    def detect(self, rgb):
+        return self._get().detect(rgb)
+
+    def close(self) -> None:
+        """Kept open for the next file (see :meth:`shutdown`)."""
+
+    def shutdown(self) -> None:
+        if self._lm is not None:
+            self._lm.close()
+            self._lm = None
 
 
 def _frontal_enough(lm: np.ndarray, params: SampleParams) -> bool:
@@ -69,11 +108,24 @@ def _frontal_enough(lm: np.ndarray, params: SampleParams) -> bool:
     return abs(float(yaw[0])) <= params.max_abs_yaw_deg and face_px >= params.min_face_px
 
 
-def _voice(sample: IdentitySample, y: np.ndarray, sr: int) -> None:
+def even_excerpts(y: np.ndarray, sr: int, max_s: float, n: int) -> np.ndarray:
+    """``y`` itself when it lasts at most ``max_s`` seconds, else ``n`` excerpts of
+    ``max_s / n`` seconds each, spread evenly from the start to the end, joined."""
+    cap = int(max_s * sr)
+    if len(y) <= cap or n < 1:
+        return y
+    width = cap // n
+    starts = np.linspace(0, len(y) - width, n).round().astype(int)
+    return np.concatenate([y[a: a + width] for a in starts])
+
+
+def _voice(sample: IdentitySample, y: np.ndarray, sr: int, params: SampleParams = SampleParams()) -> None:
     from ..speech import detect_speech
     from .speaker import SpeakerParams, embed_utterance, speech_only
 
     sp = SpeakerParams()
+    y = even_excerpts(y, sr, params.voice_max_audio_s, params.voice_excerpts)
+    sample.audio_heard_s = len(y) / sr
     speech = detect_speech(y, sr)
     sample.speech_s = float(speech.speech_s)
     if speech.speech_s < sp.min_speech_s:
@@ -102,8 +154,10 @@ def _describe(sample: IdentitySample, frames: list) -> None:
     sample.face_t_s = [round(t, 2) for t, _, _ in frames]
 
 
-def sample_file(path: str, params: SampleParams = SampleParams(), *, voice: bool = True, face: bool = True) -> IdentitySample:
-    """Embeddings of a video, a voice message or a photo.
+def sample_file(path: str, params: SampleParams = SampleParams(), *, voice: bool = True, face: bool = True,
+                landmarker: SharedLandmarker | None = None) -> IdentitySample:
+    """Embeddings of a video, a voice message or a photo (``landmarker``: one shared by several
+    files, else a new one for this file).
 
     Raises
     ------
@@ -114,7 +168,7 @@ def sample_file(path: str, params: SampleParams = SampleParams(), *, voice: bool
 
     path = os.fspath(path)
     if path.lower().endswith(IMAGE_SUFFIXES):
-        return _sample_image(path, params)
+        return _sample_image(path, params, landmarker)
     info = probe(path)
     s = IdentitySample(path, os.path.basename(path), info.sha256, info.kind)
     want_face = face and info.has_video
@@ -124,13 +178,13 @@ def sample_file(path: str, params: SampleParams = SampleParams(), *, voice: bool
         seen: list = []
         from ..face import FaceTracker
 
-        with FaceTracker() as tracker:
+        with FaceTracker(landmarker) as tracker:
             def on_frame(fr):
                 obs = tracker.track(fr.image)
                 if obs.landmarks is not None and _frontal_enough(obs.landmarks, params):
                     seen.append((fr.t_s, fr.image, obs.landmarks))
 
-            track = decode(path, info, on_frame, max_fps=fps, audio=voice)
+            track = decode(path, info, on_frame, max_fps=fps, audio=voice, skip_nonref=True)
         if len(seen) > params.max_faces:  # evenly over the clip
             idx = np.linspace(0, len(seen) - 1, params.max_faces).round().astype(int)
             seen = [seen[i] for i in idx]
@@ -140,13 +194,13 @@ def sample_file(path: str, params: SampleParams = SampleParams(), *, voice: bool
         s.face_note = "compare.no_picture" if not info.has_video else ""
         track = decode(path, info, None, audio=voice) if (voice and info.has_audio) else None
     if voice and track is not None and len(track.y):
-        _voice(s, track.y, track.sr)
+        _voice(s, track.y, track.sr, params)
     elif voice:
         s.voice_note = "compare.no_sound"
     return s
 
 
-def _sample_image(path: str, params: SampleParams) -> IdentitySample:
+def _sample_image(path: str, params: SampleParams, landmarker: SharedLandmarker | None = None) -> IdentitySample:
     import cv2
 
     from ..face import FaceTracker
@@ -163,7 +217,7 @@ def _sample_image(path: str, params: SampleParams) -> IdentitySample:
     p = int(math.ceil(IMAGE_PAD * max(h, w)))
     rgb = cv2.cvtColor(cv2.copyMakeBorder(bgr, p, p, p, p, cv2.BORDER_REFLECT_101), cv2.COLOR_BGR2RGB)
     s = IdentitySample(path, os.path.basename(path), sha, "image", voice_note="compare.no_sound")
-    with FaceTracker() as tracker:
+    with FaceTracker(landmarker) as tracker:
         obs = tracker.track(rgb)
     frames = [(0.0, rgb, obs.landmarks)] if obs.landmarks is not None and _frontal_enough(obs.landmarks, params) else []
     _describe(s, frames)

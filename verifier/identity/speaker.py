@@ -100,12 +100,27 @@ def load_encoder(path=None):
 
 
 _MEL_FB = None
+# librosa.filters.mel(sr=16000, n_fft=400, n_mels=40) (Slaney scale and norm, librosa 0.11.0),
+# saved once: importing librosa.filters pulls in scipy.signal, 1.4-1.9 s of a cold `verifier
+# compare` on the 2-core machine (python -X importtime). tests/test_compare_speed.py checks the
+# file still equals librosa's output.
+MEL_FILTERBANK_ASSET = "ge2e_mel_filterbank.npy"
+
+
+def mel_filterbank() -> np.ndarray:
+    """The encoder's mel filter bank, shape (40, 201), float32 (see :data:`MEL_FILTERBANK_ASSET`)."""
+    global _MEL_FB
+    if _MEL_FB is None:
+        from ..assets import asset_path
+
+        _MEL_FB = np.load(asset_path(MEL_FILTERBANK_ASSET), allow_pickle=False).astype(np.float32)
+    return _MEL_FB
 
 
 def mel_power(y: np.ndarray) -> np.ndarray:
     """40-band mel power spectrogram as Resemblyzer computes it (``librosa.feature.melspectrogram``
     with n_fft=400, hop=160, centred frames, zero padding, periodic Hann window, power 2; not
-    log-compressed), in numpy with librosa's filter bank only (the feature module costs 1.5 s to import).
+    log-compressed), in numpy with librosa's filter bank (saved as an asset: :func:`mel_filterbank`).
 
     Parameters
     ----------
@@ -115,16 +130,12 @@ def mel_power(y: np.ndarray) -> np.ndarray:
     -------
     np.ndarray [shape=(1 + n // 160, 40)], float32
     """
-    global _MEL_FB
-    if _MEL_FB is None:
-        from librosa.filters import mel
-
-        _MEL_FB = mel(sr=SAMPLE_RATE, n_fft=MEL_WINDOW_SAMPLES, n_mels=N_MELS).astype(np.float32)
+    fb = mel_filterbank()
     yp = np.pad(np.asarray(y, np.float32), MEL_WINDOW_SAMPLES // 2, mode="constant")
     frames = np.lib.stride_tricks.sliding_window_view(yp, MEL_WINDOW_SAMPLES)[::MEL_HOP_SAMPLES]
     win = np.hanning(MEL_WINDOW_SAMPLES + 1)[:-1].astype(np.float32)
     spec = np.abs(np.fft.rfft(frames * win, axis=1)) ** 2
-    return (spec.astype(np.float32) @ _MEL_FB.T).astype(np.float32)
+    return (spec.astype(np.float32) @ fb.T).astype(np.float32)
 
 
 def window_slices(n_samples: int, params: SpeakerParams = SpeakerParams()) -> list[slice]:
