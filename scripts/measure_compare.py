@@ -177,6 +177,16 @@ def stats(x) -> str:
     return f"{len(x)} | {np.min(x):.3f} | {np.median(x):.3f} | {np.max(x):.3f}"
 
 
+QUANTILES = (2, 25, 50, 75, 98)  # percentiles kept for the app's distribution plot (verifier/ui_compare.py)
+
+
+def quantiles(x) -> dict:
+    """{"n", "min", "p2", "p25", "p50", "p75", "p98", "max"} of a similarity sample, rounded."""
+    x = np.asarray(x, float)
+    q = {f"p{p}": round(float(np.percentile(x, p)), 4) for p in QUANTILES}
+    return {"n": int(len(x)), "min": round(float(x.min()), 4), **q, "max": round(float(x.max()), 4)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -268,7 +278,9 @@ def main(argv=None) -> int:
             "face": {"different_if_below": th_f["different_if_below"], "match_from": th_f["match_from"]},
             "provenance": {"script": "scripts/measure_compare.py", "date": today, "data": "../shared/data/audio (real, known speakers), ../shared/data/faces/images/rmfd_afdb",
                            "scales": "voice: cosine similarity of GE2E embeddings (resemblyzer-ge2e); face: 1 - Euclidean distance of dlib descriptors (dlib-face-resnet)",
-                           "measured": res},
+                           "measured": res,
+                           "distributions": {"voice": {"same": quantiles(same_v), "different": quantiles(diff_v)},
+                                             "face": {"same": quantiles(same_f), "different": quantiles(diff_f)}}},
         }
         (ROOT / "verifier" / "assets" / "compare_thresholds.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         table = "\n".join(f"| {p} | {w} | {stats(x)} |" for p, w, x in rows if len(x))
