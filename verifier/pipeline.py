@@ -296,8 +296,9 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
             # The one place that wires frame consumers to the decode pass.
             detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing
             preview = PreviewCollector() if want_preview else None
+            identity_on = _identity_on()  # identity consistency (verifier/identity/consistency.py)
             sampler = (FaceCropSampler(info.duration_s, info.video_start_s or 0.0)
-                       if want_crops or detector is not None else None)
+                       if want_crops or detector is not None or identity_on else None)
             consumers = [c for c in (preview, sampler) if c is not None]
             track, _ = decode_and_track(path, info, progress=progress, tracker=tracker, decode_audio=False,
                                         consumers=consumers, limits=limits, deadline=deadline)
@@ -319,6 +320,9 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
                 signals.append(frames_na or measure_frames(crops, face_quality=quality.face.face_quality,
                                                            detector=detector, params=params.frames,
                                                            views=artifacts.frame_views))
+            if identity_on:
+                progress(0.79, "stage.identity")
+                signals.append(_measure_identity(crops))
         if audio_job is not None:
             progress(0.8, "stage.voice")
             signals += audio_job.result()
@@ -331,6 +335,20 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
     elif info.has_audio:
         quality.audio_s, quality.speech_s = 0.0, 0.0
     return _Measured(signals, quality, artifacts)
+
+
+# --- identity consistency inside the clip (verifier/identity/consistency.py) ---------------------
+def _identity_on() -> bool:
+    """The ``identity`` signal runs only where its optional face descriptor is installed."""
+    from .identity.consistency import identity_available
+
+    return identity_available()
+
+
+def _measure_identity(crops) -> SignalResult:
+    from .identity.consistency import measure_identity
+
+    return measure_identity(crops)
 
 
 def analyze_many(paths, **kw):

@@ -229,10 +229,21 @@ def frame_views_figure(report, lang: str = "vi") -> Figure | None:
 def figures(report, lang: str = "vi") -> dict[str, Figure | None]:
     """All figures of a report, by name (``None`` where there is nothing to draw)."""
     if report.error:
-        return {"blink": None, "lipsync": None, "spectrogram": None, "frames": None, "frame_views": None}
+        return {"blink": None, "lipsync": None, "spectrogram": None, "frames": None, "frame_views": None,
+                "identity": None}
     return {"blink": blink_figure(report, lang), "lipsync": lipsync_figure(report, lang),
             "spectrogram": spectrogram_figure(report, lang), "frames": frames_figure(report, lang),
-            "frame_views": frame_views_figure(report, lang)}
+            "frame_views": frame_views_figure(report, lang), "identity": identity_figure(report, lang)}
+
+
+def identity_figure(report, lang: str = "vi") -> Figure | None:
+    """Face identity over the clip (:func:`verifier.identity.consistency.identity_figure`), when measured."""
+    s = report.signals.get("identity")
+    if s is None or not s.usable:
+        return None
+    from .identity.consistency import identity_figure as draw
+
+    return draw(s, lang)
 
 
 def to_png_base64(fig: Figure, dpi: int = 90) -> str:

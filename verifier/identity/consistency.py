@@ -12,7 +12,7 @@ descriptor, measured on different photos of the same people, docs/compare.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,11 @@ class IdentityParams:
     ----------
     max_abs_yaw_deg : float
         Crops turned further are not described (the descriptor is trained on near-frontal faces), degrees.
+    max_frames : int
+        At most this many crops are described, evenly spaced among the near-frontal ones (speed).
+    full_reliability_face_px : float
+        Reliability is scaled by ``min(1, median face height / this)``: dlib's 150 px chip is
+        upsampled from a smaller face, whose descriptor is less sure (set by hand).
     min_frames : int
         Fewer described frames give no result.
     full_reliability_frames : int
@@ -41,6 +46,8 @@ class IdentityParams:
     min_frames: int = 6
     full_reliability_frames: int = 16
     flagged_share_for_full_score: float = 0.25
+    max_frames: int = 16  # described crops at most, evenly over the clip (~0.1-0.2 s each on one core)
+    full_reliability_face_px: float = 80.0  # median face height in the frame, px, below which reliability falls
 
 
 def different_distance() -> float:
@@ -114,6 +121,8 @@ def measure_identity(crops, params: IdentityParams = IdentityParams()) -> Signal
     from ..registry import unavailable_result
     from .face_embed import align_chip, describe
 
+    from ..face import FACE_BOTTOM, FACE_TOP
+
     if not crops:
         return not_applicable(KEY, "identity.too_few_faces", faces_described=0, min_faces=params.min_frames)
     pose = np.stack([c.landmarks[list(POSE_POINTS)] for c in crops])
@@ -121,11 +130,31 @@ def measure_identity(crops, params: IdentityParams = IdentityParams()) -> Signal
     keep = [i for i in range(len(crops)) if abs(yaw[i]) <= params.max_abs_yaw_deg]
     if len(keep) < params.min_frames:
         return not_applicable(KEY, "identity.too_few_faces", faces_described=len(keep), min_faces=params.min_frames)
+    if len(keep) > params.max_frames:  # evenly over the clip
+        keep = [keep[i] for i in np.linspace(0, len(keep) - 1, params.max_frames).round().astype(int)]
     try:
         desc = describe([align_chip(crops[i].image, crops[i].landmarks) for i in keep])
     except ModelUnavailableError as e:
         return unavailable_result(KEY, e)
-    return identity_consistency(desc, [crops[i].t_s for i in keep], yaw[keep], params)
+    r = identity_consistency(desc, [crops[i].t_s for i in keep], yaw[keep], params)
+    face_px = float(np.median([np.linalg.norm(crops[i].landmarks[FACE_TOP, :2] - crops[i].landmarks[FACE_BOTTOM, :2])
+                               / max(crops[i].scale, 1e-6) for i in keep]))
+    return replace(r, reliability=float(r.reliability * min(1.0, face_px / params.full_reliability_face_px)),
+                   evidence={**r.evidence, "median_face_px": round(face_px, 1)})
+
+
+def identity_available() -> bool:
+    """Whether the face descriptor is installed (model file checked and the ``dlib`` module
+    importable): the pipeline runs the ``identity`` signal only then (an optional model)."""
+    import importlib.util
+
+    from .. import registry
+    from .face_embed import MODEL_NAME
+
+    try:
+        return registry.status(MODEL_NAME)[0] == "ok" and importlib.util.find_spec("dlib") is not None
+    except Exception:  # noqa: BLE001 - an unreadable registry entry means "not available", never a crash
+        return False
 
 
 def identity_figure(result: SignalResult, lang: str = "vi"):

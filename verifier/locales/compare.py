@@ -79,3 +79,13 @@ MESSAGES.update({
     "plot.identity.yaw_axis": {"vi": "Quay đầu (độ)", "en": "Head turn (degrees)"},
     "plot.identity.time_axis": {"vi": "Thời gian (giây)", "en": "Time (s)"},
 })
+
+# The identity signal inside the analysis (verifier/pipeline.py, weight 0 in fusion)
+MESSAGES.update({
+    "identity.name": {"vi": "Danh tính khuôn mặt trong video", "en": "Identity of the face within the clip"},
+    "identity.value": {
+        "vi": "{other_identity_frames} trên {faces_described} khung hình có khuôn mặt như người khác (khoảng cách lớn nhất {max_distance_to_clip_identity}, ngưỡng {different_person_distance})",
+        "en": "{other_identity_frames} of {faces_described} frames show a face like another person (largest distance {max_distance_to_clip_identity}, threshold {different_person_distance})",
+    },
+    "stage.identity": {"vi": "Đang kiểm tra khuôn mặt có giữ nguyên một người…", "en": "Checking the face stays one person…"},
+})
