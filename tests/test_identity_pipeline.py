@@ -52,15 +52,18 @@ def test_described_crops_are_capped_and_a_small_face_lowers_reliability(crops, m
     assert small.reliability < 0.5 * big.reliability
 
 
-def test_the_pipeline_runs_identity_only_where_installed_and_never_counts_it(make_clip, monkeypatch):
+def test_the_pipeline_runs_identity_only_when_asked_and_installed_and_never_counts_it(make_clip, monkeypatch):
     from verifier import pipeline
+    from verifier.params import AnalysisParams
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
-    monkeypatch.setattr(pipeline, "_identity_on", lambda: False)
-    assert "identity" not in pipeline.analyze(clip).signals
-    monkeypatch.setattr(pipeline, "_identity_on", lambda: True)
+    asked = AnalysisParams.from_overrides({"identity": {"enabled": True}})
+    monkeypatch.setattr(consistency, "identity_available", lambda: False)
+    assert "identity" not in pipeline.analyze(clip, params=asked).signals  # model missing
+    monkeypatch.setattr(consistency, "identity_available", lambda: True)
     monkeypatch.setattr(face_embed, "describe", _planted_describe)
-    report = pipeline.analyze(clip)
+    assert "identity" not in pipeline.analyze(clip).signals  # not asked for (the default)
+    report = pipeline.analyze(clip, params=asked)
     s = report.signals["identity"]
     assert s.usable and s.explanation == "identity.steady" and s.series["t_s"]
     assert report.weights["identity"] == 0.0  # explains, not counted: no evaluation justifies more yet
@@ -71,7 +74,7 @@ def test_report_figures_hold_the_identity_plot_only_when_measured(make_clip, mon
     from verifier import pipeline, plots
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
-    monkeypatch.setattr(pipeline, "_identity_on", lambda: True)
+    monkeypatch.setattr(pipeline, "_identity_on", lambda params: True)
     monkeypatch.setattr(face_embed, "describe", _planted_describe)
     report = pipeline.analyze(clip)
     fig = plots.figures(report, "en")["identity"]

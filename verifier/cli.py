@@ -35,6 +35,9 @@ def main(argv=None) -> int:
     a.add_argument("--report-dir", metavar="DIR",
                    help="also write a self-contained HTML report and the JSON of each file into DIR "
                         "(NAME.SHA256[:12].report.html/.json; created if needed; inputs are only read)")
+    a.add_argument("--identity", action="store_true",
+                   help="also measure the face's identity consistency across the clip (needs the optional "
+                        "model dlib-face-resnet; shown, not counted in the risk; ~2 s more per minute of video)")
     m = sub.add_parser("models", help="install, list or verify the model files")
     msub = m.add_subparsers(dest="models_cmd", required=True)
     mi = msub.add_parser("install", help="install model files (from --from DIR, ../shared, or upstream), sha256 checked")
@@ -83,7 +86,14 @@ def _analyze(args) -> int:
     from .report_html import render_text, write_report
 
     failed = 0
-    for path, report in analyze_many(args.paths, kind=args.kind):
+    kw = {}
+    if args.identity:
+        import dataclasses
+
+        from .params import DEFAULT_PARAMS
+        kw["params"] = dataclasses.replace(
+            DEFAULT_PARAMS, identity=dataclasses.replace(DEFAULT_PARAMS.identity, enabled=True))
+    for path, report in analyze_many(args.paths, kind=args.kind, **kw):
         if report.error:
             failed += 1
         report.file = printable(path)  # as given (bytes that are not UTF-8 shown as U+FFFD)

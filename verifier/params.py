@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import ParameterError
 from .fusion import Fusion
+from .identity.consistency import IdentityParams
 from .signals.blink import BlinkParams
 from .signals.face_quality import FaceQualityParams
 from .signals.frames import FramesParams
@@ -36,6 +37,7 @@ class AnalysisParams:
     frames: FramesParams = field(default_factory=FramesParams)
     lipsync: LipsyncParams = field(default_factory=LipsyncParams)
     speech: SpeechParams = field(default_factory=SpeechParams)
+    identity: IdentityParams = field(default_factory=IdentityParams)
     fusion: Fusion | None = None
 
     @classmethod

@@ -296,7 +296,7 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
             # The one place that wires frame consumers to the decode pass.
             detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing
             preview = PreviewCollector() if want_preview else None
-            identity_on = _identity_on()  # identity consistency (verifier/identity/consistency.py)
+            identity_on = _identity_on(params)  # identity consistency (verifier/identity/consistency.py)
             sampler = (FaceCropSampler(info.duration_s, info.video_start_s or 0.0)
                        if want_crops or detector is not None or identity_on else None)
             consumers = [c for c in (preview, sampler) if c is not None]
@@ -322,7 +322,7 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
                                                            views=artifacts.frame_views))
             if identity_on:
                 progress(0.79, "stage.identity")
-                signals.append(_measure_identity(crops))
+                signals.append(_measure_identity(crops, params))
         if audio_job is not None:
             progress(0.8, "stage.voice")
             signals += audio_job.result()
@@ -338,17 +338,18 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
 
 
 # --- identity consistency inside the clip (verifier/identity/consistency.py) ---------------------
-def _identity_on() -> bool:
-    """The ``identity`` signal runs only where its optional face descriptor is installed."""
+def _identity_on(params: AnalysisParams) -> bool:
+    """The ``identity`` signal runs only when asked for (``params.identity.enabled``) and where its
+    optional face descriptor is installed."""
     from .identity.consistency import identity_available
 
-    return identity_available()
+    return params.identity.enabled and identity_available()
 
 
-def _measure_identity(crops) -> SignalResult:
+def _measure_identity(crops, params: AnalysisParams) -> SignalResult:
     from .identity.consistency import measure_identity
 
-    return measure_identity(crops)
+    return measure_identity(crops, params.identity)
 
 
 def analyze_many(paths, **kw):

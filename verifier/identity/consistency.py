@@ -40,6 +40,10 @@ class IdentityParams:
         Reliability grows linearly up to this many described frames.
     flagged_share_for_full_score : float
         Share of frames of another identity at which the score reaches 1 (one odd frame in 16 is 0.25).
+    enabled : bool
+        Run the signal in :func:`verifier.pipeline.analyze` (``verifier analyze --identity``). Off by
+        default: it has weight 0 (ROC AUC 0.49 on the 95 dev clips, docs/compare.md) and costs
+        1.5–2.5 s of a 60 s clip's analysis.
     """
 
     max_abs_yaw_deg: float = 35.0
@@ -48,6 +52,7 @@ class IdentityParams:
     flagged_share_for_full_score: float = 0.25
     max_frames: int = 16  # described crops at most, evenly over the clip (~0.1-0.2 s each on one core)
     full_reliability_face_px: float = 80.0  # median face height in the frame, px, below which reliability falls
+    enabled: bool = False  # opt-in (see above)
 
 
 def different_distance() -> float:
