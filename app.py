@@ -17,10 +17,8 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 
 import argparse  # noqa: E402
-import atexit  # noqa: E402
 import hmac  # noqa: E402
 import logging  # noqa: E402
-import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -136,9 +134,16 @@ def _empty(lang: str) -> str:
     return f'<div class="vr"><p>{t("app.result.empty", lang)}</p></div>'
 
 
+def _upload_path(value):
+    """The uploaded file's path. The video event runs with ``preprocess=False``: gr.File's own
+    preprocessing (gradio 6.31, type="filepath") leaves one empty temporary file per upload in
+    gradio's folder, never deleted; the path check against the upload folder still runs."""
+    return value.get("path") if isinstance(value, dict) else value
+
+
 def analyze_video(video, lang, selected, progress=gr.Progress()):
     lang = normalize_lang(lang)
-    report = _analyze(video, "video", lang, progress)
+    report = _analyze(_upload_path(video), "video", lang, progress)
     return (*_video_view(report, lang, selected), report)
 
 
@@ -149,23 +154,14 @@ def analyze_audio(audio, lang, selected, progress=gr.Progress()):
 
 
 def make_report(report, lang, selected):
-    """Write the HTML and JSON report into a fresh temporary folder, only when asked."""
+    """Write the HTML and JSON report into a fresh folder inside gradio's own folder, only when
+    asked: gradio serves it from there without a second copy, and its schedule (``delete_cache``)
+    removes it (a private folder kept every report, with the user's face pictures, until exit)."""
     lang = normalize_lang(lang)
     if report is None:
         raise gr.Error(t("app.download.none", lang))
-    folder = tempfile.mkdtemp(prefix="report-", dir=_app_tmp())
+    folder = tempfile.mkdtemp(prefix="report-", dir=gr.utils.get_upload_folder())
     return list(write_report(report, folder, lang, _answers(selected)))
-
-
-_APP_TMP: list[str] = []
-
-
-def _app_tmp() -> str:
-    """This process's private temporary folder (reports), removed at exit."""
-    if not _APP_TMP:
-        _APP_TMP.append(tempfile.mkdtemp(prefix="verifier-app-"))
-        atexit.register(shutil.rmtree, _APP_TMP[0], ignore_errors=True)
-    return _APP_TMP[0]
 
 
 # --- layout -------------------------------------------------------------------------------
@@ -282,7 +278,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
         # --- events ------------------------------------------------------------------------------
         v_out = [v_result, v_blink, v_lips, v_spec, v_gallery, v_json, v_advice, v_frames, v_views, v_state]
         v_btn.click(analyze_video, inputs=[v_in, lang_in, v_sit], outputs=v_out, api_name="analyze_video",
-                    concurrency_id="analysis")
+                    concurrency_id="analysis", preprocess=False)  # see _upload_path
         a_out = [a_result, a_spec, a_json, a_advice, a_state]
         a_btn.click(analyze_audio, inputs=[a_in, lang_in, a_sit], outputs=a_out, api_name="analyze_audio",
                     concurrency_id="analysis")

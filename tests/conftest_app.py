@@ -21,11 +21,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log_dir: Path, *, max_mb: int = APP_MAX_MB, timeout_s: float = 90.0, args: tuple = ()):
-    """Run ``python app.py --port N [args]`` and yield its URL; stop it (by its pid) afterwards."""
+def running_app(log_dir: Path, *, max_mb: int = APP_MAX_MB, timeout_s: float = 90.0, args: tuple = (),
+                env: dict | None = None):
+    """Run ``python app.py --port N [args]`` and yield its URL; stop it (by its pid) afterwards.
+    ``env``: extra environment variables of the app process (e.g. its own ``TMPDIR``)."""
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "VERIFIER_APP_MAX_MB": str(max_mb),
-           "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(log_dir / "gradio-tmp")}
+           "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(log_dir / "gradio-tmp"), **(env or {})}
     log = open(log_dir / "app.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *args], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
