@@ -252,6 +252,10 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                         t_sit = _situation(lang)
                     with gr.Column(scale=3):
                         t_advice = gr.HTML(_advice(None, lang, []), elem_id="todo-advice")
+            # --- training (issue 10): tamper lab side by side, quiz (verifier/ui_training.py) ---
+            from verifier.ui_training import training_tab
+
+            training_tab(lang, lang_in, _L, samples=SAMPLES, discard=_discard_upload, quiz_items=_quiz_items())
             # --- about -------------------------------------------------------------------------
             with gr.Tab(t("app.tab.about", lang), id="about") as tab_i:
                 about = gr.Markdown(t("app.about.md", lang) + "\n\n" + t("app.about.version", lang, version=__version__))
@@ -310,6 +314,16 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
     return demo
 
 
+def _quiz_items():
+    """The quiz's items: the folder of ``--quiz-folder`` / $VERIFIER_QUIZ_DIR, else the demo set (None)."""
+    folder = os.environ.get("VERIFIER_QUIZ_DIR")
+    if not folder:
+        return None
+    from verifier.quiz import load_items
+
+    return load_items(folder)
+
+
 demo = build_demo()
 
 
@@ -336,6 +350,8 @@ def main(argv=None) -> None:
                     help="listen on all interfaces (0.0.0.0) for a training room; requires --password")
     ap.add_argument("--password", default=os.environ.get("VERIFIER_APP_PASSWORD"),
                     help="password for --share-lan (any user name); or set VERIFIER_APP_PASSWORD")
+    ap.add_argument("--quiz-folder", metavar="DIR", default=os.environ.get("VERIFIER_QUIZ_DIR"),
+                    help="clips for the Training tab's quiz (answers in DIR/quiz.tsv; default: samples/)")
     args = ap.parse_args(argv)
     if args.share_lan and not args.password:
         ap.error("--share-lan needs --password (or VERIFIER_APP_PASSWORD)")
@@ -348,11 +364,19 @@ def main(argv=None) -> None:
     logging.getLogger("verifier").setLevel(logging.DEBUG)
     from verifier.pipeline import default_fusion
 
+    if args.quiz_folder:  # the quiz of the Training tab on the officer's folder (issue 10)
+        global demo
+        os.environ["VERIFIER_QUIZ_DIR"] = os.path.abspath(args.quiz_folder)
+        try:
+            demo = build_demo()
+        except ValueError as e:
+            ap.error(str(e))
     default_fusion()  # the small read-only parameters
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     demo.launch(server_name="0.0.0.0" if args.share_lan else "127.0.0.1", server_port=args.port, auth=auth,
                 max_file_size=f"{UPLOAD_CAP_MB}mb", css=CSS, footer_links=["api"], show_error=True,
-                allowed_paths=[str(SAMPLES)] if SAMPLES.is_dir() else None)
+                allowed_paths=[p for p in (str(SAMPLES) if SAMPLES.is_dir() else None,
+                                           os.environ.get("VERIFIER_QUIZ_DIR")) if p] or None)
 
 
 if __name__ == "__main__":

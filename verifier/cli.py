@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     _add_batch_parsers(sub)
     from .tamper.cli import add_parser as add_tamper, run as run_tamper  # tamper lab (issue 10)
     add_tamper(sub)
+    from .handout import add_parser as _add_handout  # printable handout (issue 10)
+    _add_handout(sub)
     args = ap.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)

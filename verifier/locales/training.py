@@ -1,0 +1,162 @@
+"""Messages of the officers' Training tab (issue 10): the tamper lab in the app, the side-by-side
+sentences, the quiz and the printable handout."""
+
+MESSAGES = {
+    # --- app tab ---------------------------------------------------------------------------
+    "app.tab.training": {"vi": "Đào tạo", "en": "Training"},
+    "training.sub.lab": {"vi": "Tạo bản giả và so sánh", "en": "Make a fake and compare"},
+    "training.sub.quiz": {"vi": "Đố vui: thật hay giả?", "en": "Quiz: real or fake?"},
+    "training.intro": {
+        "vi": "Dành cho cán bộ tuyên truyền: tải lên một đoạn ghi gốc (ví dụ đoạn 10 giây tự quay) hoặc chọn một ví dụ có sẵn, chọn kiểu giả mạo, rồi bấm **Tạo và so sánh**. Cả hai bản được phân tích và đặt cạnh nhau. Không có gì được lưu lại trừ khi bạn bấm xuất tệp.",
+        "en": "For awareness officers: upload an original recording (e.g. a 10 s clip you film yourself) or pick a built-in example, choose a kind of fake, then press **Make and compare**. Both versions are analysed and shown side by side. Nothing is kept unless you export it.",
+    },
+    "training.input": {"vi": "Đoạn ghi gốc (clip hoặc tin nhắn thoại)", "en": "Original recording (clip or voice message)"},
+    "training.sample": {"vi": "…hoặc một ví dụ có sẵn", "en": "…or a built-in example"},
+    "training.sample.none": {"vi": "(dùng tệp đã tải lên)", "en": "(use the uploaded file)"},
+    "training.kind": {"vi": "Kiểu giả mạo", "en": "Kind of fake"},
+    "training.shift_ms": {"vi": "Độ lệch tiếng (ms, dương: tiếng trễ)", "en": "Audio shift (ms, positive: sound late)"},
+    "training.text": {"vi": "Câu cho giọng máy đọc (espeak-ng)", "en": "Sentence for the machine voice (espeak-ng)"},
+    "training.messenger": {"vi": "Thêm nén như ứng dụng nhắn tin (480p, AAC 32 kbit/s)", "en": "Also degrade like a messenger app (480p, AAC 32 kbit/s)"},
+    "training.other": {"vi": "Giọng thay thế (cho kiểu «thay giọng»)", "en": "Replacement voice (for «voice replaced»)"},
+    "training.photo": {"vi": "Ảnh khuôn mặt khác (ghép mặt, ảnh biết nói; mặc định: ảnh phi hành gia)", "en": "Another face photo (face swap, talking photo; default: the astronaut)"},
+    "training.run": {"vi": "Tạo và so sánh", "en": "Make and compare"},
+    "training.result.empty": {"vi": "Kết quả so sánh sẽ hiện ở đây.", "en": "The comparison will appear here."},
+    "training.export.html": {"vi": "Xuất trang so sánh (HTML)", "en": "Export the comparison page (HTML)"},
+    "training.export.mp4": {"vi": "Xuất video đặt cạnh nhau (MP4)", "en": "Export the side-by-side video (MP4)"},
+    "training.export.files": {"vi": "Tệp đã xuất", "en": "Exported files"},
+    "training.export.video": {"vi": "Video đặt cạnh nhau", "en": "Side-by-side video"},
+    "training.export.none": {"vi": "Hãy tạo và so sánh trước khi xuất.", "en": "Make and compare first, then export."},
+    "training.progress.tamper": {"vi": "Đang tạo bản giả mạo…", "en": "Making the tampered copy…"},
+    "training.progress.original": {"vi": "Đang phân tích bản gốc…", "en": "Analysing the original…"},
+    "training.progress.tampered": {"vi": "Đang phân tích bản giả mạo…", "en": "Analysing the tampered copy…"},
+    "training.error.no_input": {"vi": "Hãy tải lên một đoạn ghi hoặc chọn một ví dụ.", "en": "Upload a recording or pick an example."},
+    "training.error.needs_video": {
+        "vi": "Kiểu «{kind}» cần một clip có hình; tin nhắn thoại chỉ dùng được: thay giọng, vocoder, giọng máy, nén, ảnh biết nói.",
+        "en": "«{kind}» needs a clip with a picture; a voice message takes: voice replaced, vocoder, machine voice, messenger, talking photo.",
+    },
+    "training.error.needs_other": {"vi": "Kiểu «thay giọng» cần một bản ghi giọng thay thế.", "en": "«Voice replaced» needs a replacement recording."},
+    "training.error.failed": {"vi": "Không tạo được bản giả mạo: {detail}", "en": "Could not make the tampered copy: {detail}"},
+    "training.error.mp4_needs_video": {
+        "vi": "Video đặt cạnh nhau chỉ làm được với clip có hình; với tin nhắn thoại, hãy xuất trang so sánh HTML.",
+        "en": "The side-by-side video needs clips with a picture; for a voice message, export the HTML comparison page.",
+    },
+    # --- one sentence per signal in the comparison --------------------------------------------
+    "training.col.why": {"vi": "Vì sao", "en": "Why"},
+    "training.why.rose_target": {
+        "vi": "{signal}: tăng ({a} → {b}). Kiểu giả này làm thay đổi đúng điều phần kiểm tra đo, và nó đã nhận ra.",
+        "en": "{signal}: rose ({a} → {b}). This fake changes what this check measures, and the check noticed.",
+    },
+    "training.why.same_target": {
+        "vi": "{signal}: KHÔNG tăng ({a} → {b}) dù kiểu giả này làm thay đổi điều nó đo: ở đây phần kiểm tra này không bắt được.",
+        "en": "{signal}: did NOT rise ({a} → {b}) although this fake changes what it measures: this check did not catch it here.",
+    },
+    "training.why.fell_target": {
+        "vi": "{signal}: giảm ({a} → {b}) dù kiểu giả này làm thay đổi điều nó đo: phần kiểm tra này bị đánh lừa.",
+        "en": "{signal}: fell ({a} → {b}) although this fake changes what it measures: this check was fooled.",
+    },
+    "training.why.rose_other": {
+        "vi": "{signal}: tăng ({a} → {b}) dù kiểu giả này không nhắm vào nó: do mã hoá lại tệp hoặc do ngẫu nhiên.",
+        "en": "{signal}: rose ({a} → {b}) although this fake does not aim at it: a side effect of re-encoding, or chance.",
+    },
+    "training.why.same_other": {
+        "vi": "{signal}: gần như không đổi ({a} → {b}), đúng như mong đợi: kiểu giả này không đụng đến điều nó đo.",
+        "en": "{signal}: about the same ({a} → {b}), as expected: this fake does not touch what it measures.",
+    },
+    "training.why.fell_other": {
+        "vi": "{signal}: giảm ({a} → {b}); kiểu giả này không nhắm vào nó (do mã hoá lại hoặc ngẫu nhiên).",
+        "en": "{signal}: fell ({a} → {b}); this fake does not aim at it (re-encoding, or chance).",
+    },
+    "training.why.not_measured": {
+        "vi": "{signal}: chỉ đo được ở một bản (hoặc không bản nào), nên không so sánh được.",
+        "en": "{signal}: measured in one version only (or neither), so it cannot be compared.",
+    },
+    "training.verdict.caught": {
+        "vi": "Phần mềm BẮT ĐƯỢC bản giả này: mức đánh giá từ «{a}» lên «{b}».",
+        "en": "The software CAUGHT this fake: the level went from «{a}» to «{b}».",
+    },
+    "training.verdict.partly": {
+        "vi": "Phần mềm chỉ bắt được một phần: mức đánh giá tăng từ «{a}» lên «{b}», chưa đến mức cao.",
+        "en": "The software only partly caught it: the level rose from «{a}» to «{b}», not to high.",
+    },
+    "training.verdict.missed": {
+        "vi": "Phần mềm KHÔNG bắt được bản giả này: mức đánh giá «{a}» → «{b}». Hãy chỉ cho người nghe những gì cần tự nhìn, tự nghe, và nhắc: luôn gọi lại số đã lưu.",
+        "en": "The software did NOT catch this fake: level «{a}» → «{b}». Show the audience what to look and listen for themselves, and remind them: always call back on a saved number.",
+    },
+    "training.verdict.channel": {
+        "vi": "Nén như ứng dụng nhắn tin không phải là giả mạo: mức đánh giá «{a}» → «{b}» (không nên tăng).",
+        "en": "Messenger compression is not a fake: level «{a}» → «{b}» (it should not rise).",
+    },
+    "training.verdict.unknown": {
+        "vi": "Không so sánh được mức đánh giá: một trong hai bản không đủ dữ liệu («{a}» → «{b}»).",
+        "en": "The levels cannot be compared: one of the two had too little data («{a}» → «{b}»).",
+    },
+    # --- quiz ------------------------------------------------------------------------------
+    "quiz.intro": {
+        "vi": "Chiếu lên màn hình, mở từng đoạn ghi cho cả phòng xem và nghe, cho mọi người bình chọn **Thật** hay **Giả**, rồi bấm **Xem đáp án**.",
+        "en": "Put it on the projector, play each recording to the room, let everyone vote **Real** or **Fake**, then press **Show the answer**.",
+    },
+    "quiz.real": {"vi": "Thật", "en": "Real"},
+    "quiz.fake": {"vi": "Giả", "en": "Fake"},
+    "quiz.reveal": {"vi": "Xem đáp án", "en": "Show the answer"},
+    "quiz.next": {"vi": "Câu tiếp theo", "en": "Next"},
+    "quiz.restart": {"vi": "Làm lại từ đầu", "en": "Start again"},
+    "quiz.player": {"vi": "Đoạn ghi", "en": "Recording"},
+    "quiz.progress": {"vi": "Câu {i} / {n}", "en": "Item {i} of {n}"},
+    "quiz.vote.none": {"vi": "Chưa bình chọn.", "en": "No vote yet."},
+    "quiz.vote.current": {"vi": "Cả phòng chọn: {vote}", "en": "The room says: {vote}"},
+    "quiz.answer.real": {"vi": "Đáp án: THẬT (đoạn ghi không bị sửa)", "en": "Answer: REAL (the recording was not altered)"},
+    "quiz.answer.fake": {"vi": "Đáp án: GIẢ", "en": "Answer: FAKE"},
+    "quiz.answer.unknown": {"vi": "Đoạn này không có đáp án sẵn (không tính điểm).", "en": "This item has no answer key (not scored)."},
+    "quiz.mark.correct": {"vi": "Cả phòng đoán ĐÚNG.", "en": "The room got it RIGHT."},
+    "quiz.mark.wrong": {"vi": "Cả phòng đoán SAI.", "en": "The room got it WRONG."},
+    "quiz.mark.abstain": {"vi": "Cả phòng chưa bình chọn (tính là sai).", "en": "The room did not vote (counts as wrong)."},
+    "quiz.analysis": {"vi": "Phần mềm đánh giá", "en": "What the software says"},
+    "quiz.analysis.failed": {"vi": "Không phân tích được đoạn ghi này.", "en": "This recording could not be analysed."},
+    "quiz.look.title": {"vi": "Cần để ý gì", "en": "What to look and listen for"},
+    "quiz.look.real": {
+        "vi": "Bản không bị sửa: mắt chớp tự nhiên, không đều; miệng khớp với lời. Dù trông thật, vẫn phải gọi lại số đã lưu trước khi chuyển tiền.",
+        "en": "Not altered: the eyes blink naturally, at uneven intervals; the mouth follows the words. However real it looks, still call back on a saved number before sending money.",
+    },
+    "quiz.look.synthetic": {
+        "vi": "Cả đoạn do máy tạo: giọng đều đều như máy đọc, ngắt nghỉ lạ, mặt ít biểu cảm.",
+        "en": "Wholly machine-made: a flat, read-out voice, odd pauses, a face with little expression.",
+    },
+    "quiz.look.shift": {"vi": "Nhìn môi: tiếng đến sớm hoặc muộn hơn cử động miệng.", "en": "Watch the lips: the sound comes before or after the mouth moves."},
+    "quiz.look.voice": {"vi": "Nghe giọng: không phải giọng quen; miệng không theo đúng lời.", "en": "Listen: not the voice you know; the mouth does not follow the words."},
+    "quiz.look.vocoder": {"vi": "Nghe giọng: rè, méo, như nói qua ống; hơi thở biến mất.", "en": "Listen: buzzy, phasey, as if through a pipe; no breathing sounds."},
+    "quiz.look.espeak": {"vi": "Nghe giọng: giọng máy đọc, sai thanh điệu, không cảm xúc.", "en": "Listen: a read-out machine voice, wrong tones, no emotion."},
+    "quiz.look.noblink": {"vi": "Nhìn mắt: không chớp mắt lần nào, vùng mắt đứng yên.", "en": "Watch the eyes: not one blink, the eye region stays still."},
+    "quiz.look.swap": {"vi": "Nhìn viền mặt và màu da: đường nối, da mặt khác da cổ, mắt đứng yên.", "en": "Watch the face's edge and skin: a seam, face skin unlike the neck, still eyes."},
+    "quiz.look.photo": {"vi": "Nhìn đầu và mắt: chỉ có miệng cử động, đầu và mắt đứng yên như ảnh.", "en": "Watch the head and eyes: only the mouth moves, the head and eyes are still as a photo."},
+    "quiz.look.messenger": {"vi": "Hình mờ, vỡ hạt vì nén: tự điều đó không chứng minh là giả, nhưng che đi dấu vết.", "en": "A blurry, blocky picture from compression: not proof of a fake by itself, but it hides the traces."},
+    "quiz.look.unknown": {"vi": "Nhìn mắt, miệng, viền mặt; nghe giọng và ngắt nghỉ.", "en": "Watch the eyes, the mouth, the face's edge; listen to the voice and its pauses."},
+    "quiz.note": {"vi": "Ghi chú", "en": "Note"},
+    "quiz.score": {"vi": "Điểm: {correct} / {scored} câu đúng", "en": "Score: {correct} of {scored} right"},
+    "quiz.done": {
+        "vi": "Hết câu đố. Điều cần nhớ: video và giọng nói có thể bị làm giả; hãy tắt máy và gọi lại số đã lưu.",
+        "en": "End of the quiz. Remember: video and voices can be faked; hang up and call back on a saved number.",
+    },
+    "quiz.error.folder": {"vi": "Không đọc được thư mục câu đố: {detail}", "en": "Cannot read the quiz folder: {detail}"},
+    # --- printable handout ---------------------------------------------------------------------
+    "handout.title": {"vi": "Cảnh giác với cuộc gọi video, giọng nói giả mạo (deepfake)", "en": "Beware of faked video calls and voices (deepfakes)"},
+    "handout.subtitle": {
+        "vi": "Kẻ gian có thể giả mặt và giọng người thân, lãnh đạo hay công an trong cuộc gọi video để xin tiền hoặc mã OTP.",
+        "en": "Scammers can fake the face and voice of a relative, a boss or a police officer in a video call to ask for money or an OTP.",
+    },
+    "handout.signs.title": {"vi": "Dấu hiệu đáng ngờ", "en": "Warning signs"},
+    "handout.signs.money": {"vi": "Nhờ chuyển tiền, vay tiền, hỏi mã OTP; giục làm ngay, dặn giữ bí mật.", "en": "Asks for money, a loan or an OTP; presses you to act now, to keep it secret."},
+    "handout.signs.short": {"vi": "Cuộc gọi rất ngắn, hình mờ, lấy cớ «mạng yếu» rồi chuyển sang nhắn tin.", "en": "A very short call, a blurry picture, a «weak signal» excuse, then text messages."},
+    "handout.signs.face": {"vi": "Mắt ít hoặc không chớp, đầu đứng yên, viền mặt nhoè, màu da mặt khác cổ.", "en": "Eyes that rarely or never blink, a still head, a blurred face edge, face skin unlike the neck."},
+    "handout.signs.voice": {"vi": "Môi không khớp lời; giọng đều đều, rè, sai thanh điệu, không có tiếng thở.", "en": "Lips out of step with the words; a flat, buzzy voice, wrong tones, no breathing."},
+    "handout.signs.account": {"vi": "Tài khoản nhận tiền không mang tên người đó; liên lạc từ tài khoản hay số mới.", "en": "The receiving account is not in the person's name; contact from a new account or number."},
+    "handout.do.title": {"vi": "Cần làm ngay", "en": "What to do"},
+    "handout.tool.title": {"vi": "Về công cụ kiểm tra", "en": "About checking tools"},
+    "handout.tool.text": {
+        "vi": "Phần mềm kiểm tra chỉ là trợ giúp: nó nhận ra giọng máy đọc, nhưng có thể bỏ sót mặt ghép, ảnh biết nói hay giọng người khác. Kết quả «ít dấu hiệu» KHÔNG có nghĩa là cuộc gọi thật.",
+        "en": "Checking software only helps: it recognises a read-out machine voice, but can miss a pasted face, a talking photo or someone else's voice. «Few signs» does NOT mean the call is real.",
+    },
+    "handout.footer": {
+        "vi": "Tài liệu phát tay, in một trang A4. Tạo bởi công cụ kiểm tra cuộc gọi deepfake (mã nguồn mở, chạy không cần mạng).",
+        "en": "One-page A4 handout. Made by the deepfake call checking assistant (open source, works offline).",
+    },
+}
