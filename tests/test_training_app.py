@@ -69,7 +69,7 @@ def test_tamper_compare_and_export(client, clip, app_dir, work_tmp):
     before = os.path.getmtime(clip), os.path.getsize(clip)
     page = html.unescape(_tamper(client, clip, "shift", "en"))
     assert t("tamper.shift.name", "en") in page and t("tamper.shift.explain", "en") in page
-    assert re.search(r'id="verdict" data-verdict="(caught|partly|missed|unknown)"', page)
+    assert re.search(r'id="verdict" data-verdict="(caught|partly|missed|already_high|unknown)"', page)
     assert page.count('id="vr-level"') == 2  # both versions' levels
     assert re.search(r'data-signal="lipsync" data-change="\w+"', page)
     assert t("lipsync.name", "en") + ":" in page  # the sentence of the lip-sync row

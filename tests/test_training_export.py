@@ -107,6 +107,7 @@ def test_verdict_says_plainly_when_a_fake_is_not_caught():
     assert verdict(low, low, "swap") == "missed"
     assert verdict(medium, low, "photo") == "missed"
     assert verdict(low, medium, "messenger") == "channel"
+    assert verdict(high, high, "noblink") == "already_high"
     assert verdict(_report("inconclusive"), high, "espeak") == "unknown"
     for lang in ("vi", "en"):
         html = side_by_side_html(low, low, "swap", lang, figures=False)
@@ -135,5 +136,5 @@ def test_every_kind_has_targets_and_every_sentence_both_languages():
     for case in ("rose", "same", "fell"):
         for who in ("target", "other"):
             assert {"vi", "en"} <= set(messages()[f"training.why.{case}_{who}"])
-    for v in ("caught", "partly", "missed", "channel", "unknown"):
+    for v in ("caught", "partly", "missed", "already_high", "channel", "unknown"):
         assert f"training.verdict.{v}" in messages()

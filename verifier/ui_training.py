@@ -273,6 +273,9 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
         with gr.Tabs():
             with gr.Tab(t("training.sub.lab", lang), id="training-lab") as sub_lab:
                 label(sub_lab, "label", "training.sub.lab")
+                from .tamper.side_by_side import SBS_CSS
+
+                gr.HTML(f"<style>{SBS_CSS}</style>")
                 with gr.Row():
                     with gr.Column(scale=2):
                         label(gr.Markdown(t("training.intro", lang)), "value", "training.intro")

@@ -82,6 +82,10 @@ MESSAGES = {
         "vi": "Phần mềm KHÔNG bắt được bản giả này: mức đánh giá «{a}» → «{b}». Hãy chỉ cho người nghe những gì cần tự nhìn, tự nghe, và nhắc: luôn gọi lại số đã lưu.",
         "en": "The software did NOT catch this fake: level «{a}» → «{b}». Show the audience what to look and listen for themselves, and remind them: always call back on a saved number.",
     },
+    "training.verdict.already_high": {
+        "vi": "Bản gốc đã bị đánh giá «{a}» (thường do giọng tổng hợp), nên không thể thấy mức tăng: «{a}» → «{b}». Hãy dùng một đoạn ghi giọng người thật làm bản gốc; xem từng phần kiểm tra trong bảng.",
+        "en": "The original is already rated «{a}» (often because of a synthetic voice), so no rise can show: «{a}» → «{b}». Use a recording of a real voice as the original; see each check in the table.",
+    },
     "training.verdict.channel": {
         "vi": "Nén như ứng dụng nhắn tin không phải là giả mạo: mức đánh giá «{a}» → «{b}» (không nên tăng).",
         "en": "Messenger compression is not a fake: level «{a}» → «{b}» (it should not rise).",

@@ -67,13 +67,16 @@ def signal_sentences(original, tampered, kind: str, lang: str = "vi") -> list[tu
 
 def verdict(original, tampered, kind: str) -> str:
     """How the level moved from ``original`` to ``tampered``: "caught" (rose to high), "partly"
-    (rose, not to high), "missed" (did not rise), "channel" (kind messenger: not a fake, any
-    move is the channel's) or "unknown" (an analysis failed or was inconclusive)."""
+    (rose, not to high), "missed" (did not rise), "already_high" (the original is rated high
+    already, so no rise can show), "channel" (kind messenger: not a fake, any move is the
+    channel's) or "unknown" (an analysis failed or was inconclusive)."""
     la, lb = (None if r.error else _LEVEL_ORDER.get(r.level) for r in (original, tampered))
     if la is None or lb is None:
         return "unknown"
     if kind == "messenger":
         return "channel"
+    if la == _LEVEL_ORDER["high"]:
+        return "already_high"
     if lb > la:
         return "caught" if lb == _LEVEL_ORDER["high"] else "partly"
     return "missed"
