@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 
 import pytest
 
@@ -130,3 +131,26 @@ def test_quiz_from_first_vote_to_score(client):
     assert t("quiz.score", "en", correct=fakes, scored=len(items)) in view
     view = client.predict("vi", api_name="/quiz_restart")[0]
     assert 'data-index="0"' in view and t("quiz.vote.none", "vi") in view
+
+
+def test_quiz_on_the_officers_folder(tmp_path, make_clip):
+    """``app.py --quiz-folder DIR``: the quiz plays DIR's clips in the order of its answer key; a
+    folder that does not exist stops the app with a message."""
+    from gradio_client import Client
+
+    quiz_dir = tmp_path / "buoi_tap_huan"
+    quiz_dir.mkdir()
+    for name in ("cuoc_goi_a.mp4", "cuoc_goi_b.mp4"):
+        shutil.copy(make_clip("quiz_folder_clip", duration_s=2.0, size=(320, 240)), quiz_dir / name)
+    (quiz_dir / "quiz.tsv").write_text("cuoc_goi_b.mp4\treal\t\tbản gốc\ncuoc_goi_a.mp4\tfake\tshift\n", encoding="utf-8")
+    with running_app(tmp_path, args=("--quiz-folder", str(quiz_dir))) as url:
+        client = Client(url, verbose=False)
+        view = client.predict("vi", api_name="/quiz_restart")[0]
+        assert "cuoc_goi_b.mp4" in view and t("quiz.progress", "vi", i=1, n=2) in view
+        client.predict("vi", api_name="/quiz_vote_real")
+        view = html.unescape(client.predict("vi", api_name="/quiz_reveal")[0])
+        assert 'data-answer="real"' in view and "bản gốc" in view and t("quiz.mark.correct", "vi") in view
+    (tmp_path / "x").mkdir()
+    with pytest.raises(RuntimeError, match="quiz folder not found"):
+        with running_app(tmp_path / "x", args=("--quiz-folder", str(tmp_path / "missing")), timeout_s=60):
+            pass
