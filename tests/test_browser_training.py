@@ -94,6 +94,7 @@ def test_side_by_side_of_an_uploaded_clip_vi_then_en(browser, app_url, make_clip
     assert verdict.get_attribute("data-verdict") in ("caught", "partly", "missed", "already_high", "unknown")
     assert t("tamper.noblink.name", "vi") in result and t("tamper.noblink.explain", "vi") in result
     assert page.locator("#training-result #vr-level").count() == 2
+    assert page.locator("#training-result #training-players video").count() == 2  # both versions play
     assert page.locator('#training-result tr[data-signal="blink"]').count() == 1
     assert t("blink.name", "vi") + ":" in page.inner_text('#training-result tr[data-signal="blink"] td.why')
     page.screenshot(path=str(shots / "training_side_by_side_vi.png"), full_page=True)

@@ -78,6 +78,10 @@ def test_tamper_compare_and_export(client, clip, app_dir, work_tmp):
     assert not list((app_dir / "gradio-tmp").rglob(os.path.basename(clip)))  # gradio's copy of the upload is gone
     first = _working_copies(work_tmp)
     assert len(first) == 2  # the session's copy of the original and its tampered copy
+    # Both versions play inline (data URIs): no copy of either reaches gradio's folder before an export.
+    assert page.count('src="data:video/mp4;base64,') == 2 and 'id="training-players"' in page
+    stem = os.path.splitext(os.path.basename(clip))[0]
+    assert not [f for f in (app_dir / "gradio-tmp").rglob(f"{stem}*")]
 
     files = client.predict("vi", api_name="/training_export_html")
     exported = next(f for f in files if f.endswith(".html"))

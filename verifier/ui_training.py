@@ -29,6 +29,7 @@ from .i18n import normalize_lang, t
 from .tamper import AUDIO_KINDS, KINDS
 
 DEFAULT_KIND = "noblink"  # the kind the shipped training pair shows
+MAX_INLINE_BYTES = 24 * 2**20  # B: larger versions get no inline player (the page would be too heavy)
 QUIZ_CSS = """<style>
 #quiz-real, #quiz-fake { font-size: 2.2em !important; min-height: 2.6em; font-weight: 700; }
 #quiz-real { background: #1e8449 !important; color: white !important; }
@@ -79,8 +80,6 @@ def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: s
     from .errors import ParameterError, VerifierError
     from .tamper.audio import EspeakParams, ShiftParams
     from .tamper.lab import TamperParams, tamper_file
-    from .tamper.side_by_side import side_by_side_html
-
     lang = normalize_lang(lang)
     step = progress or (lambda *a, **k: None)
     uploads = [p for p in (path, other, photo) if p]
@@ -128,7 +127,7 @@ def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: s
             discard(p)
     state = {"dir": folder, "original": original, "tampered": tampered, "kind": kind, "reports": (rep_a, rep_b),
              "video": video}
-    return side_by_side_html(rep_a, rep_b, kind, lang), state
+    return _side_by_side(state, lang), state
 
 
 def export_html(state, lang: str) -> list[str]:
@@ -293,11 +292,12 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
                                        "label", "training.text")
                         f_msgr = label(gr.Checkbox(False, label=t("training.messenger", lang), elem_id="training-messenger"),
                                        "label", "training.messenger")
-                        f_other = label(gr.File(label=t("training.other", lang), file_count="single", type="filepath",
-                                                height=90, elem_id="training-other"), "label", "training.other")
-                        f_photo = label(gr.File(label=t("training.photo", lang), file_count="single", type="filepath",
-                                                file_types=["image"], height=90, elem_id="training-photo"),
-                                        "label", "training.photo")
+                        with gr.Accordion(t("training.more", lang), open=False) as f_more:
+                            f_other = label(gr.File(label=t("training.other", lang), file_count="single", type="filepath",
+                                                    elem_id="training-other"), "label", "training.other")
+                            f_photo = label(gr.File(label=t("training.photo", lang), file_count="single", type="filepath",
+                                                    file_types=["image"], elem_id="training-photo"), "label", "training.photo")
+                        label(f_more, "label", "training.more")
                         f_run = label(gr.Button(t("training.run", lang), variant="primary", elem_id="training-run"),
                                       "value", "training.run")
                         f_html = label(gr.Button(t("training.export.html", lang), elem_id="training-export-html"),
@@ -386,6 +386,31 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
 
 
 def _side_by_side(state, lang: str) -> str:
+    """The comparison, under a player of each version (inline data: nothing written for it)."""
     from .tamper.side_by_side import side_by_side_html
 
-    return side_by_side_html(*state["reports"], state["kind"], lang)
+    return _players(state, lang) + side_by_side_html(*state["reports"], state["kind"], lang)
+
+
+def _players(state, lang: str) -> str:
+    """Both versions as inline ``<video>``/``<audio>`` players (data URIs, so the browser plays
+    them without the files reaching gradio's cache); omitted above :data:`MAX_INLINE_BYTES`."""
+    import base64
+    import html as _html
+    import mimetypes
+
+    cells = []
+    for role, path in (("tamper.sbs.original", state["original"]), ("tamper.sbs.tampered", state["tampered"])):
+        size = os.path.getsize(path) if os.path.isfile(path) else MAX_INLINE_BYTES + 1
+        if size > MAX_INLINE_BYTES:
+            return ""
+        mime = mimetypes.guess_type(path)[0] or ("video/mp4" if state["video"] else "audio/wav")
+        if path.endswith(".m4a"):
+            mime = "audio/mp4"
+        tag = "video" if mime.startswith("video/") else "audio"
+        with open(path, "rb") as f:
+            data = base64.b64encode(f.read()).decode()
+        style = ' style="width:100%;max-height:360px"' if tag == "video" else ' style="width:100%"'
+        cells.append(f'<div><h2>{_html.escape(t(role, lang))}</h2><{tag} controls preload="metadata"{style} '
+                     f'src="data:{mime};base64,{data}"></{tag}></div>')
+    return f'<div class="vr"><div class="cols" id="training-players">{"".join(cells)}</div></div>'

@@ -17,6 +17,7 @@ MESSAGES = {
     "training.shift_ms": {"vi": "Độ lệch tiếng (ms, dương: tiếng trễ)", "en": "Audio shift (ms, positive: sound late)"},
     "training.text": {"vi": "Câu cho giọng máy đọc (espeak-ng)", "en": "Sentence for the machine voice (espeak-ng)"},
     "training.messenger": {"vi": "Thêm nén như ứng dụng nhắn tin (480p, AAC 32 kbit/s)", "en": "Also degrade like a messenger app (480p, AAC 32 kbit/s)"},
+    "training.more": {"vi": "Giọng thay thế, ảnh khuôn mặt khác", "en": "Replacement voice, another face photo"},
     "training.other": {"vi": "Giọng thay thế (cho kiểu «thay giọng»)", "en": "Replacement voice (for «voice replaced»)"},
     "training.photo": {"vi": "Ảnh khuôn mặt khác (ghép mặt, ảnh biết nói; mặc định: ảnh phi hành gia)", "en": "Another face photo (face swap, talking photo; default: the astronaut)"},
     "training.run": {"vi": "Tạo và so sánh", "en": "Make and compare"},
