@@ -1,6 +1,7 @@
 """Round 3 of the SBI detector: the cross-fitting folds, the device package and the device command."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -188,3 +189,39 @@ def test_device_command_runs_end_to_end_on_cpu_without_the_media_stack(tmp_path,
 
     text = format_report(res)
     assert "cross-fitted" in text and "DeepFaceLive same-scene pairs" in text and "held_out_video_frames AUC" in text
+
+
+def test_one_fold_run_warm_starts_scores_the_control_and_resumes(tmp_path, rng):
+    from training.sbi.crossfit import run, score, subset_eval
+    from training.sbi.evaluate import clip_scores
+    from training.sbi.train import TrainConfig
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    _tiny_package(pkg, rng)
+    torch.manual_seed(3)
+    init = EfficientNetLite0(n_classes=1)
+    torch.save({"model": init.state_dict(), "step": 7}, tmp_path / "ckpt.pt")  # a rounds 1-2 train.py checkpoint
+    cfg = TrainConfig(size_px=32, batch_pairs=3, steps=4, warmup_steps=1, ckpt_every=2, init_from=str(tmp_path / "ckpt.pt"))
+    logs = []
+    kw = dict(package=str(pkg), folds_tsv=str(FOLDS), out=str(tmp_path / "out"), workers=0, max_minutes=30, schedule="steps",
+              eval_every_minutes=30, photo_n=4, only_fold=1, log=logs.append)
+    res = run(cfg, **kw)
+    rows = {r["path"]: r["fold"] for r in read_folds(str(FOLDS))}
+    assert res["only_fold"] == 1 and res["steps_done"] == 4 and set(res["self_blend_detection"]) == {"fold1"}
+    assert {rows[p.removeprefix("video/")] for p in res["per_clip"]} == {1, -1}  # the fold's clips + fakes without a group
+    assert res["crossfit"]["n_clips"] == 3 and res["crossfit"]["dfl_pairs"]["n"] == 1
+    # the control is the warm-start model itself on the same clips, before any step
+    ev = subset_eval(load_eval(str(pkg / "eval.npz")), 0, 32)
+    want = clip_scores(score(init, ev["crops"], "cpu"), ev["clip"], len(ev["path"]))
+    for p, w in zip(ev["path"], want):
+        if str(p) in res["control"]["per_clip"]:
+            assert res["control"]["per_clip"][str(p)]["fold1"] == pytest.approx(w, abs=1e-3)
+    assert res["per_clip"] != res["control"]["per_clip"]  # 4 steps moved the model
+    assert not (tmp_path / "out" / "sbi_all_fp16.pt").exists() and (tmp_path / "out" / "ckpt.pt").exists()
+    # the same command again resumes from the checkpoint (nothing left to train) and keeps the control
+    res2 = run(cfg, **kw)
+    assert any("resuming at step 4" in s for s in logs)
+    assert res2["steps_done"] == 4 and res2["control"] == res["control"] and res2["per_clip"] == res["per_clip"]
+    with pytest.raises(ValueError, match="another run"):
+        run(dataclasses.replace(cfg, lr=1e-3), **kw)

@@ -175,6 +175,7 @@ def _round3_parsers(sub) -> None:
     p.add_argument("--photo-n", type=int, default=200, help="at most this many held-out photos (and video frames per fold) in the self-blend test")
     p.add_argument("--eval-max-clips", type=int, default=0, help="evaluate on at most this many clips (0: all; CPU smoke runs)")
     p.add_argument("--threads", type=int, default=1, help="torch threads of the main process")
+    p.add_argument("--only-fold", type=int, help="train and evaluate this fold model alone (CPU run; warm start: --init-from)")
     _cfg_args(p)
     p = sub.add_parser("crossfit-report", help="print the figures of a crossfit results.json")
     p.add_argument("results")
@@ -210,7 +211,7 @@ def _round3(args) -> int:
         cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
         run(cfg, package=args.package, folds_tsv=args.folds, out=args.out, device=args.device, k=args.k, workers=args.workers,
             max_minutes=args.max_minutes, schedule=args.schedule, eval_every_minutes=args.eval_every_minutes, photo_n=args.photo_n,
-            eval_max_clips=args.eval_max_clips, log=lambda s: print(s, flush=True))
+            eval_max_clips=args.eval_max_clips, only_fold=args.only_fold, log=lambda s: print(s, flush=True))
     return 0
 
 

@@ -16,6 +16,12 @@ plus self-blend detection on held-out photos and on the held-out fold's video fr
 The learning rate follows a linear warm-up over steps, then a cosine over the *wall-clock*
 budget (``--schedule time``: the number of steps a budget allows is not known in advance),
 or over ``TrainConfig.steps`` (``--schedule steps``, reproducible step by step).
+
+One fold on a CPU (``only_fold``): only fold model ``k`` is trained (on the faces outside fold
+``k``), warm-started from ``TrainConfig.init_from`` (a rounds 1–2 ``ckpt.pt``), and evaluated on
+fold ``k``'s clips and the fakes without a group; the warm-start model is first scored on the
+same clips (``results["control"]``). A checkpoint (``out/ckpt.pt``, every ``ckpt_every`` steps)
+lets the same command resume.
 """
 from __future__ import annotations
 
@@ -54,6 +60,17 @@ def train_masks(paths: np.ndarray, is_video: np.ndarray, folds: list[dict], k: i
     masks = {f"fold{i}": base & (face_fold != i) for i in range(k)}
     masks[ALL] = base.copy()
     return masks
+
+
+def fold_eval(ev: dict, folds: list[dict], fold: int) -> dict:
+    """Only the clips of ``fold`` and the fakes without a group (fold −1): what one fold model
+    can score cross-fitted."""
+    fold_of = {r["path"]: r["fold"] for r in folds}
+    keep = np.array([fold_of[str(p).removeprefix("video/")] in (fold, -1) for p in ev["path"]])
+    new = -np.ones(len(keep), int)
+    new[keep] = np.arange(int(keep.sum()))
+    m = new[ev["clip"]] >= 0
+    return {"crops": ev["crops"][m], "clip": new[ev["clip"][m]], **{k: ev[k][keep] for k in ("path", "label", "source")}}
 
 
 def subset_eval(ev: dict, max_clips: int, size_px: int) -> dict:
@@ -116,12 +133,14 @@ def score(model: EfficientNetLite0, crops: np.ndarray, device: str, batch: int =
 
 def crossfit_scores(clip_by_model: dict[str, np.ndarray], paths: np.ndarray, folds: list[dict], k: int) -> np.ndarray:
     """Per clip: the score of the fold model that did not train on the clip's group; fakes
-    without a group: mean over the K fold models (nan where a model found no face)."""
+    without a group: mean over the K fold models (nan where a model found no face; with one
+    fold model, as in ``run(only_fold=...)``, that model's)."""
     fold_of = {r["path"]: r["fold"] for r in folds}
+    fold_models = [m for m in clip_by_model if m.startswith("fold")]
     out = np.full(len(paths), np.nan)
     for j, p in enumerate(paths):
         f = fold_of[str(p).removeprefix("video/")]
-        out[j] = clip_by_model[f"fold{f}"][j] if f >= 0 else np.nanmean([clip_by_model[f"fold{i}"][j] for i in range(k)])
+        out[j] = clip_by_model[f"fold{f}"][j] if f >= 0 else np.nanmean([clip_by_model[m][j] for m in fold_models])
     return out
 
 
@@ -138,7 +157,8 @@ def crossfit_eval(models: dict[str, EfficientNetLite0], faces: dict, ev: dict, m
     res["crossfit"]["median_real"] = float(np.median(cs[fin & (ev["label"] == "real")]))
     res["crossfit"]["median_fake"] = float(np.median(cs[fin & (ev["label"] == "fake")]))
     # the all-reals model: its fakes are unseen, its reals were trained on (in-sample; memorisation shows here)
-    res[ALL + "_model_in_sample_reals"] = summarise(clip_by_model[ALL], ev["label"], ev["source"], ev["path"])
+    if ALL in clip_by_model:
+        res[ALL + "_model_in_sample_reals"] = summarise(clip_by_model[ALL], ev["label"], ev["source"], ev["path"])
     if not full:
         return res
     res["per_clip"] = {str(p): {"crossfit": None if not np.isfinite(s) else round(float(s), 4),
@@ -191,10 +211,11 @@ def _lr(step: int, frac: float, cfg: TrainConfig, schedule: str) -> float:
 
 def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str = "cpu", k: int = 4, workers: int = 6,
         max_minutes: float = 4.5, schedule: str = "time", eval_every_minutes: float = 1.0, photo_n: int = 200,
-        start_weights: str | None = None, eval_max_clips: int = 0, log=print) -> dict:
+        start_weights: str | None = None, eval_max_clips: int = 0, only_fold: int | None = None, log=print) -> dict:
     """Train K fold models + the all-reals model for at most ``max_minutes`` of wall time from
     the call (data loading included), evaluate, write ``out/results.json`` (also after each
-    interim evaluation, so a killed run leaves figures) and ``out/sbi_all_fp16.pt``."""
+    interim evaluation, so a killed run leaves figures) and ``out/sbi_all_fp16.pt``.
+    ``only_fold``: train and evaluate that fold model alone (module docstring; no export)."""
     t_start = time.perf_counter()
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(cfg.seed)
@@ -202,33 +223,57 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
     faces = load_faces(os.path.join(package, "faces.npz"))
     ev = subset_eval(load_eval(os.path.join(package, "eval.npz")), eval_max_clips, cfg.size_px)
     masks = train_masks(faces["path"], faces["is_video"], folds, k, cfg.holdout_photo_pct)
-    pool = np.flatnonzero(masks[ALL])
+    names = [f"fold{i}" for i in range(k)] + [ALL]
+    if only_fold is not None:
+        names = [f"fold{only_fold}"]
+        ev = fold_eval(ev, folds, only_fold)
+    pool = np.flatnonzero(masks[names[0] if only_fold is not None else ALL])
     log(f"{len(faces['path'])} faces ({int(faces['is_video'].sum())} video frames), pool {len(pool)}, "
         f"eval {len(ev['crops'])} crops of {len(ev['path'])} clips; loaded in {time.perf_counter() - t_start:.1f} s")
     state = load_start_weights(start_weights or os.path.join(package, "imagenet_fp16.pt"))
-    names = [f"fold{i}" for i in range(k)] + [ALL]
     models, opts = {}, {}
     for m in names:
         net = EfficientNetLite0(n_classes=1)
         load_imagenet(net, state, head=False)
+        if cfg.init_from:  # warm start (a rounds 1-2 train.py checkpoint)
+            net.load_state_dict(torch.load(cfg.init_from, map_location="cpu", weights_only=False)["model"])
         net.freeze_stem_and_blocks(cfg.freeze_blocks)
         net = net.to(device).to(memory_format=torch.channels_last)
         net.train()
         models[m] = net
         opts[m] = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
     in_model = {m: torch.from_numpy(masks[m]) for m in names}
-    loader = torch.utils.data.DataLoader(_Batches(faces["crops"], faces["pts"], faces["is_video"], pool, cfg, 0, cfg.steps),
+    ckpt_path = os.path.join(out, "ckpt.pt")
+    ck = torch.load(ckpt_path, map_location="cpu", weights_only=False) if os.path.exists(ckpt_path) else None
+    if ck is not None:
+        if ck["config"] != dataclasses.asdict(cfg) or ck["names"] != names:
+            raise ValueError(f"{ckpt_path} was made by another run (config or models differ)")
+        for m in names:
+            models[m].load_state_dict(ck["models"][m])
+            opts[m].load_state_dict(ck["opts"][m])
+        log(f"resuming at step {ck['step']} ({ck['train_elapsed'] / 60:.1f} of {ck['train_budget'] / 60:.1f} min trained)")
+    results = ck["results"] if ck is not None else {}
+    if cfg.init_from and "control" not in results:  # the warm-start model on the same clips, before any step
+        results["control"] = crossfit_eval(models, faces, ev, masks, folds, cfg, device, photo_n=photo_n)
+        c = results["control"]["crossfit"]
+        log(f"control (warm start, no step): AUC {c['auc']:.3f}, DFL pairs {c['dfl_pairs']['fake_higher']}/{c['dfl_pairs']['n']}, "
+            f"reals over {REAL_THRESHOLD}: {c['real_over_threshold']['all']['share']:.2f}; {time.perf_counter() - t_start:.0f} s so far")
+    step0 = ck["step"] if ck is not None else 0
+    loader = torch.utils.data.DataLoader(_Batches(faces["crops"], faces["pts"], faces["is_video"], pool, cfg, step0, cfg.steps),
                                          batch_size=None, num_workers=workers, pin_memory=device.startswith("cuda"),
                                          prefetch_factor=4 if workers else None, persistent_workers=False)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     budget = 60 * max_minutes
     t_train = time.perf_counter()
-    train_budget = max(1.0, budget - (t_train - t_start))
-    results = {"config": dataclasses.asdict(cfg), "k_folds": k, "device": device, "workers": workers, "schedule": schedule,
+    train_budget = ck["train_budget"] if ck is not None else max(1.0, budget - (t_train - t_start))
+    elapsed0 = ck["train_elapsed"] if ck is not None else 0.0
+    results |= {"config": dataclasses.asdict(cfg), "k_folds": k, "device": device, "workers": workers, "schedule": schedule,
                "max_minutes": max_minutes, "n_faces": int(len(faces["path"])), "n_video_frames": int(faces["is_video"].sum()),
-               "n_train_faces": {m: int(v.sum()) for m, v in masks.items()}, "curve": []}
-    hist = {m: [] for m in names}
-    step, n_img, next_eval, t_wait = 0, 0, eval_every_minutes * 60, 0.0
+               "n_train_faces": {m: int(v.sum()) for m, v in masks.items()},
+                "curve": results.get("curve", []), "only_fold": only_fold}
+    hist = ck["hist"] if ck is not None else {m: [] for m in names}
+    step, n_img, t_wait = step0, 0, 0.0
+    next_eval = (math.floor(elapsed0 / (eval_every_minutes * 60)) + 1) * eval_every_minutes * 60
 
     def write(res):
         tmp = os.path.join(out, "results.json.tmp")
@@ -239,7 +284,7 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
     ta = time.perf_counter()
     for s, x, y, idx in loader:
         t_wait += time.perf_counter() - ta
-        elapsed = time.perf_counter() - t_train
+        elapsed = elapsed0 + time.perf_counter() - t_train
         lr = _lr(s, elapsed / train_budget, cfg, schedule)
         xb, yb = _normalise(x.to(device, non_blocking=True)), y.to(device, non_blocking=True)
         for m in names:
@@ -258,17 +303,23 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
             if (s + 1) % 20 == 0:
                 hist[m].append((s + 1, round(loss.item(), 4), round(float(((logits.detach() > 0).float() == yb[sel]).float().mean()), 3)))
         step, n_img = s + 1, n_img + len(y)
-        elapsed = time.perf_counter() - t_train
+        elapsed = elapsed0 + time.perf_counter() - t_train
         if step % 20 == 0 or step <= 3:
-            log(f"{time.strftime('%H:%M:%S')} step {step} lr {lr:.2e} {n_img / elapsed:.0f} img/s (data wait {t_wait / elapsed:.0%}) "
+            t_call = time.perf_counter() - t_train
+            log(f"{time.strftime('%H:%M:%S')} step {step} lr {lr:.2e} {n_img / t_call:.0f} img/s (data wait {t_wait / t_call:.0%}) "
                 + " ".join(f"{m}:{hist[m][-1][1]:.3f}/{hist[m][-1][2]:.2f}" for m in names if hist[m]))
         stop = elapsed >= train_budget
+        if step % cfg.ckpt_every == 0 or stop:
+            _save({"models": {m: models[m].state_dict() for m in names}, "opts": {m: opts[m].state_dict() for m in names}, "names": names,
+                   "config": dataclasses.asdict(cfg), "step": step, "train_elapsed": elapsed, "train_budget": train_budget,
+                   "hist": hist, "results": results}, ckpt_path)
         if elapsed >= next_eval and not stop:
             r = crossfit_eval(models, faces, ev, masks, folds, cfg, device, full=False)
             c = r["crossfit"]
             results["curve"].append({"step": step, "minutes": round(elapsed / 60, 2), "auc": c["auc"], "dfl_pairs": c["dfl_pairs"]["fake_higher"],
                                      "real_over": c["real_over_threshold"]["all"]["share"], "median_real": c["median_real"],
-                                     "median_fake": c["median_fake"], "auc_all_model_in_sample": r[ALL + "_model_in_sample_reals"]["auc"]})
+                                     "median_fake": c["median_fake"],
+                                     "auc_all_model_in_sample": r[ALL + "_model_in_sample_reals"]["auc"] if ALL in r else None})
             log(f"{time.strftime('%H:%M:%S')} eval at step {step}: {results['curve'][-1]}")
             write(results | {"steps_done": step, "partial": True, "history": hist})
             next_eval += eval_every_minutes * 60
@@ -278,16 +329,13 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
     del loader
     t_eval = time.perf_counter()
     log(f"{time.strftime('%H:%M:%S')} training stopped at step {step}; final evaluation")
-    results |= {"steps_done": step, "images_per_model": step * 2 * cfg.batch_pairs, "train_seconds": round(time.perf_counter() - t_train, 1),
+    results |= {"steps_done": step, "images_per_model": step * 2 * cfg.batch_pairs, "train_seconds": round(elapsed0 + time.perf_counter() - t_train, 1),
                 "throughput_img_s": round(n_img / max(1e-9, time.perf_counter() - t_train), 1), "history": hist}
     results |= crossfit_eval(models, faces, ev, masks, folds, cfg, device, photo_n=photo_n)
     results["eval_seconds"] = round(time.perf_counter() - t_eval, 1)
     results["partial"] = False
-    state = {kk: (v.detach().half().cpu() if v.is_floating_point() else v.cpu())
-             for kk, v in models[ALL].state_dict().items() if not kk.endswith("num_batches_tracked")}
-    torch.save({"model": state, "config": dataclasses.asdict(cfg), "step": step, "history": hist[ALL],
-                "throughput_img_s": results["throughput_img_s"], "trained_on": "all real clips + packed photos (held-out identities excluded)"},
-               os.path.join(out, "sbi_all_fp16.pt"))
+    if ALL in models:
+        _export_all(models[ALL], cfg, step, hist, results, out)
     results["total_seconds"] = round(time.perf_counter() - t_start, 1)
     write(results)
     c = results["crossfit"]
@@ -295,6 +343,19 @@ def run(cfg: TrainConfig, *, package: str, folds_tsv: str, out: str, device: str
         f"{c['dfl_pairs']['n']}, reals over {REAL_THRESHOLD}: {c['real_over_threshold']['all']['share']:.2f}, "
         f"median real {c['median_real']:.3f} fake {c['median_fake']:.3f}; total {results['total_seconds']} s")
     return results
+
+
+def _save(obj, path: str) -> None:
+    torch.save(obj, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def _export_all(model, cfg: TrainConfig, step: int, hist: dict, results: dict, out: str) -> None:
+    state = {kk: (v.detach().half().cpu() if v.is_floating_point() else v.cpu())
+             for kk, v in model.state_dict().items() if not kk.endswith("num_batches_tracked")}
+    torch.save({"model": state, "config": dataclasses.asdict(cfg), "step": step, "history": hist[ALL],
+                "throughput_img_s": results["throughput_img_s"], "trained_on": "all real clips + packed photos (held-out identities excluded)"},
+               os.path.join(out, "sbi_all_fp16.pt"))
 
 
 def format_report(res: dict) -> str:
