@@ -223,5 +223,9 @@ def test_one_fold_run_warm_starts_scores_the_control_and_resumes(tmp_path, rng):
     res2 = run(cfg, **kw)
     assert any("resuming at step 4" in s for s in logs)
     assert res2["steps_done"] == 4 and res2["control"] == res["control"] and res2["per_clip"] == res["per_clip"]
+    from training.sbi.crossfit import format_report
+
+    text = format_report(res2)
+    assert "control (warm start" in text and "control self-blends, fold1: held_out_video_frames AUC" in text
     with pytest.raises(ValueError, match="another run"):
         run(dataclasses.replace(cfg, lr=1e-3), **kw)

@@ -374,6 +374,14 @@ def format_report(res: dict) -> str:
     for m, r in res.get("self_blend_detection", {}).items():
         lines.append(f"self-blends, {m}: " + "; ".join(f"{k} AUC {v['auc']:.3f} (n={v['n']}, reals over 0.5 {v['real_over_threshold']:.2f})"
                                                       for k, v in r.items()))
+    ctl = res.get("control")
+    if ctl:  # one-fold run: the warm-start model on the same clips, before any step
+        cc = ctl["crossfit"]
+        lines.append(f"control (warm start {res['config'].get('init_from')}, before fine-tuning): AUC {cc['auc']:.3f}, DFL pairs "
+                     f"{cc['dfl_pairs']['fake_higher']}/{cc['dfl_pairs']['n']}, reals over {cc['threshold']}: "
+                     f"{cc['real_over_threshold']['all']['share']:.2f}, median real {cc['median_real']:.3f}, fake {cc['median_fake']:.3f}")
+        for m, r in ctl.get("self_blend_detection", {}).items():
+            lines.append(f"control self-blends, {m}: " + "; ".join(f"{k} AUC {v['auc']:.3f} (n={v['n']})" for k, v in r.items()))
     for p in res.get("curve", []):
         lines.append(f"  curve: step {p['step']} ({p['minutes']} min) AUC {p['auc']:.3f}, DFL {p['dfl_pairs']}, reals over 0.5 {p['real_over']:.2f}")
     return "\n".join(lines)
