@@ -31,6 +31,18 @@ def main(argv=None) -> int:
     p = sub.add_parser("report", help="markdown table of a logo.json into training/voice/README.md")
     p.add_argument("--results", required=True)
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    # CPU run: frozen network + trained linear head (probe_cache.py, probe.py)
+    p = sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)")
+    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
+    p.add_argument("--out", required=True, help="folder for probe_cache.npz (+ .json)")
+    p.add_argument("--n-aug", type=int, default=4, help="augmented random windows per item at most")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-minutes", type=float, default=20.0, help="wall-clock cap: augmented rounds stop before it")
+    p = sub.add_parser("probe-logo", help="LOGO of a linear head on the cached readout; writes logo.json + the head")
+    p.add_argument("--pool", required=True, help="folder with pool.json")
+    p.add_argument("--cache", required=True, help="probe_cache.npz")
+    p.add_argument("--out", required=True, help="run folder (logo.json, head.json, config)")
+    p.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
 
     if a.cmd == "prepare":
@@ -46,6 +58,14 @@ def main(argv=None) -> int:
         from .logo import run
 
         return run(a)
+    if a.cmd == "probe-cache":
+        from .probe_cache import run as run_cache
+
+        return run_cache(a)
+    if a.cmd == "probe-logo":
+        from .probe import run as run_probe
+
+        return run_probe(a)
     if a.cmd == "report":
         from .report import write_report
 
