@@ -144,3 +144,33 @@ def test_run_fold_scores_exactly_the_split_items(fold):
         fig = fold_figures(res, {"high_from": 0.7, "calibration": res["calibration_pre"]})
         assert fig["auc_ft"] is not None and fig["n_fake"] > 0
     assert fold == FINAL or fold in FAMILIES
+
+
+def test_report_renders_a_probe_run_in_its_own_section(tmp_path):
+    import json
+
+    from training.voice.logo import summarise
+    from training.voice.report import write_report
+
+    meta = _meta()
+    for m in meta:
+        m.setdefault("language", "")
+    rng = np.random.default_rng(0)
+    item = np.repeat(np.arange(len(meta)), 2)
+    lab = np.array([meta[i]["label"] == "fake" for i in item], float)
+    cache = {"feat": rng.normal(0, 1, (len(item), 6)) + lab[:, None], "logit": rng.normal(0, 1, len(item)),
+             "item": item, "kind": np.tile([0, 1], len(meta)).astype(np.int16)}
+    cfg = ProbeConfig(Cs=(0.1,), inner_splits=3)
+    folds = {f: run_fold(cache, meta, f, cfg)[0] for f in ("f5tts_vi", "world")}
+    rule = {"high_from": 0.7, "calibration": folds["world"]["calibration_pre"]}
+    doc = {"config": {"head": "linear_probe", "seed": 0, "probe": cfg.to_dict(), "n_aug_done": 1, "cache_wall_s": 1.0},
+           "runtime_rule": rule, "errors": {}, "folds": folds, "summary": summarise(folds, rule), "wall_s": 1.0}
+    (tmp_path / "logo.json").write_text(json.dumps(doc))
+    readme = tmp_path / "README.md"
+    readme.write_text("x\n<!-- logo:begin -->\nGPU\n<!-- logo:end -->\n<!-- probe:begin -->\nPREVIOUS-TABLE\n<!-- probe:end -->\n")
+    write_report(str(tmp_path / "logo.json"), str(readme))
+    md = readme.read_text()
+    assert "<!-- logo:begin -->\nGPU\n<!-- logo:end -->" in md and "PREVIOUS-TABLE" not in md
+    probe_part = md.split("<!-- probe:begin -->")[1]
+    assert "AUC head" in probe_part and "| f5tts_vi | yes |" in probe_part and "| world |" in probe_part
+    assert "all folds present: no" in probe_part  # two folds of fourteen: never a decision to keep

@@ -12,6 +12,7 @@ from .families import VIETNAMESE_FAMILIES
 from .logo import summarise
 
 BEGIN, END = "<!-- logo:begin -->", "<!-- logo:end -->"
+PROBE_BEGIN, PROBE_END = "<!-- probe:begin -->", "<!-- probe:end -->"  # the CPU run's table (probe.py)
 
 
 def _f(v, nd=3) -> str:
@@ -26,18 +27,27 @@ def table(doc: dict) -> str:
     """The results section (markdown) of one ``logo.json``."""
     s = summarise(doc["folds"], doc["runtime_rule"])  # recomputed from the per-item logits
     c = doc["config"]
-    lines = [f"Run: {len(doc['folds'])} jobs on `{c['device']}`, {c['procs']} processes, {c['budget_s_per_job']} s "
-             f"training budget per job, batch {c['batch']}, lr {c['lr']}, seed {c['seed']}; wall {doc['wall_s']} s."
-             + (f" Errors: {doc['errors']}." if doc["errors"] else ""), "",
-             "| left-out family | vi | steps | fakes / reals (originals) | AUC pretrained | AUC fine-tuned | "
-             "AUC all conditions pre → ft | telephone reals 'high' pre → ft |",
+    probe = c.get("head") == "linear_probe"  # the CPU run (probe.py): frozen network + linear head
+    ft, steps = ("head", "training windows (C)") if probe else ("fine-tuned", "steps")
+    if probe:
+        run = (f"Run: frozen AASIST-L readout cached once ({c['n_aug_done']} RawBoost round(s) of one random window per "
+               f"item besides the runtime's windows; cache {c['cache_wall_s']:.0f} s on `cpu`), L2 logistic head, C from "
+               f"{list(c['probe']['Cs'])} by {c['probe']['inner_splits']}-split inner group-CV, seed {c['seed']}; "
+               f"{len(doc['folds'])} folds in {doc['wall_s']} s.")
+    else:
+        run = (f"Run: {len(doc['folds'])} jobs on `{c['device']}`, {c['procs']} processes, {c['budget_s_per_job']} s "
+               f"training budget per job, batch {c['batch']}, lr {c['lr']}, seed {c['seed']}; wall {doc['wall_s']} s.")
+    lines = [run + (f" Errors: {doc['errors']}." if doc["errors"] else ""), "",
+             f"| left-out family | vi | {steps} | fakes / reals (originals) | AUC pretrained | AUC {ft} | "
+             "AUC all conditions pre → ft |" + " telephone reals 'high' pre → ft |",
              "|---|---|---|---|---|---|---|---|"]
     for fam, f in sorted(s["folds"].items()):
         tel = (f"{f.get('tel_high_pre_foldcal', '–')} → {f.get('tel_high_ft_foldcal', '–')} of {f['n_tel_real']}"
                if f["n_tel_real"] else "–")
-        lines.append(f"| {fam} | {'yes' if fam in VIETNAMESE_FAMILIES else ''} | {f['steps']} | {f['n_fake']} / {f['n_real']} "
+        done = f"{f['steps']} ({doc['folds'][fam]['train']['C']:g})" if probe else f["steps"]
+        lines.append(f"| {fam} | {'yes' if fam in VIETNAMESE_FAMILIES else ''} | {done} | {f['n_fake']} / {f['n_real']} "
                      f"| {_f(f['auc_pre'])} | {_f(f['auc_ft'])} | {_f(f['auc_all_pre'])} → {_f(f['auc_all_ft'])} | {tel} |")
-    lines += ["", f"| mean over | families | AUC pretrained | AUC fine-tuned | all conditions pre → ft |", "|---|---|---|---|---|"]
+    lines += ["", f"| mean over | families | AUC pretrained | AUC {ft} | all conditions pre → ft |", "|---|---|---|---|---|"]
     for name in ("all", "vietnamese"):
         lines.append(f"| {name} | {s[f'n_families_{name}']} | {_f(s[f'mean_auc_pre_{name}'])} | {_f(s[f'mean_auc_ft_{name}'])} "
                      f"| {_f(s[f'mean_auc_all_pre_{name}'])} → {_f(s[f'mean_auc_all_ft_{name}'])} |")
@@ -47,14 +57,15 @@ def table(doc: dict) -> str:
               f"clips; a clip held out in several folds counts once per fold) rated 'high' (P(fake) ≥ "
               f"{doc['runtime_rule']['high_from']}): pretrained with the runtime calibration {_rate(s['tel_high_pre_runtime'], n)}; "
               f"with calibrations fitted on each fold's training originals: pretrained {_rate(s['tel_high_pre_foldcal'], n)}, "
-              f"fine-tuned {_rate(s['tel_high_ft_foldcal'], n)}.", "",
-              f"Fine-tuned better on {len(s['families_ft_better'])} of {len(s['folds'])} left-out families "
+              f"{ft} {_rate(s['tel_high_ft_foldcal'], n)}" + (" (the head's calibration fitted on its inner-CV "
+              "scores of the training originals)" if probe else "") + ".", "",
+              f"{ft.capitalize()} better on {len(s['families_ft_better'])} of {len(s['folds'])} left-out families "
               f"({', '.join(sorted(s['families_ft_better'])) or 'none'}).", "",
-              f"**Decision rule** (keep the fine-tuned model only if its mean AUC over the left-out families is above "
+              f"**Decision rule** (keep the {'head' if probe else 'fine-tuned model'} only if its mean AUC over the left-out families is above "
               f"the pretrained one's and it is no worse on telephone-band reals): mean AUC better: "
               f"{'yes' if d['auc_better_on_average'] else 'no'}; telephone no worse: {'yes' if d['telephone_no_worse'] else 'no'}; "
               f"all folds present: {'yes' if d['all_folds_present'] else 'no (' + ', '.join(s['missing_folds']) + ')'} → "
-              f"**{'keep the fine-tuned model' if d['keep_fine_tuned'] else 'keep the pretrained AASIST-L'}**."]
+              f"**{('keep the head' if probe else 'keep the fine-tuned model') if d['keep_fine_tuned'] else 'keep the pretrained AASIST-L'}**."]
     return "\n".join(lines)
 
 
@@ -66,8 +77,9 @@ def write_report(results: str, readme: str) -> int:
     text = table(doc)
     with open(readme, encoding="utf-8") as f:
         md = f.read()
-    block = f"{BEGIN}\n{text}\n{END}"
-    md = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, md, flags=re.S) if BEGIN in md else md + "\n" + block + "\n"
+    begin, end = (PROBE_BEGIN, PROBE_END) if doc["config"].get("head") == "linear_probe" else (BEGIN, END)
+    block = f"{begin}\n{text}\n{end}"
+    md = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, md, flags=re.S) if begin in md else md + "\n" + block + "\n"
     with open(readme, "w", encoding="utf-8") as f:
         f.write(md)
     print(text)
