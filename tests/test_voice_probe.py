@@ -8,7 +8,7 @@ import torch
 from training.voice.families import FAMILIES, FINAL, split
 from training.voice.pool import WINDOW_SAMPLES
 from training.voice.probe import LinearProbe, ProbeConfig, balanced_weights, item_scores, run_fold
-from training.voice.probe_cache import CacheConfig, aug_window, build_cache, window_features
+from training.voice.probe_cache import CacheConfig, add_rounds, aug_window, build_cache, window_features
 
 from test_voice_finetune import _meta
 
@@ -61,6 +61,10 @@ def test_cache_is_deterministic_and_matches_the_network():
     # a deadline already passed keeps the runtime windows and skips the augmented rounds
     c = build_cache(model, samples, offsets, meta, cfg, deadline=0.0, log=lambda m: None)
     assert c["n_aug_done"] == 0 and c["kind"].tolist() == [0, 0, 0]
+    # rounds added later (--extend) are the rounds a single run would have made
+    more = add_rounds(model, samples, offsets, c, cfg, items=[0, 1], seconds_per_window=0.0, log=lambda m: None)
+    assert more["n_aug_done"] == 1 and more["kind"].tolist() == a["kind"].tolist()
+    np.testing.assert_allclose(more["feat"], a["feat"], rtol=1e-6, atol=1e-6)
 
 
 def test_readout_is_the_input_of_aasist_output_layer():

@@ -38,6 +38,7 @@ def main(argv=None) -> int:
     p.add_argument("--n-aug", type=int, default=4, help="augmented random windows per item at most")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-minutes", type=float, default=20.0, help="wall-clock cap: augmented rounds stop before it")
+    p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
     p = sub.add_parser("probe-logo", help="LOGO of a linear head on the cached readout; writes logo.json + the head")
     p.add_argument("--pool", required=True, help="folder with pool.json")
     p.add_argument("--cache", required=True, help="probe_cache.npz")

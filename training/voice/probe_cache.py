@@ -103,9 +103,22 @@ def build_cache(model, samples: np.ndarray, offsets: np.ndarray, meta: list[dict
     kind += [0] * len(wins)
     _run(model, wins, feats, logits, cfg.batch)
     log(f"runtime windows: {len(wins)} in {time.time() - t0:.0f} s")
-    done = 0
-    for k in range(1, cfg.n_aug + 1):
-        per_round = (time.time() - t0) / max(len(wins), 1) * len(items)
+    out = {"feat": np.concatenate(feats), "logit": np.concatenate(logits), "item": np.asarray(owner, np.int32),
+           "kind": np.asarray(kind, np.int16), "n_aug_done": 0}
+    return add_rounds(model, samples, offsets, out, cfg, items=items, seconds_per_window=(time.time() - t0) / max(len(wins), 1),
+                      deadline=deadline, log=log)
+
+
+def add_rounds(model, samples: np.ndarray, offsets: np.ndarray, cache: dict, cfg: CacheConfig, *, items,
+               seconds_per_window: float, deadline: float | None = None, log=print) -> dict:
+    """Append augmented rounds ``cache["n_aug_done"] + 1 .. cfg.n_aug`` (one window per item each) to ``cache``,
+    while a whole round (estimated at ``seconds_per_window``) fits before ``deadline``."""
+    feats, logits = [cache["feat"]], [cache["logit"]]
+    owner, kind = [cache["item"]], [cache["kind"]]
+    done, t0 = cache["n_aug_done"], time.time()
+    clip = lambda i: samples[offsets[i]:offsets[i + 1]]  # noqa: E731
+    for k in range(done + 1, cfg.n_aug + 1):
+        per_round = seconds_per_window * len(items)
         if deadline is not None and time.time() + per_round > deadline:
             log(f"stopping before augmented round {k}: ~{per_round:.0f} s needed, cap reached")
             break
@@ -113,12 +126,12 @@ def build_cache(model, samples: np.ndarray, offsets: np.ndarray, meta: list[dict
         _run(model, [aug_window(clip(i), i, k, cfg.seed) for i in items], f_k, l_k, cfg.batch)
         feats += f_k
         logits += l_k
-        owner += items
-        kind += [k] * len(items)
+        owner.append(np.asarray(items, np.int32))
+        kind.append(np.full(len(items), k, np.int16))
         done = k
-        log(f"augmented round {k}: {len(items)} windows ({time.time() - t0:.0f} s so far)")
-    return {"feat": np.concatenate(feats), "logit": np.concatenate(logits), "item": np.asarray(owner, np.int32),
-            "kind": np.asarray(kind, np.int16), "n_aug_done": done}
+        log(f"augmented round {k}: {len(items)} windows in {time.time() - t0:.0f} s")
+    return {"feat": np.concatenate(feats), "logit": np.concatenate(logits), "item": np.concatenate(owner).astype(np.int32),
+            "kind": np.concatenate(kind).astype(np.int16), "n_aug_done": done}
 
 
 def run(a) -> int:
@@ -134,13 +147,29 @@ def run(a) -> int:
     t0 = time.time()
     samples, offsets, meta, _ = load(os.path.join(a.pool, "pool.npz"))
     model = load_model(os.path.join(a.pool, "AASIST-L.pth"))
-    c = build_cache(model, samples, offsets, meta, cfg, deadline=t0 + 60 * cfg.max_minutes,
-                    log=lambda m: print(f"{time.strftime('%H:%M:%S')} {m}", flush=True))
-    os.makedirs(a.out, exist_ok=True)
+    log = lambda m: print(f"{time.strftime('%H:%M:%S')} {m}", flush=True)  # noqa: E731
     path = os.path.join(a.out, "probe_cache.npz")
+    deadline = t0 + 60 * cfg.max_minutes
+    info = {"config": asdict(cfg), "ids": [m["id"] for m in meta], "pool": os.path.abspath(a.pool), "wall_s": 0.0}
+    if a.extend:  # add augmented rounds to the cache already there (same pool, same seed)
+        with open(path[:-4] + ".json", encoding="utf-8") as f:
+            info = json.load(f)
+        z = np.load(path)
+        c = {k: z[k] for k in ("feat", "logit", "item", "kind")}
+        c["n_aug_done"] = info["n_aug_done"]
+        if info["ids"] != [m["id"] for m in meta] or info["config"]["seed"] != cfg.seed:
+            raise SystemExit("--extend needs the same pool and seed as the cache")
+        n0 = int((c["kind"] == 0).sum())
+        c = add_rounds(model, samples, offsets, c, cfg, items=list(range(len(meta))),
+                       seconds_per_window=info["wall_s"] / max(n0, 1), deadline=deadline, log=log)
+        info["config"]["n_aug"] = cfg.n_aug
+    else:
+        c = build_cache(model, samples, offsets, meta, cfg, deadline=deadline, log=log)
+    os.makedirs(a.out, exist_ok=True)
     np.savez_compressed(path, **{k: v for k, v in c.items() if k != "n_aug_done"})
+    info["n_aug_done"] = c["n_aug_done"]
+    info["wall_s"] = round(info["wall_s"] + time.time() - t0, 1)
     with open(path[:-4] + ".json", "w", encoding="utf-8") as f:
-        json.dump({"config": asdict(cfg), "n_aug_done": c["n_aug_done"], "ids": [m["id"] for m in meta],
-                   "pool": os.path.abspath(a.pool), "wall_s": round(time.time() - t0, 1)}, f, ensure_ascii=False)
-    print(f"wrote {path}: {len(c['item'])} windows, {c['n_aug_done']} augmented rounds, {time.time() - t0:.0f} s")
+        json.dump(info, f, ensure_ascii=False)
+    log(f"wrote {path}: {len(c['item'])} windows, {c['n_aug_done']} augmented rounds, {time.time() - t0:.0f} s")
     return 0
