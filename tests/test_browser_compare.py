@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest_app import running_app
-from test_browser import CHROMIUM, LAUNCH_ARGS, LOCAL_HOSTS, _shots, _upload
+from test_browser import CHROMIUM, LOCAL_HOSTS, _shots, _upload, browser  # noqa: F401 - the browser fixture
 from verifier.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -24,16 +24,7 @@ def app_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-def test_compare_tab_vi_then_en(browser, app_url, make_clip, tmp_path):
+def test_compare_tab_vi_then_en(browser, app_url, make_clip, tmp_path):  # noqa: F811
     known, questioned = tmp_path / "mau_that.mp4", tmp_path / "cuoc_goi_nghi_ngo.mp4"
     shutil.copy(make_clip("browser_compare_known", duration_s=5.0, seed=1), known)
     shutil.copy(make_clip("browser_compare_questioned", duration_s=5.0, seed=2), questioned)
