@@ -176,14 +176,20 @@ AUDIO_SUFFIXES = {".wav", ".m4a", ".mp3", ".amr", ".ogg", ".opus", ".flac", ".aa
 
 
 def _uploadable(p: Path) -> bool:
-    """What a browser can upload: a regular file that can be read (no link, FIFO, folder)."""
+    """What a browser can upload: a regular file that can be read (no link, FIFO, folder), whose
+    name is text (a browser hands the page a Unicode name; non-UTF-8 bytes are tested by the CLI)."""
     import stat
 
+    try:
+        p.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
     try:
         st = os.lstat(p)
     except OSError:
         return False
-    return stat.S_ISREG(st.st_mode) and os.access(p, os.R_OK)
+    # mode bits, not os.access: root may read anything, but a browser's user cannot pick an unreadable file
+    return stat.S_ISREG(st.st_mode) and bool(st.st_mode & stat.S_IRUSR) and os.access(p, os.R_OK)
 
 
 @pytest.mark.slow
@@ -206,6 +212,7 @@ def _through_app(corpus, tmp_path, cases):
     from conftest_app import alive, running_app
 
     _, built = corpus
+    wrong = []
     with running_app(tmp_path, max_mb=50) as url:
         client = Client(url, verbose=False)
         for c in cases:
@@ -220,9 +227,20 @@ def _through_app(corpus, tmp_path, cases):
                 continue
             data = out[5] if api == "/analyze_video" else out[2]  # the JSON contract
             got = data["error_key"] or ("inconclusive" if data["level"] == "inconclusive" else "normal")
-            assert matches(c.expect, got), f"app {c.name}: expected {c.expect}, got {got}"
+            other = {"error.no_video": "/analyze_audio", "error.no_audio": "/analyze_video"}
+            if got in other and c.expect != got:
+                # the tab rightly says "no picture" / "no sound" (e.g. an undecodable video codec, a picture
+                # named .wav); the user's next step is the other tab, which must give the Python API's outcome
+                api = other[got]
+                out = client.predict(handle_file(str(p)), "vi", [], api_name=api)
+                data = out[5] if api == "/analyze_video" else out[2]
+                got = data["error_key"] or ("inconclusive" if data["level"] == "inconclusive" else "normal")
+            if not matches(c.expect, got):
+                wrong.append(f"{c.name}: expected {c.expect}, got {got}")
             assert "Traceback" not in out[0]
         assert alive(url)
+    print(f"app API: {len(cases)} cases, {len(cases) - len(wrong)} as expected")
+    assert not wrong, "app: " + "; ".join(wrong)
     # No uploaded copy of an input stays in gradio's folder (derived images: issue 13 item 4, open)
     left = [f for _, _, files in os.walk(tmp_path / "gradio-tmp") for f in files]
     print(f"files left in gradio's folder: {len(left)}: {sorted(left)[:20]}")

@@ -24,6 +24,9 @@ from .errors import MediaError
 from .registry import sha256_of
 
 SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
+# Sample rates a real recording can have, Hz: below, above: a corrupt header. The 30-minute fuzz run found a
+# float WAV declaring 1.07 GHz whose resampling to 16 kHz took ~10 s of CPU for 8,000 samples.
+PLAUSIBLE_AUDIO_RATE_HZ = (1_000, 768_000)  # 768 kHz: the highest rate of studio converters
 
 # FFmpeg also "opens" text (as ANSI art), still images and subtitles; none is a call recording.
 NOT_MEDIA_FORMATS = {"tty", "image2", "gif", "apng", "lavfi", "srt", "ass", "webvtt", "subviewer", "microdvd", "mpl2", "jacosub"}
@@ -185,6 +188,9 @@ def probe(path: str, limits: Limits = DEFAULT_LIMITS, *, sha256: str | None = No
         else:
             info.update(kind="audio")
         if aus is not None:
+            sr = aus.codec_context.sample_rate
+            if sr and not PLAUSIBLE_AUDIO_RATE_HZ[0] <= sr <= PLAUSIBLE_AUDIO_RATE_HZ[1]:
+                raise MediaError("error.corrupt", name=name, detail=f"audio sample rate {sr} Hz")
             info.update(audio_codec=aus.codec_context.name, audio_sample_rate=aus.codec_context.sample_rate,
                         audio_channels=aus.codec_context.channels, audio_start_s=_start_s(aus))
     if duration <= 0:
@@ -302,6 +308,8 @@ class _AudioSink:
             self.start_s = float(frame.time)
         # A stream may change its rate or channels mid-way (glued MPEG-TS, corrupt headers):
         # a resampler is set up for one input format, so a new one takes over.
+        if not PLAUSIBLE_AUDIO_RATE_HZ[0] <= frame.sample_rate <= PLAUSIBLE_AUDIO_RATE_HZ[1]:
+            return  # a corrupt mid-stream header (the probe refuses such a first stream): resampling it costs seconds
         fmt = (frame.format.name, frame.layout.name, frame.sample_rate)
         if self.input_format is not None and fmt != self.input_format:
             self._flush()
