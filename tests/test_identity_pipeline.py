@@ -4,6 +4,7 @@ a small face. The descriptor is replaced by a planted one here, so no model is n
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -81,3 +82,15 @@ def test_report_figures_hold_the_identity_plot_only_when_measured(make_clip, mon
     assert fig is not None and len(fig.axes) == 2  # distance over time, head yaw over time
     del report.signals["identity"]
     assert plots.figures(report, "en")["identity"] is None
+
+
+def test_cli_identity_flag_asks_for_the_signal(make_clip, monkeypatch, capsys):
+    from verifier import cli
+
+    clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
+    monkeypatch.setattr(consistency, "identity_available", lambda: True)
+    monkeypatch.setattr(face_embed, "describe", _planted_describe)
+    for flag, present in (([], False), (["--identity"], True)):
+        cli.main(["analyze", str(clip), "--json", *flag])
+        out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert ("identity" in out["signals"]) is present
