@@ -51,11 +51,16 @@ def build_data_list(shared_data: str) -> list[dict]:
     return rows
 
 
-def write_data_list(rows: list[dict], path: str) -> None:
+def write_tsv(rows: list[dict], path: str, fields) -> None:
+    """``rows`` as a tab-separated file with a header of ``fields``."""
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
+        w = csv.DictWriter(f, fields, delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def write_data_list(rows: list[dict], path: str) -> None:
+    write_tsv(rows, path, FIELDS)
 
 
 def read_data_list(path: str) -> list[dict]:

@@ -110,10 +110,9 @@ def build_folds(manifest_rows: list[dict], k: int = K_FOLDS) -> list[dict]:
 
 
 def write_folds(rows: list[dict], path: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    from .data import write_tsv
+
+    write_tsv(rows, path, FIELDS)
 
 
 def read_folds(path: str) -> list[dict]:
