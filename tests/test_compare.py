@@ -141,6 +141,19 @@ def test_compare_samples_and_text_in_both_languages():
     assert "no sound" in cmp.render_text(none, "en")
 
 
+def test_match_on_one_part_names_only_that_part():
+    """Two voice notes: the verdict must not claim that a face was compared."""
+    e = np.ones(256)
+    r = cmp.compare_samples(_sample("a.m4a", voice=e, face_note="compare.no_picture"),
+                            _sample("b.m4a", voice=e, face_note="compare.no_picture"))
+    assert r.verdict == "match_not_proof"
+    en, vi = cmp.render_text(r, "en"), cmp.render_text(r, "vi")
+    assert en.startswith("Same voice as") and "face" in en.splitlines()[0] and "voice and face" not in en
+    assert vi.startswith("Giọng nói GIỐNG") and "Giọng nói và khuôn mặt" not in vi
+    both = cmp.compare_samples(_sample("a.mp4", voice=e, face=np.zeros(128)), _sample("b.mp4", voice=e, face=np.zeros(128)))
+    assert cmp.render_text(both, "en").startswith("Same voice and face")
+
+
 # --- model missing ------------------------------------------------------------------------------
 
 @pytest.mark.slow

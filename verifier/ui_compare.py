@@ -52,6 +52,8 @@ def _part_line(r, key: str, lang: str) -> str:
 def compare_html(r, lang: str) -> str:
     """The result block: verdict (``data-verdict``), one line per part, what to do next, the files'
     SHA-256. ``r`` is a :class:`~verifier.identity.compare.CompareResult`."""
+    from .identity.compare import verdict_key
+
     bg, fg = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS["not_comparable"])
     parts = "".join(f'<li data-part="{k}" data-decision="{_e(getattr(r, k).decision)}">{_e(_part_line(r, k, lang))}</li>'
                     for k in PARTS)
@@ -61,7 +63,7 @@ def compare_html(r, lang: str) -> str:
     return (f'<div class="vr" id="cmp-result">'
             f'<div class="level" id="cmp-verdict" data-verdict="{_e(r.verdict)}" '
             f'style="background:{bg};color:{fg};padding:10px;border-radius:6px;font-weight:600">'
-            f'{_e(t(f"compare.verdict.{r.verdict}", lang))}</div>'
+            f'{_e(t(verdict_key(r), lang))}</div>'
             f'<ul id="cmp-parts">{parts}</ul>'
             f'<p id="cmp-next">{_e(t(f"compare.next.{r.verdict}", lang))}</p>'
             f'<p class="small">{_e(t("app.compare.weak_match", lang))}</p>'

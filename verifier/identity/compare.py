@@ -140,11 +140,21 @@ def compare(known: str, questioned: str, params: SampleParams = SampleParams()) 
     return r
 
 
+def verdict_key(r: CompareResult) -> str:
+    """i18n key of the verdict sentence: a match says which part matched when only one was compared
+    (a voice note has no face: "same voice and face" would claim a check that was not made)."""
+    if r.verdict == "match_not_proof":
+        used = [k for k, p in (("voice", r.voice), ("face", r.face)) if p.decision != "n/a"]
+        if len(used) == 1:
+            return f"compare.verdict.match_not_proof_{used[0]}_only"
+    return f"compare.verdict.{r.verdict}"
+
+
 def render_text(r: CompareResult, lang: str = "vi") -> str:
     """The plain-language summary of :class:`CompareResult` (CLI and app)."""
     from ..i18n import t
 
-    lines = [t(f"compare.verdict.{r.verdict}", lang)]
+    lines = [t(verdict_key(r), lang)]
     for key, p in (("voice", r.voice), ("face", r.face)):
         if p.similarity is None:
             params = r.known.note_params if p.note in (r.known.voice_note, r.known.face_note) else r.questioned.note_params

@@ -9,6 +9,14 @@ MESSAGES = {
         "vi": "Giọng nói và khuôn mặt GIỐNG mẫu thật, nhưng điều này KHÔNG chứng minh đó là người thật: giọng và mặt giả (deepfake) được làm ra để giống y như vậy.",
         "en": "Same voice and face as the genuine sample, but this does NOT prove it is them: voice clones and face swaps are made to match.",
     },
+    "compare.verdict.match_not_proof_voice_only": {
+        "vi": "Giọng nói GIỐNG mẫu thật (chỉ so sánh được giọng nói, không có khuôn mặt để so), nhưng điều này KHÔNG chứng minh đó là người thật: giọng giả (nhân bản giọng) được làm ra để giống y như vậy.",
+        "en": "Same voice as the genuine sample (only the voice could be compared, there was no face to compare), but this does NOT prove it is them: voice clones are made to match.",
+    },
+    "compare.verdict.match_not_proof_face_only": {
+        "vi": "Khuôn mặt GIỐNG mẫu thật (chỉ so sánh được khuôn mặt, không có giọng nói để so), nhưng điều này KHÔNG chứng minh đó là người thật: mặt giả (deepfake) được làm ra để giống y như vậy.",
+        "en": "Same face as the genuine sample (only the face could be compared, there was no voice to compare), but this does NOT prove it is them: face swaps are made to match.",
+    },
     "compare.verdict.unclear": {
         "vi": "CHƯA RÕ: độ giống nằm giữa hai ngưỡng, không kết luận được là cùng người hay khác người.",
         "en": "UNCLEAR: the similarity lies between the two thresholds; it cannot say whether this is the same person or not.",
