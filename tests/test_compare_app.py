@@ -123,7 +123,11 @@ def test_compare_endpoint_vi_and_en(client, make_clip, app_dir):
     block, data = out[0], out[2]
     verdict = _verdict(block)
     assert verdict in cmp.VERDICTS and data["verdict"] == verdict
-    assert t(f"compare.verdict.{verdict}", "vi") in block and t(f"compare.next.{verdict}", "vi") in block
+    used = [k for k in ("voice", "face") if data[k]["decision"] != "n/a"]
+    sentence = data["verdict_key"]  # a match names the one part compared
+    assert sentence == (f"compare.verdict.match_not_proof_{used[0]}_only"
+                        if verdict == "match_not_proof" and len(used) == 1 else f"compare.verdict.{verdict}")
+    assert t(sentence, "vi") in block and t(f"compare.next.{verdict}", "vi") in block
     assert data["known"]["sha256"] == _sha(known) and _sha(known) in block
     assert data["questioned"]["sha256"] == _sha(questioned) and _sha(questioned) in block
     if _face_model_ok():  # one synthetic face in both clips: a match, never "different"
@@ -137,5 +141,5 @@ def test_compare_endpoint_vi_and_en(client, make_clip, app_dir):
         assert not list((app_dir / "gradio-tmp").rglob(os.path.basename(f)))
 
     out_en = client.predict(handle_file(known), handle_file(questioned), "en", api_name="/compare")
-    assert _verdict(out_en[0]) == verdict and t(f"compare.verdict.{verdict}", "en") in out_en[0]
-    assert t(f"compare.verdict.{verdict}", "vi") not in out_en[0]
+    assert _verdict(out_en[0]) == verdict and t(sentence, "en") in out_en[0]
+    assert t(sentence, "vi") not in out_en[0]

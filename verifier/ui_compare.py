@@ -61,7 +61,7 @@ def compare_html(r, lang: str) -> str:
         f'<li data-role="{role}">{_e(t(f"compare.file_{role}", lang, name=s.name, sha256=s.sha256))}</li>'
         for s, role in ((r.known, "known"), (r.questioned, "questioned")))
     return (f'<div class="vr" id="cmp-result">'
-            f'<div class="level" id="cmp-verdict" data-verdict="{_e(r.verdict)}" '
+            f'<div class="level" id="cmp-verdict" data-verdict="{_e(r.verdict)}" data-sentence="{_e(verdict_key(r))}" '
             f'style="background:{bg};color:{fg};padding:10px;border-radius:6px;font-weight:600">'
             f'{_e(t(verdict_key(r), lang))}</div>'
             f'<ul id="cmp-parts">{parts}</ul>'

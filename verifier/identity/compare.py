@@ -72,7 +72,7 @@ class CompareResult:
 
         return {"known": self.known.summary(), "questioned": self.questioned.summary(),
                 "voice": part(self.voice, "voice"), "face": part(self.face, "face"),
-                "verdict": self.verdict, "elapsed_s": round(self.elapsed_s, 2)}
+                "verdict": self.verdict, "verdict_key": verdict_key(self), "elapsed_s": round(self.elapsed_s, 2)}
 
 
 def decide(similarity: float | None, t: Thresholds) -> str:
