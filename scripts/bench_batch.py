@@ -10,7 +10,9 @@ outside, a folder named .mp4, a voice note whose name is not UTF-8).
 ``run`` runs the batch CLI in a subprocess per measurement and prints a markdown table:
 ``accept`` (whole folder, local, 2 workers), ``voice`` (voice notes only, local, 1 then 2 workers),
 ``dask`` (voice notes, Dask LocalCluster of 2 workers), ``kill`` (whole folder, killed when half
-the entries are written, then rerun; compared with ``accept``). Files per minute are given over
+the entries are written, then rerun; compared with ``accept``), ``growth`` (how one clip's cost grows
+from 10 s to 300 s: 720p call clips generated in OUTDIR, one ``verifier analyze`` process each, CPU
+seconds, wall seconds and peak memory from the operating system's accounting of the child). Files per minute are given over
 the whole command (worker start-up included) and over the analyses only (first start to last
 finish). The machine's load average is printed with each row: it is shared.
 """
@@ -23,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -124,6 +127,35 @@ def _row(name: str, s: dict) -> str:
             f"{', '.join(f'{m:.0f}' for m in s['peak_rss_mib_per_worker'])} | {s['load_before']} → {s['load_after']} |")
 
 
+GROWTH_S = (10, 60, 300)  # clip durations for ``growth``, s
+
+
+def growth(outdir: str) -> list[dict]:
+    """One ``verifier analyze`` process per 720p clip of each length in :data:`GROWTH_S`."""
+    from verifier.synth import make_call_clip
+
+    rows = []
+    for d in GROWTH_S:
+        clip = os.path.join(outdir, f"growth_{d}s_720p.mp4")
+        if not os.path.exists(clip):
+            make_call_clip(clip, duration_s=d, fps=30, size=(1280, 720), face_px=400, seed=3,
+                           blink_times_s=tuple(float(x) for x in range(2, d, 3)))
+        load0 = _load()
+        with tempfile.TemporaryFile() as out:
+            t0 = time.perf_counter()
+            p = subprocess.Popen([sys.executable, "-m", "verifier", "analyze", clip, "--json"], cwd=ROOT,
+                                 stdout=out, stderr=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)  # this child's own CPU time and peak memory
+            wall = time.perf_counter() - t0
+            p.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            report = json.loads(out.read() or b"{}")
+        rows.append({"clip_s": d, "rc": p.returncode, "wall_s": round(wall, 1),
+                     "cpu_s": round(ru.ru_utime + ru.ru_stime, 1), "peak_mib": round(ru.ru_maxrss / 1024),
+                     "load_before": load0, "load_after": _load(), "level": report.get("level")})
+    return rows
+
+
 def run(folder: str, outdir: str, what: list[str]) -> None:
     from verifier.batch.outputs import comparable, read_jsonl
 
@@ -142,6 +174,8 @@ def run(folder: str, outdir: str, what: list[str]) -> None:
     if "accept" in what:
         res["60 entries, local, 2 workers"] = _stats(os.path.join(outdir, "accept"),
                                                      _batch(folder, os.path.join(outdir, "accept"), "--workers", "2"))
+    if "growth" in what:
+        res["growth"] = growth(outdir)
     if "kill" in what:
         k = os.path.join(outdir, "killed")
         first = _batch(folder, k, "--workers", "2", kill_at=30)
@@ -152,14 +186,15 @@ def run(folder: str, outdir: str, what: list[str]) -> None:
         b = {json.dumps(comparable(x), sort_keys=True) for x in read_jsonl(os.path.join(k, "results.jsonl"))}
         res["kill"] = {"lines_at_kill": n_at_kill, "rc_first": first["rc"], "rc_rerun": again.returncode,
                        "same_set_as_accept": a == b, "lines": len(b)}
-    print("| run | entries | analysed | could not be analysed | wall s | files/min (whole command) | "
-          "files/min (analyses only) | peak MiB per worker | load avg before → after |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    if any(name not in ("kill", "growth") for name in res):
+        print("| run | entries | analysed | could not be analysed | wall s | files/min (whole command) | "
+              "files/min (analyses only) | peak MiB per worker | load avg before → after |")
+        print("|---|---|---|---|---|---|---|---|---|")
     for name, s in res.items():
-        if name != "kill":
+        if name not in ("kill", "growth"):
             print(_row(name, s))
     for name, s in res.items():
-        if name != "kill":
+        if name not in ("kill", "growth"):
             print(f"- {name}: statuses {s['statuses']}; seconds per stage (summed over files) {s['stage_s']}")
     if "voice, local, 1 worker" in res and "voice, local, 2 workers" in res:
         a, b = res["voice, local, 1 worker"], res["voice, local, 2 workers"]
@@ -167,6 +202,11 @@ def run(folder: str, outdir: str, what: list[str]) -> None:
               f"(whole command), ×{b['files_per_min_analysis'] / a['files_per_min_analysis']:.2f} (analyses only)")
     if "kill" in res:
         print(f"- kill half-way: {res['kill']}")
+    if "growth" in res:
+        print("\n| 720p clip, s | CPU s | wall s | peak MiB | load before → after | level |\n|---|---|---|---|---|---|")
+        for g in res["growth"]:
+            print(f"| {g['clip_s']} | {g['cpu_s']} | {g['wall_s']} | {g['peak_mib']} | {g['load_before']} → "
+                  f"{g['load_after']} | {g['level']} |")
     with open(os.path.join(outdir, "bench.json"), "w") as f:
         json.dump(res, f, indent=2)
 
@@ -179,7 +219,7 @@ def main(argv=None) -> None:
     r = sub.add_parser("run")
     r.add_argument("folder")
     r.add_argument("outdir")
-    r.add_argument("--what", nargs="+", default=["voice", "accept"], choices=("voice", "dask", "accept", "kill"))
+    r.add_argument("--what", nargs="+", default=["voice", "accept"], choices=("voice", "dask", "accept", "kill", "growth"))
     a = ap.parse_args(argv)
     if a.cmd == "make":
         make(a.folder)
