@@ -54,6 +54,8 @@ def main(argv=None) -> int:
     add_tamper(sub)
     from .handout import add_parser as _add_handout  # printable handout (issue 10)
     _add_handout(sub)
+    from .liveness.analyze import add_parser as _add_challenge  # verifier challenge FILE (issue 12 item 4)
+    _add_challenge(sub)
     args = ap.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)

@@ -46,6 +46,10 @@ class Moment:
         (never written to disk by the analysis; not in the JSON).
     frame_times_s : list of float
         Time of each thumbnail, seconds.
+    notes : list of str
+        i18n keys (``challenge.note.*``) of facts that are neither a pass nor an anomaly (e.g. the face
+        was lost during the turn, so the profile was not checked); their values are in ``measures``.
+        Added after the first contract (additive).
     """
 
     kind: str
@@ -56,11 +60,13 @@ class Moment:
     flags: list = field(default_factory=list)
     frames: list = field(default_factory=list, repr=False, compare=False)
     frame_times_s: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "t_start_s": round(self.t_start_s, 3), "t_end_s": round(self.t_end_s, 3),
                 "peak_t_s": round(self.peak_t_s, 3), "measures": _jsonable(self.measures),
-                "flags": list(self.flags), "frame_times_s": [round(t, 3) for t in self.frame_times_s]}
+                "flags": list(self.flags), "frame_times_s": [round(t, 3) for t in self.frame_times_s],
+                "notes": list(self.notes)}
 
 
 @dataclass
