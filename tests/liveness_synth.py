@@ -48,9 +48,10 @@ class TurningFace:
     """Render ``photo`` (RGB uint8, one frontal face) at any yaw; ``other`` (optional) is a second
     face photo whose texture is drawn on the same geometry (``render(yaw, swapped=True)``)."""
 
-    def __init__(self, photo: np.ndarray, other: np.ndarray | None = None):
+    def __init__(self, photo: np.ndarray, other: np.ndarray | None = None, depth_gain: float = 2.5):
         self.photo = np.ascontiguousarray(photo)
         self.lm = landmarks_of(self.photo)
+        self.depth_gain = depth_gain  # FaceMesh z of one photo is shallow: deepened so a turn reads as one
         self.tri = Delaunay(self.lm[:, :2]).simplices
         hull = cv2.convexHull(np.int32(self.lm[:, :2]))
         mask = np.zeros(self.photo.shape[:2], np.uint8)
@@ -70,7 +71,7 @@ class TurningFace:
         p = self.lm
         c = p.mean(0)
         a = np.radians(yaw_deg)
-        x, z = p[:, 0] - c[0], p[:, 2] - c[2]
+        x, z = p[:, 0] - c[0], (p[:, 2] - c[2]) * self.depth_gain
         xr = c[0] + x * np.cos(a) - z * np.sin(a)
         zr = x * np.sin(a) + z * np.cos(a)
         q = np.stack([xr, p[:, 1]], 1)

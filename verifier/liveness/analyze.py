@@ -127,9 +127,10 @@ def _measure(report: ChallengeReport, col, p: ChallengeParams) -> None:
         return
     ht = t[a["h_idx"]] if len(a["h_idx"]) else np.zeros(0)
     spans = find_turns(t, yaw, present, p)
-    hand_spans = find_hand_moments(ht, a["h_share"], p)
-    nose_spans = find_nose_touches(ht, a["h_nose"], p)
-    gaps = hand_gaps_over_face(ht, a["h_share"], present[a["h_idx"]] if len(ht) else np.zeros(0, bool), p)
+    h_count, h_xy, h_box = col.hand_geometry()
+    hand_spans = find_hand_moments(ht, a["h_share"], h_count, p)
+    nose_spans = find_nose_touches(ht, a["h_nose"], a["h_share"], h_count, p)
+    gaps = hand_gaps_over_face(ht, a["h_share"], present[a["h_idx"]] if len(ht) else np.zeros(0, bool), h_xy, h_box, p)
     for g0, g1, gap in gaps:  # a hand that vanished over the face: a hand moment (flagged below)
         if not any(s.i0 <= g1 and g0 <= s.i1 for s in hand_spans):
             hand_spans.append(Span("hand", g0, g1, g0))
@@ -207,7 +208,7 @@ def _one_moment(s, a, col, p, jitter, calm, near_hand, base_jitter, base_border,
     j = jitter[idx]
     jm = float(np.nanmedian(j)) if np.isfinite(j).any() else None
     mm["landmark_jitter_rel"] = _r(jm, 4)
-    jr = jm / max(base_jitter, 1e-4) if (jm is not None and base_jitter is not None) else None
+    jr = jm / max(base_jitter, p.jitter_floor_rel) if (jm is not None and base_jitter is not None) else None
     mm["landmark_jitter_ratio"] = _r(jr, 2)
     if jr is not None and jr >= p.jitter_ratio and jm >= p.jitter_min_rel:
         flags.append("challenge.flag.landmark_jitter")

@@ -90,6 +90,7 @@ class ChallengeCollector:
         self.h_share: list = []  # largest share of one hand in the face box (0: no hand; nan: no face box)
         self.h_nose: list = []  # smallest fingertip–nose distance / face height (nan: none)
         self.h_hands: list = []  # the hands found (list of (21, 2))
+        self.h_box: list = []  # the face box held at each hand sample (None: none)
         self._last_face = None  # (index, box, landmarks, face_px)
         self._n = 0
         self.frame_size = (0, 0)
@@ -156,6 +157,7 @@ class ChallengeCollector:
         hands = [hd / s + [xa, ya] for hd in self.hand_model.hands(np.ascontiguousarray(patch))]
         self.h_idx.append(i)
         self.h_hands.append(hands)
+        self.h_box.append(face[1] if held else None)
         if not held:
             self.h_share.append(np.nan if not hands else 0.0)
             self.h_nose.append(np.nan)
@@ -165,6 +167,20 @@ class ChallengeCollector:
         self.h_nose.append(min((fingertip_nose_rel(hd, lm[NOSE_TIP], fpx) for hd in hands), default=np.nan))
 
     # --- arrays ------------------------------------------------------------------------------
+    def hand_geometry(self):
+        """(hands found, centre of the hand most inside the face box, the face box held) per hand sample."""
+        m = len(self.h_idx)
+        count, xy, box = np.zeros(m, int), np.full((m, 2), np.nan), np.full((m, 4), np.nan)
+        for k, (i, hands) in enumerate(zip(self.h_idx, self.h_hands)):
+            count[k] = len(hands)
+            b = self.h_box[k]
+            if b is not None:
+                box[k] = b
+                if hands:
+                    best = max(hands, key=lambda h: hand_share_in_box(h, b))
+                    xy[k] = best.mean(0)
+        return count, xy, box
+
     def arrays(self) -> dict:
         from ..face import head_pose_deg
 

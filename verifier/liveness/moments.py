@@ -86,49 +86,95 @@ def find_turns(t_s, yaw_deg, present, params: ChallengeParams = ChallengeParams(
     return sorted(out, key=lambda s: s.i0)
 
 
-def find_hand_moments(t_s, hand_share, params: ChallengeParams = ChallengeParams()) -> list[Span]:
+def find_hand_moments(t_s, hand_share, hand_count=None, params: ChallengeParams = ChallengeParams()) -> list[Span]:
     """A hand over the face: samples where the share of the hand's landmarks inside the face box is at
     least ``hand_overlap_min``, joined across gaps under ``merge_gap_s``.
+
+    The hand must also be seen beside the face (a hand sample with less than ``hand_overlap_min`` of
+    it in the box) within ``window_s`` of the moment: a hand that crosses the face comes from and
+    goes somewhere, while the hand model's false detections on a face (measured on 3 real dev
+    clips without any hand: a "hand" inside the face box, never beside it) do not.
 
     Parameters
     ----------
     t_s, hand_share : np.ndarray [shape=(m,)]
         Times of the hand samples, s; largest share of one hand's 21 landmarks in the face box
         (0 without a hand, nan where neither a face nor a held face box was known).
+    hand_count : np.ndarray [shape=(m,)], optional
+        Hands found per sample (None: every sample with a share > 0 has one, no check beside the face).
     """
     t_s, share = np.asarray(t_s, float), np.nan_to_num(np.asarray(hand_share, float), nan=0.0)
+    beside = None if hand_count is None else (np.asarray(hand_count) > 0) & (share < params.hand_overlap_min)
     out = []
     for a, b in merge_runs(runs(share >= params.hand_overlap_min), t_s, params.merge_gap_s):
+        if beside is not None:
+            near = (t_s >= t_s[a] - params.window_s) & (t_s <= t_s[b] + params.window_s)
+            if not (beside & near).any():
+                continue
         out.append(Span("hand", int(a), int(b), a + int(np.argmax(share[a: b + 1]))))
     return out
 
 
-def find_nose_touches(t_s, fingertip_nose_rel, params: ChallengeParams = ChallengeParams()) -> list[Span]:
-    """Index fingertip within ``nose_touch_rel`` × face height of the nose tip (nan: no hand or no face)."""
+def find_nose_touches(t_s, fingertip_nose_rel, hand_share=None, hand_count=None,
+                      params: ChallengeParams = ChallengeParams()) -> list[Span]:
+    """Index fingertip within ``nose_touch_rel`` × face height of the nose tip (nan: no hand or no face).
+
+    With ``hand_share`` and ``hand_count``, the hand must also be seen beside the face within
+    ``window_s`` (as in :func:`find_hand_moments`: false hand detections lie on the face only).
+    """
     t_s = np.asarray(t_s, float)
     d = np.nan_to_num(np.asarray(fingertip_nose_rel, float), nan=np.inf)
+    beside = None
+    if hand_share is not None and hand_count is not None:
+        share = np.nan_to_num(np.asarray(hand_share, float), nan=0.0)
+        beside = (np.asarray(hand_count) > 0) & (share < params.hand_overlap_min)
     out = []
     for a, b in merge_runs(runs(d <= params.nose_touch_rel), t_s, params.merge_gap_s):
+        if beside is not None:
+            near = (t_s >= t_s[a] - params.window_s) & (t_s <= t_s[b] + params.window_s)
+            if not (beside & near).any():
+                continue
         out.append(Span("nose_touch", int(a), int(b), a + int(np.argmin(d[a: b + 1]))))
     return out
 
 
-def hand_gaps_over_face(t_s, hand_share, face_present, params: ChallengeParams = ChallengeParams()) -> list[tuple[int, int, float]]:
-    """Where a hand touching the face box disappears and comes back while the face stays tracked.
+def hand_gaps_over_face(t_s, hand_share, face_present, hand_xy, face_box,
+                        params: ChallengeParams = ChallengeParams()) -> list[tuple[int, int, float]]:
+    """Where a hand disappears exactly over the face and comes back, while the face stays tracked.
 
-    Returns (index of the last sample with the hand on the face box, index of the next one with it,
-    seconds between them) for each gap of at least ``hand_gap_s`` with a face on every sample of the
-    gap. Hands leaving the picture are not counted: the hand must touch the face box on both sides.
+    A gap counts when the hand touches the face box on both sides of it, the face is tracked on
+    every sample of the gap, the gap lasts ``hand_gap_s`` to ``3 × merge_gap_s + hand_gap_s``, and
+    the straight path between the hand's centres before and after crosses the inner half of the
+    face box (a hand that stays at the edge of the face, at the ear or chin, is not "over" it).
+
+    Parameters
+    ----------
+    t_s, hand_share, face_present : np.ndarray [shape=(m,)]
+        Hand-sample times (s), hand share in the face box, face tracked.
+    hand_xy : np.ndarray [shape=(m, 2)]
+        Centre of the hand most inside the face box, pixels (nan without a hand).
+    face_box : np.ndarray [shape=(m, 4)]
+        Face box (x0, y0, x1, y1) held at each sample, pixels (nan without one).
+
+    Returns
+    -------
+    list of (index before, index after, seconds between them).
     """
     t_s = np.asarray(t_s, float)
     share = np.nan_to_num(np.asarray(hand_share, float), nan=0.0)
     face = np.asarray(face_present, bool)
+    xy, box = np.asarray(hand_xy, float).reshape(-1, 2), np.asarray(face_box, float).reshape(-1, 4)
     on = np.flatnonzero(share > 0)
     out = []
     for a, b in zip(on[:-1], on[1:]):
         if b - a < 2:
             continue
         gap = float(t_s[b] - t_s[a])
-        if gap >= params.hand_gap_s and face[a + 1: b].all() and gap <= 3 * params.merge_gap_s + params.hand_gap_s:
+        if not (params.hand_gap_s <= gap <= 3 * params.merge_gap_s + params.hand_gap_s and face[a + 1: b].all()):
+            continue
+        x0, y0, x1, y1 = box[a]
+        cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 4, (y1 - y0) / 4
+        path = xy[a] + np.linspace(0, 1, 11)[:, None] * (xy[b] - xy[a])
+        if (np.all(np.isfinite(path)) and ((np.abs(path[:, 0] - cx) <= hw) & (np.abs(path[:, 1] - cy) <= hh)).any()):
             out.append((int(a), int(b), round(gap, 2)))
     return out

@@ -55,7 +55,11 @@ class ChallengeParams:
     jitter_ratio : float
         Landmark jitter in the moment over the clip's calm jitter beyond which it is flagged.
     jitter_min_rel : float
-        ...and the moment's jitter must also exceed this share of the face height per frame.
+        ...and the moment's jitter must also exceed this share of the face height per frame (set by
+        hand: the real dev clips' calm jitter is 0.012–0.044, docs/liveness.md).
+    jitter_floor_rel : float
+        The calm jitter is taken as at least this (a still or synthetic clip has ~0 jitter, and any
+        motion would be "infinitely" more), share of the face height per frame; set by hand.
     border_ratio : float
         Border step in the moment over the calm border step beyond which it is flagged.
     hand_change_ratio : float
@@ -82,7 +86,8 @@ class ChallengeParams:
     max_described_per_window: int = 3
     identity_distance: float | None = None
     jitter_ratio: float = 4.0
-    jitter_min_rel: float = 0.01
+    jitter_min_rel: float = 0.03
+    jitter_floor_rel: float = 0.01
     border_ratio: float = 2.5
     hand_change_ratio: float = 1.2
     hand_gap_s: float = 0.4
