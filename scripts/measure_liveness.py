@@ -27,15 +27,21 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "liveness_table.md"))
     ap.add_argument("--json", help="also write every report's JSON here")
     ap.add_argument("--label", default="real")
+    ap.add_argument("--turn-yaw", type=float, help="turn threshold, degrees (default ChallengeParams: 45); "
+                    "a lower one finds the real clips' smaller turns, to see how the turn measures behave on them")
     args = ap.parse_args()
-    from verifier.liveness import analyze_challenge
+    import dataclasses
+
+    from verifier.liveness import ChallengeParams, analyze_challenge
+
+    params = ChallengeParams() if args.turn_yaw is None else dataclasses.replace(ChallengeParams(), turn_yaw_deg=args.turn_yaw)
 
     data = Path(args.data)
     rows = [r for r in csv.DictReader(open(data / "MANIFEST.tsv"), delimiter="\t") if r["label"] == args.label]
     recs = []
     for r in rows:
         t0 = time.perf_counter()
-        rep = analyze_challenge(str(data / r["path"]))
+        rep = analyze_challenge(str(data / r["path"]), params)
         d = rep.to_dict()
         d["path"] = r["path"]
         d["wall_s"] = round(time.perf_counter() - t0, 2)
@@ -43,7 +49,7 @@ def main() -> int:
         print(r["path"], d["verdict"], [(m["kind"], m["flags"]) for m in d["moments"]], d["error"], flush=True)
     moments = [(d["path"], m) for d in recs for m in d["moments"]]
     flagged = [(p, m) for p, m in moments if m["flags"]]
-    lines = [f"# Liveness challenge on the {len(recs)} {args.label} dev clips", "",
+    lines = [f"# Liveness challenge on the {len(recs)} {args.label} dev clips (turn threshold {params.turn_yaw_deg}°)", "",
              f"Moments found: {len(moments)} in {sum(1 for d in recs if d['moments'])} clips; "
              f"flagged (false alarms if real): {len(flagged)} "
              f"({100 * len(flagged) / max(1, len(moments)):.1f} % of moments). Errors: {sum(1 for d in recs if d['error'])}.",

@@ -151,9 +151,10 @@ def _measure(report: ChallengeReport, col, p: ChallengeParams) -> None:
     for s in fr_spans:
         in_moment[_frames_between(t, t[s.i0] - p.window_s, t[s.i1] + p.window_s)] = True
     calm_out = calm & ~in_moment
-    base_mask = calm_out if calm_out.sum() >= 5 else calm
-    base_jitter = float(np.nanmedian(jitter[base_mask])) if np.isfinite(jitter[base_mask]).any() else None
-    base_border = float(np.nanmedian(a["border"][base_mask, 0])) if np.isfinite(a["border"][base_mask, 0]).any() else None
+    base_mask = calm_out if calm_out.sum() >= p.min_calm_frames else calm
+    enough = base_mask.sum() >= p.min_calm_frames
+    base_jitter = float(np.nanmedian(jitter[base_mask])) if enough and np.isfinite(jitter[base_mask]).sum() >= 3 else None
+    base_border = float(np.nanmedian(a["border"][base_mask, 0])) if enough and np.isfinite(a["border"][base_mask, 0]).any() else None
     report.baseline = {"calm_frames": int(base_mask.sum()), "landmark_jitter_rel": _r(base_jitter, 4),
                        "border_step": _r(base_border, 2), "frames_tracked": int(len(t)),
                        "face_present_share": _r(float(present.mean()), 3), "frame_score": None}
