@@ -53,7 +53,7 @@ def main() -> int:
              f"Moments found: {len(moments)} in {sum(1 for d in recs if d['moments'])} clips; "
              f"flagged (false alarms if real): {len(flagged)} "
              f"({100 * len(flagged) / max(1, len(moments)):.1f} % of moments). Errors: {sum(1 for d in recs if d['error'])}.",
-             "", "| clip | kind | t (s) | peak |yaw| ° | lost s | jitter ×calm | border ×calm | id before↔after | id during max | hand share | hand change × | flags | notes |",
+             "", "| clip | kind | t (s) | peak abs yaw ° | lost s | jitter ×calm | border ×calm | id before↔after | id during max | hand share | hand change × | flags | notes |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p, m in moments:
         x = m["measures"]
@@ -63,16 +63,22 @@ def main() -> int:
                      f"{x.get('hand_over_face_share', '')} | {x.get('hand_region_change_ratio', '')} | "
                      f"{', '.join(f.removeprefix('challenge.flag.') for f in m['flags'])} | "
                      f"{', '.join(n.removeprefix('challenge.note.') for n in m['notes'])} |")
-    yaw_lines = ["", "Largest |yaw| per clip (degrees, head_pose_deg) and verdicts:", "",
-                 "| clip | verdict | moments | frames tracked | face share | wall s |", "|---|---|---|---|---|---|"]
+    yaw_lines = ["", "Per clip: verdict, largest absolute yaw (degrees, verifier.face.head_pose_deg), face tracking:", "",
+                 "| clip | verdict | moments | max abs yaw ° | frames tracked | face share | wall s |", "|---|---|---|---|---|---|---|"]
     for d in recs:
         b = d["baseline"]
-        yaw_lines.append(f"| {d['path']} | {d['verdict']} | {len(d['moments'])} | {b.get('frames_tracked')} | "
+        yaw_lines.append(f"| {d['path']} | {d['verdict']} | {len(d['moments'])} | {b.get('max_abs_yaw_deg')} | {b.get('frames_tracked')} | "
                          f"{b.get('face_present_share')} | {d['wall_s']} |")
-    Path(args.out).write_text("\n".join(lines + yaw_lines) + "\n", encoding="utf-8")
     if args.json:
         Path(args.json).write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")
-    print("\n".join(lines[:3]))
+    kinds = {}
+    for _, m in moments:
+        kinds.setdefault(m["kind"], [0, 0])
+        kinds[m["kind"]][0] += 1
+        kinds[m["kind"]][1] += bool(m["flags"])
+    lines.insert(3, "By kind (moments / flagged): " + ", ".join(f"{k} {n}/{f}" for k, (n, f) in sorted(kinds.items())) + ".")
+    Path(args.out).write_text("\n".join(lines + yaw_lines) + "\n", encoding="utf-8")
+    print("\n".join(lines[:4]))
     return 0
 
 

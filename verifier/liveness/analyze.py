@@ -157,7 +157,8 @@ def _measure(report: ChallengeReport, col, p: ChallengeParams) -> None:
     base_border = float(np.nanmedian(a["border"][base_mask, 0])) if enough and np.isfinite(a["border"][base_mask, 0]).any() else None
     report.baseline = {"calm_frames": int(base_mask.sum()), "landmark_jitter_rel": _r(base_jitter, 4),
                        "border_step": _r(base_border, 2), "frames_tracked": int(len(t)),
-                       "face_present_share": _r(float(present.mean()), 3), "frame_score": None}
+                       "face_present_share": _r(float(present.mean()), 3), "frame_score": None,
+                       "max_abs_yaw_deg": _r(float(np.nanmax(np.abs(yaw))) if present.any() else None, 1)}
 
     # identity descriptors, all moments in one batch
     want: dict = {}
