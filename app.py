@@ -32,6 +32,7 @@ from verifier.media import Limits  # noqa: E402
 from verifier.plots import figures  # noqa: E402
 from verifier.report_html import CSS, advice_html, report_advice, result_html, write_report  # noqa: E402
 from verifier.ui_compare import build_compare_tab  # noqa: E402
+from verifier.ui_challenge import build_challenge_tab  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "samples"
@@ -244,6 +245,7 @@ def build_demo(lang: str = "vi") -> gr.Blocks:
                 a_state = gr.State(None)
             # --- compare with a genuine sample (verifier/ui_compare.py) ----------------------------
             build_compare_tab(lang, lang_in, _L, _discard_upload)
+            build_challenge_tab(lang, lang_in, _L, _discard_upload)  # liveness challenge (verifier/ui_challenge.py)
             # --- what to do --------------------------------------------------------------------
             with gr.Tab(t("app.tab.todo", lang), id="todo") as tab_t:
                 todo_intro = gr.Markdown(t("app.todo.intro", lang))
