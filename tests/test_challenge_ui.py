@@ -103,7 +103,9 @@ def test_moments_with_measures_flags_and_inline_thumbnails():
     from verifier.ui_challenge import result_html
 
     flagged = _moment("turn_left", flags=["challenge.flag.border_discontinuity"], peak_abs_yaw_deg=52.0,
-                      landmark_jitter_px=3.25, identity_distance_before_after=None)
+                      landmark_jitter_px=3.25, identity_distance_before_after=None,
+                      flag_values={"challenge.flag.border_discontinuity": [3.75, 2.5]})
+    flagged.notes = ["challenge.note.identity_unavailable"]
     calm = _moment("hand", n_frames=2, hand_over_face_share=0.6)
     r = _report([flagged, calm])
     assert r.verdict == "anomaly"
@@ -113,6 +115,9 @@ def test_moments_with_measures_flags_and_inline_thumbnails():
     assert 'data-kind="turn_left" data-flagged="true"' in en and 'data-kind="hand" data-flagged="false"' in en
     assert t("challenge.kind.turn_left", "en") in en and t("challenge.kind.hand", "vi") in vi
     assert 'data-flag="challenge.flag.border_discontinuity"' in en
+    assert t("challenge.flag.border_discontinuity", "en", value="3.75", threshold="2.50") in en  # value, threshold
+    assert t("challenge.flag.border_discontinuity", "vi", value="3,75", threshold="2,50") in vi
+    assert t("challenge.note.identity_unavailable", "vi") in vi and "flag_values" not in en
     assert t("challenge.ui.moment.no_flag", "en") in en  # the calm moment
     # measures: the analysis' label (units in words); a key without a label keeps its unit suffix
     assert f'{t("challenge.measure.peak_abs_yaw_deg", "en")}: 52' in en
@@ -157,7 +162,8 @@ def test_run_challenge_discards_the_upload_even_on_error(tmp_path):
     r, block = run_challenge(str(bad), "en", gone.append)
     block = html.unescape(block)
     assert _verdict(block) == "error" and "khong_phai_video.mp4" in block
-    assert r is None or r.error is not None
+    assert r.error is not None and r.verdict == "not_performed"
+    assert t("challenge.ui.error", "en", name="khong_phai_video.mp4") in block
     assert gone == [str(bad)]
     r, block = run_challenge(None, "vi", gone.append)
     assert r is None and t("challenge.ui.no_file", "vi") in block and gone == [str(bad)]

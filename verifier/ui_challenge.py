@@ -33,6 +33,7 @@ ADVICE_LEVEL = {"anomaly": "high", "not_performed": "inconclusive", "partly_perf
                 "no_anomaly_found": "low"}
 # Unit suffixes of measure names (the report's convention: units in the key names).
 UNITS = (("_px", "px"), ("_deg", "°"), ("_ms", "ms"), ("_s", "s"), ("_pct", "%"))
+NOT_MEASURES = ("flag_values",)  # entries of Moment.measures shown with the flags, not as measures
 THUMB_JPEG_QUALITY = 85
 THUMB_HEIGHT_PX = 110  # display height of a moment's thumbnails
 
@@ -63,6 +64,26 @@ def measure_line(name: str, value, lang: str) -> str:
     unit = "" if named else next((u for suffix, u in UNITS if name.endswith(suffix)), "")
     shown = format_number(value, lang) if isinstance(value, (int, float)) else str(value)
     return f"{label}: {shown}{(' ' + unit) if unit else ''}"
+
+
+def _number(v, lang: str):
+    from .report_html import format_number
+
+    return format_number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else ("–" if v is None else v)
+
+
+def flag_text(moment, key: str, lang: str) -> str:
+    """A flag explained, with its measured value and threshold (``measures["flag_values"][key]``,
+    ``[value, threshold]``, as the analysis stores them)."""
+    value, threshold = (moment.measures.get("flag_values") or {}).get(key, [None, None])
+    return t(key, lang, value=_number(value, lang), threshold=_number(threshold, lang))
+
+
+def note_text(moment, key: str, lang: str) -> str:
+    """A note (neither a pass nor an anomaly) with its values (the face lost for ``face_lost_s``
+    seconds at a yaw of ``peak_abs_yaw_deg``)."""
+    return t(key, lang, value=_number(moment.measures.get("face_lost_s"), lang),
+             yaw=_number(moment.measures.get("peak_abs_yaw_deg"), lang))
 
 
 def _jpeg_data_uri(img) -> str | None:
@@ -96,9 +117,12 @@ def thumbnails_html(moment, lang: str) -> str:
 def moment_html(moment, lang: str) -> str:
     """One moment: kind, time, measures with units, flags explained, thumbnails."""
     f = lambda x: seconds(x, lang)  # noqa: E731
-    flags = ("".join(f'<li data-flag="{_e(k)}">{_e(t(k, lang))}</li>' for k in moment.flags)
+    flags = ("".join(f'<li data-flag="{_e(k)}">{_e(flag_text(moment, k, lang))}</li>' for k in moment.flags)
              or f'<li data-flag="">{_e(t("challenge.ui.moment.no_flag", lang))}</li>')
-    measures = "".join(f"<li>{_e(measure_line(k, v, lang))}</li>" for k, v in moment.measures.items())
+    flags += "".join(f'<li data-note="{_e(k)}" style="list-style:circle">{_e(note_text(moment, k, lang))}</li>'
+                     for k in getattr(moment, "notes", []))
+    measures = "".join(f"<li>{_e(measure_line(k, v, lang))}</li>" for k, v in moment.measures.items()
+                       if k not in NOT_MEASURES)
     bg = VERDICT_COLOURS["anomaly"][0] if moment.flags else "#f4f6f7"
     return (f'<div class="ch-moment" data-kind="{_e(moment.kind)}" data-flagged="{str(bool(moment.flags)).lower()}" '
             f'style="border:1px solid #d5d8dc;border-radius:8px;padding:8px;margin:6px 0;background:{bg}">'
@@ -146,7 +170,8 @@ def result_html(report, lang: str) -> str:
 
     lang = normalize_lang(lang)
     if report.error is not None:
-        why = t(report.error.key, lang, **_params(report.error.params, lang))
+        why = (t(report.error.key, lang, **_params(report.error.params, lang)) if _has(report.error.key)
+               else report.error.message)
         return error_html(t("challenge.ui.error", lang, name=report.file), why, lang)
     verdict = report.verdict
     moments = "".join(moment_html(m, lang) for m in report.moments) or \
@@ -170,27 +195,21 @@ def empty_html(lang: str) -> str:
     return f'<div class="vr" id="ch-result"><p>{_e(t("challenge.ui.empty", lang))}</p></div>'
 
 
-def run_challenge(path, lang, discard: Callable[[str], None] = lambda p: None):
+def run_challenge(path, lang, discard: Callable[[str], None] = lambda p: None, progress=None):
     """Analyse an uploaded recording; the upload is discarded afterwards whatever happens.
 
     Returns
     -------
-    (ChallengeReport or None, html str): None with an error block when no file was given or the
-    file cannot be read.
+    (ChallengeReport or None, html str): None with an error block when no file was given; a file
+    that cannot be read gives a report with ``error`` set (the analysis never raises for it).
     """
-    import os
-
-    from .errors import VerifierError
     from .liveness import analyze_challenge
 
     lang = normalize_lang(lang)
     try:
         if not path:
             return None, error_html(t("challenge.ui.no_file", lang), "", lang)
-        try:
-            report = analyze_challenge(path)
-        except VerifierError as err:
-            return None, error_html(t("challenge.ui.error", lang, name=os.path.basename(path)), err.message(lang), lang)
+        report = analyze_challenge(path, progress=progress)
         return report, result_html(report, lang)
     finally:
         if path:
@@ -240,9 +259,9 @@ def build_challenge_tab(lang: str, lang_in, label: Callable, discard: Callable[[
                             (button, "value", "challenge.ui.button"), (acc, "label", "app.json")):
         label(comp, prop, key)
 
-    def on_run(path, lg):
+    def on_run(path, lg, progress=gr.Progress()):
         lg = normalize_lang(lg)
-        report, block = run_challenge(path, lg, discard)
+        report, block = run_challenge(path, lg, discard, lambda f, stage: progress(f, desc=t(stage, lg)))
         return block, (report.to_dict() if report is not None else None), report
 
     def relabel(lg, report):
