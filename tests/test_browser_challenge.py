@@ -43,24 +43,28 @@ def test_challenge_tab_vi_then_en(browser, app_url, app_dir, make_clip, tmp_path
     page.on("request", lambda r: requests.append(r.url))
     page.goto(app_url)
     page.wait_for_selector("#video-analyze", timeout=30_000)
-    page.get_by_role("tab", name=t("challenge.ui.tab", "vi")).click()
+    page.get_by_role("tab", name=t("challenge.ui.tab", "vi"), exact=True).click()
     page.wait_for_selector("#challenge-run", timeout=10_000)
     script = page.inner_text("#challenge-instructions")
     for step in STEPS:
-        assert t(f"challenge.step.{step}.title", "vi") in script
+        assert t(f"challenge.step.{step}.title", "vi") in script, script
     assert t("challenge.ui.rule.fail", "vi") in script and t("challenge.ui.rule.pass", "vi") in script
     assert page.locator("#challenge-instructions svg").count() == len(STEPS)
     assert page.locator("#challenge-instructions svg").first.bounding_box()["width"] > 50  # drawn, not collapsed
     page.screenshot(path=str(shots / "challenge_script_vi.png"), full_page=True)
+    with page.expect_download(timeout=10_000) as dl:  # the printable page, from a data URI (no server file)
+        page.click("#ch-printable")
+    assert dl.value.suggested_filename == "thu_thach_cuoc_goi.html"
+    assert open(dl.value.path(), encoding="utf-8").read() == render_printable("vi")
 
     _upload(page, "#challenge-input", clip)
     page.click("#challenge-run")
     verdict = page.wait_for_selector("#challenge-result #ch-verdict", timeout=120_000)
     assert verdict.get_attribute("data-verdict") == "not_performed", page.inner_text("#challenge-result")
     text = page.inner_text("#challenge-result")
-    assert t("challenge.verdict.not_performed", "vi") in text and t("challenge.ui.moments.none", "vi") in text
-    assert sha in text and "ghi_man_hinh.mp4" in text
-    assert page.locator("#ch-checklist li[data-performed=false]").count() == 4
+    assert t("challenge.verdict.not_performed", "vi") in text and t("challenge.ui.moments.none", "vi") in text, text
+    assert sha in text and "ghi_man_hinh.mp4" in text, text
+    assert page.locator("#ch-checklist li[data-performed=false]").count() == 4, text
     page.locator("#challenge-result").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "challenge_result_vi.png"), full_page=True)
 
@@ -69,11 +73,11 @@ def test_challenge_tab_vi_then_en(browser, app_url, app_dir, make_clip, tmp_path
                            arg=t("challenge.verdict.not_performed", "en"), timeout=30_000)
     page.wait_for_function("(s) => document.querySelector('#challenge-run').innerText.trim() === s",
                            arg=t("challenge.ui.button", "en"), timeout=30_000)  # the app's own relabelling
-    assert page.get_by_role("tab", name=t("challenge.ui.tab", "en")).count() == 1
+    page.get_by_role("tab", name=t("challenge.ui.tab", "en"), exact=True).wait_for(timeout=10_000)
     script = page.inner_text("#challenge-instructions")
-    assert t("challenge.step.hand.title", "en") in script and t("challenge.step.hand.title", "vi") not in script
+    assert t("challenge.step.hand.title", "en") in script and t("challenge.step.hand.title", "vi") not in script, script
     text = page.inner_text("#challenge-result")
-    assert t("challenge.verdict.not_performed", "vi") not in text and sha in text
+    assert t("challenge.verdict.not_performed", "vi") not in text and sha in text, text
     page.screenshot(path=str(shots / "challenge_en.png"), full_page=True)
 
     outside = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
