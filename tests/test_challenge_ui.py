@@ -81,6 +81,23 @@ def test_instructions_read_every_step_the_rule_and_offer_the_printable_page(lang
     assert not re.search(r'(src|href)="(https?:)?//', printable)  # self-contained: nothing fetched
 
 
+def test_cli_writes_the_printable_script(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from verifier.liveness.instructions import render_printable
+
+    out = tmp_path / "thu_thach.html"
+    r = subprocess.run([sys.executable, "-m", "verifier", "challenge-sheet", "--lang", "en", "-o", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8") == render_printable("en")
+    bad = subprocess.run([sys.executable, "-m", "verifier", "challenge-sheet", "-o", str(tmp_path / "no" / "x.html")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+
+
 # --- the result of an analysis (reports built here) --------------------------------------------
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

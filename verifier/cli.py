@@ -56,6 +56,8 @@ def main(argv=None) -> int:
     _add_handout(sub)
     from .liveness.analyze import add_parser as _add_challenge  # verifier challenge FILE (issue 12 item 4)
     _add_challenge(sub)
+    from .liveness.instructions import add_parser as _add_challenge_sheet  # printable challenge script (issue 12)
+    _add_challenge_sheet(sub)
     args = ap.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)

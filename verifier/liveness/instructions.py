@@ -115,3 +115,32 @@ def render_printable(lang: str = "vi") -> str:
         f'<p class="small">{_e(t("challenge.ui.print.footer", lang))}</p>',
         "</body></html>",
     ])
+
+
+def write_printable(path: str, lang: str = "vi") -> str:
+    """Write :func:`render_printable` to ``path`` (UTF-8) and return ``path``."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_printable(lang))
+    return path
+
+
+def add_parser(sub) -> None:
+    """Register ``verifier challenge-sheet --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
+    import os
+
+    from ..i18n import LANGS
+
+    p = sub.add_parser("challenge-sheet", help="trang in thử thách người gọi video / printable video-call challenge (A4)")
+    p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="tệp HTML / the HTML file to write")
+    p.set_defaults(handler=_run)
+
+
+def _run(args) -> int:
+    try:
+        write_printable(args.output, args.lang)
+    except OSError as e:
+        print(e, flush=True)
+        return 1
+    print(args.output)
+    return 0
