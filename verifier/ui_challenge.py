@@ -124,10 +124,11 @@ def moment_html(moment, lang: str) -> str:
     measures = "".join(f"<li>{_e(measure_line(k, v, lang))}</li>" for k, v in moment.measures.items()
                        if k not in NOT_MEASURES)
     bg = VERDICT_COLOURS["anomaly"][0] if moment.flags else "#f4f6f7"
+    when = t("challenge.ui.moment.time", lang, start=f(moment.t_start_s), end=f(moment.t_end_s), peak=f(moment.peak_t_s))
     return (f'<div class="ch-moment" data-kind="{_e(moment.kind)}" data-flagged="{str(bool(moment.flags)).lower()}" '
             f'style="border:1px solid #d5d8dc;border-radius:8px;padding:8px;margin:6px 0;background:{bg}">'
             f'<div><b>{_e(kind_name(moment.kind, lang))}</b> · '
-            f'{_e(t("challenge.ui.moment.time", lang, start=f(moment.t_start_s), end=f(moment.t_end_s), peak=f(moment.peak_t_s)))}</div>'
+            f'{_e(when)}</div>'
             f'<div style="display:flex;flex-wrap:wrap;gap:16px"><div><i>{_e(t("challenge.ui.moment.flags", lang))}</i>'
             f'<ul class="ch-flags">{flags}</ul></div>'
             + (f'<div><i>{_e(t("challenge.ui.moment.measures", lang))}</i><ul class="ch-measures">{measures}</ul></div>'
@@ -176,18 +177,20 @@ def result_html(report, lang: str) -> str:
     verdict = report.verdict
     moments = "".join(moment_html(m, lang) for m in report.moments) or \
         f'<p id="ch-no-moment">{_e(t("challenge.ui.moments.none", lang))}</p>'
-    return (f'<div class="vr" id="ch-result">'
+    file_line = t("challenge.ui.file", lang, name=report.file, sha256=report.sha256,
+                  elapsed=seconds(report.elapsed_s, lang))
+    return ('<div class="vr" id="ch-result">'
             + _verdict_box(verdict, t("challenge.ui.verdict_label", lang), t(f"challenge.verdict.{verdict}", lang))
             + f'<p id="ch-next">{_e(t(f"challenge.ui.next.{verdict}", lang))}</p>'
             + checklist_html(report, lang)
             + f'<h3>{_e(t("challenge.ui.moments.title", lang))}</h3><div id="ch-moments">{moments}</div>'
-            + f'<p class="small" id="ch-file">{_e(t("challenge.ui.file", lang, name=report.file, sha256=report.sha256, elapsed=seconds(report.elapsed_s, lang)))}</p>'
+            + f'<p class="small" id="ch-file">{_e(file_line)}</p>'
             + f'<h3>{_e(t("challenge.ui.advice.title", lang))}</h3>{advice_block(verdict, lang)}</div>')
 
 
 def error_html(headline: str, why: str, lang: str) -> str:
     """A file that cannot be analysed: the file named, the translated reason, and the advice."""
-    return (f'<div class="vr" id="ch-result">' + _verdict_box("error", headline, why)
+    return ('<div class="vr" id="ch-result">' + _verdict_box("error", headline, why)
             + f'<h3>{_e(t("challenge.ui.advice.title", lang))}</h3>{advice_block("not_performed", lang)}</div>')
 
 
