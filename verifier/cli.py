@@ -156,8 +156,9 @@ def _verify_models() -> int:
         try:
             print(f"{e.name}: {registry.model_path(e.name)} sha256 OK")
         except ModelUnavailableError as err:
-            bad += not e.optional
-            print(f"{e.name}{' (optional)' if e.optional else ''}: {err.message('en')}", file=sys.stderr)
+            bad += not (e.optional or e.derived)  # a derived model's parent runs in its place (slower)
+            tag = " (optional)" if e.optional else " (derived at set-up; without it the slower original is used)" if e.derived else ""
+            print(f"{e.name}{tag}: {err.message('en')}", file=sys.stderr)
     return 1 if bad else 0
 
 
@@ -174,7 +175,15 @@ def _mediapipe_line() -> bool:
 
 def _doctor() -> int:
     rc = _verify_models()
+    _voice_backend_line()
     return 1 if not _mediapipe_line() else rc
+
+
+def _voice_backend_line() -> None:
+    from .doctor import check_voice_backend
+
+    c = check_voice_backend()
+    print(c.message("en"), file=sys.stdout if c.ok else sys.stderr)
 
 
 # --- verifier compare KNOWN QUESTIONED (verifier/identity/compare.py) -------------------------

@@ -41,3 +41,20 @@ def check_mediapipe() -> Check:
     except Exception as e:  # ImportError, a missing runtime dependency, a broken wheel: all say the same
         return Check(False, "doctor.mediapipe_missing",
                      {"detail": f"{type(e).__name__}: {e}", "command": MEDIAPIPE_PIP_COMMAND})
+
+
+def check_voice_backend() -> Check:
+    """Which runtime runs the voice network (AASIST-L) and the speech activity (Silero VAD):
+    ONNX Runtime (the set-up export, fast, no torch import) or torch (slower), and why."""
+    from .speech import default_backend
+    from .voice.detector import VoiceDetector
+
+    vad = default_backend()
+    try:
+        det = VoiceDetector.from_file(calibration_path=None)
+    except Exception as e:  # the weights themselves are missing: the models check above says what to run
+        return Check(False, "doctor.voice_backend_none", {"detail": f"{type(e).__name__}: {e}", "vad": vad})
+    if det.backend == "onnx":
+        return Check(True, "doctor.voice_backend_onnx", {"vad": vad})
+    return Check(False, "doctor.voice_backend_torch", {"detail": det.backend_note, "vad": vad,
+                                                      "command": "verifier models install aasist-l-onnx"})

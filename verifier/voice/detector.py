@@ -43,7 +43,7 @@ from ..registry import unavailable_result
 from ..result import SignalResult, not_applicable
 from ..signals.audio_frames import check_audio as check_signal
 from ..signals.audio_frames import resample
-from .aasist import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig
+from .aasist_config import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig  # torch-free (the network is in .aasist)
 from .calibration import LogisticCalibration
 from .weights import find_weights
 
@@ -352,8 +352,9 @@ class VoiceDetector:
 
     Parameters
     ----------
-    model : verifier.voice.aasist.AASIST
-        Network in eval mode.
+    model : verifier.voice.aasist.AASIST or verifier.voice.onnx_backend.OnnxAasist
+        Network in eval mode: torch, or its ONNX export run by ONNX Runtime (same logits
+        within 1e-4, checked at export; :attr:`backend` says which).
     calibration : LogisticCalibration or None
         Platt calibration of ``aasist_logit``; None gives raw scores only (:meth:`score`).
     max_windows : int
@@ -369,6 +370,8 @@ class VoiceDetector:
         if max_windows < 1 or batch_windows < 1:
             raise ParameterError(f"max_windows ({max_windows}) and batch_windows ({batch_windows}) must be >= 1")
         self.model = model.eval()
+        self.backend = getattr(model, "backend", "torch")  # "onnx" (OnnxAasist) or "torch"
+        self.backend_note = ""  # why torch was used for AASIST-L when the ONNX export was not (from_file)
         self.calibration = calibration
         self.max_windows = max_windows
         self.batch_windows = batch_windows
@@ -379,11 +382,25 @@ class VoiceDetector:
                   *, config: AasistConfig = AASIST_L_CONFIG, max_windows: int = MAX_WINDOWS) -> "VoiceDetector":
         """Load the checked weights (never downloads) and the calibration JSON.
 
+        For AASIST-L without an explicit ``weights_path``, the ONNX export made at set-up
+        (:mod:`verifier.voice.onnx_backend`, registry ``aasist-l-onnx``) is used when present
+        and valid; otherwise the torch network (slower: importing torch alone costs 1.2-1.5 s),
+        with the reason in :attr:`backend_note`.
+
         Raises
         ------
         ModelUnavailableError
             Weights missing or with a wrong size/sha256 (``model.missing`` / ``model.corrupt``).
         """
+        calibration = LogisticCalibration.from_file(calibration_path) if calibration_path is not None else None
+        note = ""
+        if config is AASIST_L_CONFIG and weights_path is None:
+            from . import onnx_backend
+
+            try:
+                return cls(onnx_backend.load(), calibration, max_windows=max_windows)
+            except (ModelUnavailableError, ImportError, OSError, RuntimeError) as e:  # fall back to torch
+                note = e.message("en") if isinstance(e, ModelUnavailableError) else f"{type(e).__name__}: {e}"
         from .aasist import load_aasist
 
         if config is AASIST_L_CONFIG:
@@ -392,13 +409,19 @@ class VoiceDetector:
             raise ParameterError("weights_path is required for a config other than AASIST-L")
         else:
             path = Path(weights_path)
-        calibration = LogisticCalibration.from_file(calibration_path) if calibration_path is not None else None
-        return cls(load_aasist(path, config), calibration, max_windows=max_windows)
+        det = cls(load_aasist(path, config), calibration, max_windows=max_windows)
+        det.backend_note = note
+        return det
 
     def logits(self, windows: np.ndarray) -> np.ndarray:
         """Network output [shape=(n, 2)]: ``[spoof, bona fide]`` logits per window."""
+        if self.backend == "onnx":
+            return self.model.logits(windows, self.batch_windows)
         import torch
 
+        from ..threads import apply_torch
+
+        apply_torch()  # this thread's torch intra-op count (the budget), once per thread
         x = torch.from_numpy(np.ascontiguousarray(windows, dtype=np.float32))
         with torch.inference_mode():
             return torch.cat([self.model(b) for b in x.split(self.batch_windows)]).numpy()
