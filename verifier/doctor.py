@@ -49,7 +49,10 @@ def check_voice_backend() -> Check:
     from .speech import default_backend
     from .voice.detector import VoiceDetector
 
-    vad = default_backend()
+    try:
+        vad = default_backend()
+    except Exception as e:  # the wheel is missing: the models check above says what to install
+        vad = f"energy gate ({type(e).__name__})"
     try:
         det = VoiceDetector.from_file(calibration_path=None)
     except Exception as e:  # the weights themselves are missing: the models check above says what to run

@@ -178,10 +178,11 @@ class SpeechActivity:
 # ---------------------------------------------------------------------------- model
 
 
-def _model_file(name: str = MODEL_NAME) -> Path:
-    """The packaged model file (``silero-vad``: TorchScript, ``silero-vad-onnx``: ONNX),
-    checked by the model registry (size and sha256 of ``verifier/assets/models/<name>.json``;
-    found without importing the package).
+def _model_file() -> Path:
+    """The packaged TorchScript file, checked by the model registry (size and sha256 of
+    ``verifier/assets/models/silero-vad.json``; found without importing the package). Its
+    check is also the check that the registered silero-vad wheel is installed, which the ONNX
+    file (:func:`_onnx_model_file`) comes with.
 
     Raises
     ------
@@ -190,56 +191,72 @@ def _model_file(name: str = MODEL_NAME) -> Path:
     """
     from . import registry
 
-    return registry.model_path(name)
+    return registry.model_path(MODEL_NAME)
 
 
-_MODELS: dict = {}  # backend ("onnx" | "torch") -> loaded model
-_MODEL_LOCK = threading.Lock()
-
-
-def _load_backend(backend: str):
-    """The VAD network on ``backend``, loaded once per process: an ONNX Runtime session
-    (``"onnx"``) or the TorchScript module (``"torch"``, its state reset before every use).
+def _onnx_model_file() -> Path:
+    """The packaged ONNX file of the same network (registry ``silero-vad-onnx``).
 
     Raises
     ------
     ModelUnavailableError
-        The model file is missing or corrupt.
-    ImportError
-        The backend's runtime (onnxruntime or torch) is not installed.
+        ``model.missing`` or ``model.corrupt``.
     """
-    with _MODEL_LOCK:
-        if backend not in _MODELS:
-            if backend == "onnx":
-                from .threads import onnx_session
+    from . import registry
 
-                _MODELS[backend] = onnx_session(_model_file(ONNX_MODEL_NAME))
-            else:
-                import torch
+    return registry.model_path(ONNX_MODEL_NAME)
 
-                _MODELS[backend] = torch.jit.load(str(_model_file(MODEL_NAME)), map_location="cpu").eval()
-        return _MODELS[backend]
+
+_MODEL = None  # (backend, network) of the default backend, loaded once per process
+_BACKENDS: dict = {}  # backend -> network, for an explicitly chosen backend (parity checks)
+_MODEL_LOCK = threading.Lock()
+
+
+def _open(backend: str, jit_path: Path | None = None):
+    """The VAD network on ``backend``: an ONNX Runtime session (``"onnx"``, intra-op threads
+    from :mod:`verifier.threads`) or the TorchScript module (``"torch"``, its state reset before
+    every use)."""
+    if backend == "onnx":
+        from .threads import onnx_session
+
+        return onnx_session(_onnx_model_file())
+    import torch
+
+    return torch.jit.load(str(jit_path or _model_file()), map_location="cpu").eval()
 
 
 def _load_model():
-    """The VAD network of :func:`default_backend`, loaded once per process."""
-    return _load_backend(default_backend())
+    """``(backend, network)``, loaded once per process: the ONNX model with ONNX Runtime when
+    onnxruntime and the file are there (no torch import), else the TorchScript model.
+
+    Raises
+    ------
+    ModelUnavailableError
+        The silero-vad wheel (its TorchScript file) is missing or corrupt.
+    """
+    global _MODEL
+    with _MODEL_LOCK:
+        if _MODEL is None:
+            jit_path = _model_file()  # the registered wheel is installed (raises otherwise)
+            try:
+                _MODEL = ("onnx", _open("onnx"))
+            except (ImportError, ModelUnavailableError):
+                _MODEL = ("torch", _open("torch", jit_path))
+        return _MODEL
+
+
+def _load_backend(backend: str):
+    """The network on an explicitly chosen ``backend`` ("onnx" or "torch"), loaded once."""
+    with _MODEL_LOCK:
+        if backend not in _BACKENDS:
+            _BACKENDS[backend] = _open(backend)
+        return _BACKENDS[backend]
 
 
 def default_backend() -> str:
-    """``"onnx"`` when onnxruntime and the ONNX model file are available (no torch import),
-    else ``"torch"`` (the TorchScript model)."""
-    from .errors import ModelUnavailableError as _Unavailable
-
-    if "onnx" in _MODELS:
-        return "onnx"
-    try:
-        import onnxruntime  # noqa: F401
-
-        _model_file(ONNX_MODEL_NAME)
-        return "onnx"
-    except (ImportError, _Unavailable):
-        return "torch"
+    """``"onnx"`` or ``"torch"``: the runtime :func:`vad_probabilities` uses by default
+    (loads the model). Raises ModelUnavailableError when the wheel is missing."""
+    return _load_model()[0]
 
 
 def _blocks(y: np.ndarray, params: SpeechParams) -> tuple[np.ndarray, int, int, int]:
@@ -291,7 +308,7 @@ def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams(), *, b
     y : np.ndarray [shape=(n,)], float32 in [-1, 1], 16 kHz.
     params : SpeechParams
     backend : {"onnx", "torch"}, optional
-        The runtime (default :func:`default_backend`): the same network and blocks; the
+        The runtime (default: :func:`default_backend`): the same network and blocks; the
         probabilities agree within 3e-6 (measured; tests/test_speech_onnx.py).
 
     Returns
@@ -304,8 +321,10 @@ def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams(), *, b
     ModelUnavailableError
         The model file is missing or corrupt.
     """
-    backend = backend or default_backend()
-    model = _load_backend(backend)
+    if backend is None:
+        backend, model = _load_model()
+    else:
+        model = _load_backend(backend)
     if math.ceil(len(y) / CHUNK_SAMPLES) == 0:
         return np.zeros(0, np.float32)
     rows, skip, length, n_chunks = _blocks(y, params)
