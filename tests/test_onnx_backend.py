@@ -217,6 +217,7 @@ def test_derived_model_is_made_recorded_and_checked(derived_reg):
     assert list(done) == ["parent", "child"] and calls == ["p.bin"]
     rec = registry.derived_record("child")
     assert rec["from_sha256"] == registry.entry("parent").sha256 and rec["how"] == "reversed"
+    assert registry.checksum("child") == (rec["sha256"], rec["size_bytes"]) and rec["size_bytes"] == 340
     assert registry.model_path("child").read_bytes() == (src / "p.bin").read_bytes()[::-1]
     registry.install(["child"], log=lambda *a: None)
     assert calls == ["p.bin"]  # present and matching its record: not made again

@@ -126,7 +126,7 @@ def _models(args) -> int:
         print(f"{'name':14s} {'status':8s} {'size':>9s}  {'licence':32s} path")
         for e in registry.entries():
             st, path = registry.status(e.name)
-            print(f"{e.name:14s} {st:8s} {e.size_bytes:9d}  {e.licence[:32]:32s} {path or '(package not installed)'}"
+            print(f"{e.name:14s} {st:8s} {registry.checksum(e.name)[1]:9d}  {e.licence[:32]:32s} {path or '(package not installed)'}"
                   + ("  (optional)" if e.optional else ""))
         print(f"installed files go to {registry.models_dir()} ($VERIFIER_MODELS_DIR)")
         return 0

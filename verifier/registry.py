@@ -336,6 +336,16 @@ def derived_record(name: str) -> dict | None:
     return rec if isinstance(rec, dict) else None
 
 
+def checksum(name: str) -> tuple[str, int]:
+    """``(sha256, size_bytes)`` that model ``name``'s file must have: the entry's, or for a
+    derived model its record's (``("", 0)`` before it is made)."""
+    e = entry(name)
+    if e.derived is None:
+        return e.sha256, e.size_bytes
+    rec = derived_record(name) or {}
+    return str(rec.get("sha256", "")), int(rec.get("size_bytes", 0))
+
+
 def _derived_matches(path: Path, e: ModelEntry) -> bool:
     """``path`` is the file its sidecar describes, made from the registered parent's sha256."""
     rec = derived_record(e.name)
