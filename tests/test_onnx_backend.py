@@ -161,10 +161,15 @@ def test_voice_analysis_never_imports_torch(tmp_path):
     code = ("import sys, json\nfrom verifier.pipeline import analyze\nr = analyze(sys.argv[1])\n"
             "v = r.signals['voice']\n"
             "print(json.dumps({'torch': 'torch' in sys.modules, 'voice': v.score}))")
-    p = subprocess.run([sys.executable, "-c", code, str(wav)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    p = subprocess.run([sys.executable, "-c", code, str(wav)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                       env={**env, "TMPDIR": str(tmp)})
     assert p.returncode == 0, p.stderr[-2000:]
     out = json.loads(p.stdout.strip().splitlines()[-1])
     assert out["voice"] is not None and out["torch"] is False
+    assert list(tmp.iterdir()) == []  # onnxruntime's telemetry session file (.ses) is not written
 
 
 # --- registry: derived models (made at set-up, sha256 recorded beside them) ------------------------

@@ -106,9 +106,23 @@ def onnx_session(path):
     network threads (:attr:`ThreadBudget.torch_intra_op`: the networks run beside one busy
     core, whichever runtime runs them) as intra-op threads and one inter-op thread. The
     count is per session, so unlike torch's it needs no per-thread call."""
-    import onnxruntime as ort
-
+    ort = import_onnxruntime()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = budget().torch_intra_op
     opts.inter_op_num_threads = 1
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+# onnxruntime 1.32 on Linux starts Microsoft 1DS telemetry by default: a session file (.ses) in
+# $TMPDIR, a device id and an SQLite queue under ~/.cache/Microsoft/DeveloperTools (measured).
+# This tool promises to work offline and leave nothing behind: the variable, read when
+# onnxruntime is imported, turns it off (then no .ses and the queue is not touched, measured).
+ORT_TELEMETRY_ENV = "ORT_DISABLE_TELEMETRY"
+
+
+def import_onnxruntime():
+    """``import onnxruntime`` with its telemetry off (:data:`ORT_TELEMETRY_ENV` set first)."""
+    os.environ[ORT_TELEMETRY_ENV] = "1"
+    import onnxruntime
+
+    return onnxruntime

@@ -68,10 +68,12 @@ def export(source_path: str | Path, dest: str | Path) -> dict:
     import warnings
 
     import onnx
-    import onnxruntime as ort
     import torch
 
+    from ..threads import import_onnxruntime
     from .aasist import load_aasist
+
+    ort = import_onnxruntime()
 
     model = load_aasist(source_path)
     example = torch.from_numpy(probe_windows(2))
