@@ -250,3 +250,63 @@ def test_derived_entries_are_well_formed(derived_reg):
     registry._entries_from.cache_clear()
     with pytest.raises(ParameterError, match="derived"):
         registry.entries()
+
+
+def test_installing_a_model_also_makes_its_derived_files(derived_reg):
+    """`verifier models install parent` makes `child` too (as `install resemblyzer-ge2e` makes its export)."""
+    src, calls, _ = derived_reg
+    done = registry.install(["parent"], from_dir=src, allow_download=False, log=lambda *a: None)
+    assert list(done) == ["parent", "child"] and calls == ["p.bin"]
+
+
+# --- GE2E speaker encoder of `verifier compare` -----------------------------------------------------
+
+needs_ge2e_export = pytest.mark.skipif(
+    not (_status_ok("resemblyzer-ge2e") and _status_ok("resemblyzer-ge2e-onnx")),
+    reason="optional: verifier models install resemblyzer-ge2e (makes its ONNX export too)")
+
+
+@needs_ge2e_export
+def test_speaker_embedding_onnx_equals_torch():
+    from verifier.identity import speaker
+
+    onnx_enc = speaker.OnnxEncoder(registry.model_path("resemblyzer-ge2e-onnx"))
+    torch_enc = speaker._load_torch(registry.model_path("resemblyzer-ge2e"))
+    assert isinstance(speaker.load_encoder(), speaker.OnnxEncoder)  # what compare uses when the export is there
+    for seed, seconds in ((5, 12.0), (9, 3.0)):
+        y = speech_like(seconds, seed=seed).y
+        e_onnx, p_onnx = speaker.embed_utterance(y, model=onnx_enc)
+        e_torch, p_torch = speaker.embed_utterance(y, model=torch_enc)
+        assert p_onnx.shape == p_torch.shape and len(p_onnx) >= 1
+        assert np.abs(e_onnx - e_torch).max() < 1e-5 and np.abs(p_onnx - p_torch).max() < 1e-5
+    rec = registry.derived_record("resemblyzer-ge2e-onnx")
+    assert rec["from_sha256"] == registry.entry("resemblyzer-ge2e").sha256
+    assert rec["parity_max_abs_embedding_diff"] <= speaker.ONNX_PARITY_MAX_ABS
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _status_ok("resemblyzer-ge2e"), reason="optional: verifier models install resemblyzer-ge2e")
+def test_speaker_export_is_checked(tmp_path):
+    from verifier.identity import speaker
+
+    rec = speaker.export_onnx(registry.model_path("resemblyzer-ge2e"), tmp_path / "ge2e.onnx")
+    assert (tmp_path / "ge2e.onnx").stat().st_size > 1_000_000 and rec["parity_max_abs_embedding_diff"] < 1e-5
+
+
+@pytest.mark.skipif(not _status_ok("resemblyzer-ge2e"), reason="optional: verifier models install resemblyzer-ge2e")
+def test_speaker_encoder_falls_back_to_torch_without_the_export(monkeypatch):
+    from verifier.identity import speaker
+
+    real = registry.model_path
+
+    def no_export(name, *a, **k):
+        if name == speaker.ONNX_MODEL_NAME:
+            raise ModelUnavailableError("model.missing", model=name, file="x", location="?", command="install")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(registry, "model_path", no_export)
+    monkeypatch.setattr(speaker, "_MODEL", None)
+    enc = speaker.load_encoder()
+    assert not isinstance(enc, speaker.OnnxEncoder) and type(enc).__name__ == "GE2EEncoder"
+    e, _ = speaker.embed_utterance(speech_like(3.0, seed=2).y, model=enc)
+    assert e.shape == (256,) and abs(np.linalg.norm(e) - 1) < 1e-5

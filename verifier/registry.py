@@ -540,8 +540,8 @@ def install_one(name: str, *, from_dir: str | Path | None = None, allow_download
 
 def install(names=None, *, from_dir: str | Path | None = None, allow_download: bool = True,
             timeout_s: float = DOWNLOAD_TIMEOUT_S, log=print) -> dict[str, Path]:
-    """Install the model files ``names`` (default: all but the optional ones), trying each
-    entry's sources in order.
+    """Install the model files ``names`` (default: all but the optional ones) and the files
+    derived from them, trying each entry's sources in order.
 
     Order per model: already installed with the right sha256 → nothing to do; ``from_dir``
     (``DIR/<file>`` or ``DIR/<subdir>/<file>``); ``shared`` copies (:func:`shared_roots`);
@@ -563,6 +563,8 @@ def install(names=None, *, from_dir: str | Path | None = None, allow_download: b
     names = [e.name for e in entries() if not e.optional] if names is None else list(names)
     for n in names:
         entry(n)  # unknown names fail before anything is copied
+    # A model's derived files come with it (`install resemblyzer-ge2e` also makes its ONNX export).
+    names += [e.name for e in entries() if e.derived is not None and e.derived.from_model in names and e.name not in names]
     names.sort(key=lambda n: entry(n).derived is not None)  # derived models after the files they are made from
     done, first_error = {}, None
     for n in names:

@@ -22,6 +22,12 @@ PARTIAL_FRAMES = 160  # 1.6 s per window (hparams.partials_n_frames)
 HIDDEN = 256  # LSTM width and embedding size (hparams.model_hidden_size / model_embedding_size)
 N_LAYERS = 3
 MODEL_NAME = "resemblyzer-ge2e"  # verifier/assets/models/resemblyzer-ge2e.json
+ONNX_MODEL_NAME = "resemblyzer-ge2e-onnx"  # its export, made at set-up (verifier/assets/models/resemblyzer-ge2e-onnx.json)
+ONNX_OPSET = 17
+ONNX_INPUT, ONNX_OUTPUT = "mels", "embeddings"
+# Largest |difference| accepted between the export's and torch's unit embeddings at export time
+# (components of a 256-d unit vector; the measured difference is float32 rounding, ~1e-7).
+ONNX_PARITY_MAX_ABS = 1e-5
 NORM_TARGET_DBFS = -30.0  # Resemblyzer's audio_norm_target_dBFS (volume raised only)
 
 
@@ -72,31 +78,106 @@ _MODEL = None
 _LOCK = threading.Lock()
 
 
+def _load_torch(path) -> "object":
+    """The torch encoder with the weights at ``path`` (eval mode)."""
+    import torch
+
+    ckpt = torch.load(str(path), map_location="cpu", weights_only=True)
+    state = {k: v for k, v in ckpt["model_state"].items() if k.startswith(("lstm.", "linear."))}
+    m = _torch_module()()
+    m.load_state_dict(state, strict=True)
+    return m.eval()
+
+
+class OnnxEncoder:
+    """The exported encoder in one ONNX Runtime session (threads from :mod:`verifier.threads`):
+    ``encoder(mels)`` maps mel windows [shape=(k, 160, 40)] to unit embeddings [shape=(k, 256)]."""
+
+    backend = "onnx"
+
+    def __init__(self, path):
+        from ..threads import onnx_session
+
+        self.session = onnx_session(path)
+
+    def __call__(self, mels: np.ndarray) -> np.ndarray:
+        return self.session.run([ONNX_OUTPUT], {ONNX_INPUT: np.ascontiguousarray(mels, np.float32)})[0]
+
+
 def load_encoder(path=None):
-    """The encoder with the registry's checked weights, loaded once per process.
+    """The encoder with the registry's checked weights, loaded once per process: the ONNX
+    export (:data:`ONNX_MODEL_NAME`) when it is installed and matches its record, else the
+    torch network (which needs ``import torch``, 1.2-1.5 s). ``path`` loads those torch weights.
 
     Raises
     ------
     ModelUnavailableError
-        ``model.missing`` / ``model.corrupt`` (with the install command).
+        ``model.missing`` / ``model.corrupt`` of the weights (with the install command).
     """
     global _MODEL
-    import torch
-
     from .. import registry
 
     with _LOCK:
-        if _MODEL is None or path is not None:
-            p = registry.model_path(MODEL_NAME) if path is None else path
-            ckpt = torch.load(str(p), map_location="cpu", weights_only=True)
-            state = {k: v for k, v in ckpt["model_state"].items() if k.startswith(("lstm.", "linear."))}
-            m = _torch_module()()
-            m.load_state_dict(state, strict=True)
-            m.eval()
-            if path is not None:
-                return m
-            _MODEL = m
+        if path is not None:
+            return _load_torch(path)
+        if _MODEL is None:
+            p = registry.model_path(MODEL_NAME)  # the weights must be installed and intact either way
+            try:
+                _MODEL = OnnxEncoder(registry.model_path(ONNX_MODEL_NAME))
+            except (registry.ModelUnavailableError, ImportError, OSError, RuntimeError):
+                _MODEL = _load_torch(p)  # not exported (or onnxruntime missing): the same network on torch
         return _MODEL
+
+
+def probe_mels(n: int = 3, seed: int = 12) -> np.ndarray:
+    """Deterministic mel windows [shape=(n, 160, 40), float32] of harmonic test tones for the
+    export's parity check (no data file needed)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(PARTIAL_FRAMES * MEL_HOP_SAMPLES + MEL_WINDOW_SAMPLES) / SAMPLE_RATE
+    out = []
+    for i in range(n):
+        phase = 2 * np.pi * np.cumsum(120.0 + 30.0 * i + 15.0 * np.sin(2 * np.pi * 0.8 * t)) / SAMPLE_RATE
+        y = 0.1 * sum(np.sin(k * phase) / k for k in range(1, 10)) + 0.005 * rng.standard_normal(len(t))
+        out.append(mel_power(y.astype(np.float32))[:PARTIAL_FRAMES])
+    return np.stack(out).astype(np.float32)
+
+
+def export_onnx(source_path, dest) -> dict:
+    """Export the GE2E weights at ``source_path`` to ONNX at ``dest`` and check it: the registry's
+    recipe for :data:`ONNX_MODEL_NAME` (set-up only: imports torch and ``onnx``).
+
+    Raises
+    ------
+    RuntimeError
+        The export's embeddings differ from torch's by more than :data:`ONNX_PARITY_MAX_ABS`.
+    """
+    import datetime as dt
+    import warnings
+
+    import onnx
+    import torch
+
+    from ..threads import import_onnxruntime
+
+    ort = import_onnxruntime()
+    model = _load_torch(source_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter is deprecated in torch 2.9+; LSTM batch_first notes
+        torch.onnx.export(model, (torch.from_numpy(probe_mels(2)),), str(dest), opset_version=ONNX_OPSET, dynamo=False,
+                          input_names=[ONNX_INPUT], output_names=[ONNX_OUTPUT],
+                          dynamic_axes={ONNX_INPUT: {0: "windows"}, ONNX_OUTPUT: {0: "windows"}})
+    onnx.checker.check_model(str(dest))
+    x = probe_mels()
+    with torch.inference_mode():
+        ref = model(torch.from_numpy(x)).numpy()
+    got = ort.InferenceSession(str(dest), providers=["CPUExecutionProvider"]).run(None, {ONNX_INPUT: x})[0]
+    diff = float(np.abs(got - ref).max())
+    if not diff <= ONNX_PARITY_MAX_ABS:
+        raise RuntimeError(f"ONNX export differs from torch by {diff:.3g} (> {ONNX_PARITY_MAX_ABS})")
+    return {"exporter": "torch.onnx.export (TorchScript, dynamo=False), dynamic batch", "opset": ONNX_OPSET,
+            "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,
+            "parity_windows": len(x), "parity_max_abs_embedding_diff": diff,
+            "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
 
 
 _MEL_FB = None
@@ -177,8 +258,6 @@ def embed_utterance(y: np.ndarray, params: SpeakerParams = SpeakerParams(), mode
     partials : np.ndarray [shape=(k, 256)]
         One unit embedding per 1.6 s window (their spread says how steady the voice is).
     """
-    import torch
-
     from .. import threads
 
     y = np.asarray(y, np.float32)
@@ -194,9 +273,14 @@ def embed_utterance(y: np.ndarray, params: SpeakerParams = SpeakerParams(), mode
     mel = mel_power(y)
     mels = np.stack([mel[s] for s in slices])
     model = model or load_encoder()
-    threads.apply_torch()
-    with torch.inference_mode():
-        partials = model(torch.from_numpy(mels)).numpy()
+    if isinstance(model, OnnxEncoder):
+        partials = model(mels)
+    else:
+        import torch
+
+        threads.apply_torch()
+        with torch.inference_mode():
+            partials = model(torch.from_numpy(mels)).numpy()
     e = partials.mean(0)
     return (e / np.linalg.norm(e)).astype(np.float32), partials.astype(np.float32)
 
