@@ -79,21 +79,28 @@ def write_handout(path: str, lang: str = "vi") -> str:
 
 def add_parser(sub) -> None:
     """Register ``verifier handout --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
+    add_page_parser(sub, "handout", "tờ rơi một trang A4 để in / printable one-page A4 handout (vi, en)", render_handout)
+
+
+def add_page_parser(sub, name: str, help: str, render) -> None:
+    """Register ``verifier NAME --lang vi -o FILE.html`` on ``sub``: writes the printable page
+    ``render(lang)`` (UTF-8 HTML) and prints the file's path (exit status 1 when it cannot be written)."""
     import os
 
     from .i18n import LANGS
 
-    p = sub.add_parser("handout", help="tờ rơi một trang A4 để in / printable one-page A4 handout (vi, en)")
+    p = sub.add_parser(name, help=help)
     p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
     p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="tệp HTML / the HTML file to write")
-    p.set_defaults(handler=_run)
+    p.set_defaults(handler=lambda args: _write_page(render, args.output, args.lang))
 
 
-def _run(args) -> int:
+def _write_page(render, path: str, lang: str) -> int:
     try:
-        write_handout(args.output, args.lang)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(render(lang))
     except OSError as e:
         print(e, flush=True)
         return 1
-    print(args.output)
+    print(path)
     return 0

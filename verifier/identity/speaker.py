@@ -151,33 +151,11 @@ def export_onnx(source_path, dest) -> dict:
     RuntimeError
         The export's embeddings differ from torch's by more than :data:`ONNX_PARITY_MAX_ABS`.
     """
-    import datetime as dt
-    import warnings
+    from ..onnx_export import export_checked
 
-    import onnx
-    import torch
-
-    from ..threads import import_onnxruntime
-
-    ort = import_onnxruntime()
-    model = _load_torch(source_path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the TorchScript exporter is deprecated in torch 2.9+; LSTM batch_first notes
-        torch.onnx.export(model, (torch.from_numpy(probe_mels(2)),), str(dest), opset_version=ONNX_OPSET, dynamo=False,
-                          input_names=[ONNX_INPUT], output_names=[ONNX_OUTPUT],
-                          dynamic_axes={ONNX_INPUT: {0: "windows"}, ONNX_OUTPUT: {0: "windows"}})
-    onnx.checker.check_model(str(dest))
-    x = probe_mels()
-    with torch.inference_mode():
-        ref = model(torch.from_numpy(x)).numpy()
-    got = ort.InferenceSession(str(dest), providers=["CPUExecutionProvider"]).run(None, {ONNX_INPUT: x})[0]
-    diff = float(np.abs(got - ref).max())
-    if not diff <= ONNX_PARITY_MAX_ABS:
-        raise RuntimeError(f"ONNX export differs from torch by {diff:.3g} (> {ONNX_PARITY_MAX_ABS})")
-    return {"exporter": "torch.onnx.export (TorchScript, dynamo=False), dynamic batch", "opset": ONNX_OPSET,
-            "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,
-            "parity_windows": len(x), "parity_max_abs_embedding_diff": diff,
-            "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    return export_checked(_load_torch(source_path), probe_mels(2), probe_mels(), dest, input_name=ONNX_INPUT,
+                          output_name=ONNX_OUTPUT, batch_axis="windows", max_abs_diff=ONNX_PARITY_MAX_ABS,
+                          what="embedding", opset=ONNX_OPSET)
 
 
 _MEL_FB = None

@@ -126,21 +126,7 @@ def write_printable(path: str, lang: str = "vi") -> str:
 
 def add_parser(sub) -> None:
     """Register ``verifier challenge-sheet --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
-    import os
+    from ..handout import add_page_parser
 
-    from ..i18n import LANGS
-
-    p = sub.add_parser("challenge-sheet", help="trang in thử thách người gọi video / printable video-call challenge (A4)")
-    p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="tệp HTML / the HTML file to write")
-    p.set_defaults(handler=_run)
-
-
-def _run(args) -> int:
-    try:
-        write_printable(args.output, args.lang)
-    except OSError as e:
-        print(e, flush=True)
-        return 1
-    print(args.output)
-    return 0
+    add_page_parser(sub, "challenge-sheet", "trang in thử thách người gọi video / printable video-call challenge (A4)",
+                    render_printable)

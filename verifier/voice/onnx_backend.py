@@ -16,7 +16,6 @@ torch. When the export is missing or does not check, the detector falls back to 
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import numpy as np
@@ -65,38 +64,14 @@ def export(source_path: str | Path, dest: str | Path) -> dict:
     RuntimeError
         The export's logits differ from torch's by more than :data:`PARITY_MAX_ABS_LOGIT`.
     """
-    import warnings
-
-    import onnx
-    import torch
-
-    from ..threads import import_onnxruntime
+    from ..onnx_export import export_checked
     from .aasist import load_aasist
 
-    ort = import_onnxruntime()
-
-    model = load_aasist(source_path)
-    example = torch.from_numpy(probe_windows(2))
-    with warnings.catch_warnings():
-        # The legacy exporter is deprecated in torch 2.9+, and the graph pooling's node count
-        # k = int(nodes × ratio) is traced as a constant: right, since the window length is fixed.
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, (example,), str(dest), opset_version=OPSET, dynamo=False,
-                          input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
-                          dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}})
-    onnx.checker.check_model(str(dest))
-    x = probe_windows()
-    with torch.inference_mode():
-        ref = model(torch.from_numpy(x)).numpy()
-    sess = ort.InferenceSession(str(dest), providers=["CPUExecutionProvider"])
-    got = np.concatenate([sess.run(None, {INPUT_NAME: x[i:i + 1]})[0] for i in range(len(x))])
-    diff = float(np.abs(got - ref).max())
-    if not diff <= PARITY_MAX_ABS_LOGIT:
-        raise RuntimeError(f"ONNX export differs from torch by {diff:.3g} logits (> {PARITY_MAX_ABS_LOGIT})")
-    return {"exporter": "torch.onnx.export (TorchScript, dynamo=False), dynamic batch", "opset": OPSET,
-            "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,
-            "parity_windows": PARITY_WINDOWS, "parity_max_abs_logit_diff": diff,
-            "created_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+    # the graph pooling's node count k = int(nodes × ratio) is traced as a constant: right, since
+    # the window length is fixed.
+    return export_checked(load_aasist(source_path), probe_windows(2), probe_windows(), dest, input_name=INPUT_NAME,
+                          output_name=OUTPUT_NAME, batch_axis="batch", max_abs_diff=PARITY_MAX_ABS_LOGIT,
+                          what="logit", opset=OPSET)
 
 
 class OnnxAasist:
