@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from ..face import FACE_BOTTOM, FACE_TOP, POSE_POINTS
-from .measures import FACE_OVAL, NOSE_TIP, border_step, fingertip_nose_rel, hand_share_in_box
+from .measures import NOSE_TIP, border_step, fingertip_nose_rel, hand_share_in_box
 from .params import ChallengeParams
 
 CHANGE_CHIP_PX = 64  # aligned face chip for the hand-over-face change, pixels
