@@ -70,13 +70,6 @@ def render_handout(lang: str = "vi") -> str:
     ])
 
 
-def write_handout(path: str, lang: str = "vi") -> str:
-    """Write :func:`render_handout` to ``path`` (UTF-8) and return ``path``."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(render_handout(lang))
-    return path
-
-
 def add_parser(sub) -> None:
     """Register ``verifier handout --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
     add_page_parser(sub, "handout", "tờ rơi một trang A4 để in / printable one-page A4 handout (vi, en)", render_handout)

@@ -117,13 +117,6 @@ def render_printable(lang: str = "vi") -> str:
     ])
 
 
-def write_printable(path: str, lang: str = "vi") -> str:
-    """Write :func:`render_printable` to ``path`` (UTF-8) and return ``path``."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(render_printable(lang))
-    return path
-
-
 def add_parser(sub) -> None:
     """Register ``verifier challenge-sheet --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
     from ..handout import add_page_parser
