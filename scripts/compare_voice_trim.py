@@ -1,6 +1,7 @@
 """Frame-grid against sample-exact trimming of the voice detector on the same files (issue 14).
 
     python scripts/compare_voice_trim.py score ../shared/data/audio OUT_DIR [--conditions published,messenger_aac,telephone_amr]
+        [--old trim_exact=0] [--new trim_exact=1,trim_top_db=40]
     python scripts/compare_voice_trim.py compare OUT_DIR/old.json OUT_DIR/new.json
     python -m verifier.evaluate audio ../shared/data/audio --from-json OUT_DIR/new.json \
         --conditions published,messenger_aac,telephone_amr --write-calibration CANDIDATE.json
@@ -28,17 +29,30 @@ import time
 import numpy as np
 
 
-def score(data: str, outdir: str, conds: list[str]) -> None:
+def parse_prep(spec: str) -> dict:
+    """``"trim_exact=1,trim_top_db=40"`` → Preprocessing keyword arguments (typed by the dataclass)."""
+    from verifier.voice.detector import Preprocessing
+
+    types = {f.name: f.type for f in dataclasses.fields(Preprocessing)}
+    out = {}
+    for item in filter(None, spec.split(",")):
+        k, v = item.split("=", 1)
+        t = types[k]
+        out[k] = (v.lower() in ("1", "true", "yes")) if t in (bool, "bool") else float(v) if t in (float, "float") else v
+    return out
+
+
+def score(data: str, outdir: str, conds: list[str], old_spec: str = "trim_exact=0",
+          new_spec: str = "trim_exact=1") -> None:
     from verifier.evaluate.channel import CONDITIONS, encode, telephone_band
+    from verifier.evaluate.invariance import _load_model
     from verifier.evaluate.manifest import read_manifest
     from verifier.media import load_audio
-    from verifier.voice.aasist import load_aasist
     from verifier.voice.detector import MAX_WINDOWS, Preprocessing, VoiceDetector
-    from verifier.voice.weights import find_weights
 
-    model = load_aasist(find_weights())
-    dets = {"old": VoiceDetector(model, None, preprocessing=Preprocessing(trim_exact=False)),
-            "new": VoiceDetector(model, None, preprocessing=Preprocessing(trim_exact=True))}
+    model = _load_model("aasist-l")  # the ONNX export when installed (runtime backend), else torch
+    dets = {"old": VoiceDetector(model, None, preprocessing=Preprocessing(**parse_prep(old_spec))),
+            "new": VoiceDetector(model, None, preprocessing=Preprocessing(**parse_prep(new_spec)))}
     rows = read_manifest(data)
     recs = {k: [] for k in dets}
 
@@ -76,7 +90,9 @@ def score(data: str, outdir: str, conds: list[str]) -> None:
         for k, det in dets.items():  # after each condition: a partial run is usable
             with open(os.path.join(outdir, f"{k}.json"), "w", encoding="utf-8") as f:
                 json.dump({"data_dir": os.path.abspath(data), "max_windows": MAX_WINDOWS, "summary": {},
-                           "records": recs[k], "preprocessing": dataclasses.asdict(det.preprocessing)},
+                           "records": recs[k], "preprocessing": dataclasses.asdict(det.preprocessing),
+                           "script": f"python scripts/compare_voice_trim.py score DATA_DIR OUT --old {old_spec} "
+                                     f"--new {new_spec} --conditions {','.join(conds)}"},
                           f, indent=1, default=float)
 
 
@@ -122,12 +138,14 @@ def main(argv=None) -> int:
     s.add_argument("data_dir")
     s.add_argument("out_dir")
     s.add_argument("--conditions", default="published,messenger_aac,telephone_amr")
+    s.add_argument("--old", default="trim_exact=0", help="Preprocessing fields of old.json (k=v,...)")
+    s.add_argument("--new", default="trim_exact=1", help="Preprocessing fields of new.json (k=v,...)")
     c = sub.add_parser("compare")
     c.add_argument("old")
     c.add_argument("new")
     args = ap.parse_args(argv)
     if args.cmd == "score":
-        score(args.data_dir, args.out_dir, [x for x in args.conditions.split(",") if x])
+        score(args.data_dir, args.out_dir, [x for x in args.conditions.split(",") if x], args.old, args.new)
     else:
         compare(args.old, args.new)
     return 0

@@ -7,7 +7,7 @@ import pytest
 
 from verifier.evaluate import invariance as inv
 from verifier.voice.calibration import LogisticCalibration
-from verifier.voice.detector import active_level_dbfs, effective_bandwidth_hz
+from verifier.voice.detector import active_level_dbfs, effective_bandwidth_hz, frame_rms
 
 SR = 16000
 
@@ -23,8 +23,15 @@ def test_every_condition_keeps_the_speech(condition, rng, tmp_path):
     y = _tone_speech(rng)
     out, sr = inv.apply_condition(y, condition, str(tmp_path), np.random.default_rng(0))
     assert out.dtype == np.float32 and out.ndim == 1 and np.isfinite(out).all()
-    assert len(out) / sr == pytest.approx(len(y) / SR + (inv.SILENCE_LEAD_S + inv.SILENCE_TRAIL_S
-                                                          if condition == "silence" else 0), abs=0.1)
+    added = {"silence": inv.SILENCE_LEAD_S + inv.SILENCE_TRAIL_S, "silence_rel": inv.SILENCE_LEAD_S + inv.SILENCE_TRAIL_S,
+             "silence_zero": 2 * inv.SILENCE_ZERO_S}.get(condition, 0)
+    assert len(out) / sr == pytest.approx(len(y) / SR + added, abs=0.1)
+    if condition == "silence_zero":
+        assert not out[:int(inv.SILENCE_ZERO_S * SR)].any() and not out[-int(inv.SILENCE_ZERO_S * SR):].any()
+    if condition == "silence_rel":  # the added noise sits SILENCE_REL_DB under the loudest frame, whatever the level
+        lead = out[:int(inv.SILENCE_LEAD_S * SR)]
+        level = 20 * np.log10(np.sqrt(np.mean(lead ** 2))) - 20 * np.log10(frame_rms(y).max())
+        assert level == pytest.approx(-inv.SILENCE_REL_DB, abs=0.5)
     if condition.startswith("level_peak_"):
         assert 20 * np.log10(np.abs(out).max()) == pytest.approx(float(condition.split("_")[-1]), abs=0.01)
     if condition in ("telephone", "amr_nb"):

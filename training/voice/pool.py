@@ -98,12 +98,19 @@ def _item(id_, label, family, real_group, language, condition, parent, root, mad
             "source": source, "made_by": made_by, "n_samples": int(len(y))}
 
 
+# The pool's channel normalisation, fixed so that the committed runs (cpu_probe_*, ...) stay reproducible:
+# active level -26 dBFS, ends trimmed on the 8 ms frame grid at 50 dB under the loudest frame (the
+# runtime's default until 2026-11-30, when it moved to sample-exact trimming at 40 dB: the windows
+# then start a few samples apart, which the random training windows and the codec copies dwarf).
+POOL_PREPROCESSING = {"level": "active_rms", "trim_exact": False, "trim_top_db": 50.0}
+
+
 def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     """Build the pool into ``out_dir`` (``pool.npz``, ``pool.json``); returns the info dict."""
     from verifier.evaluate.channel import reencode, telephone_band
     from verifier.media import load_audio
     from verifier.signals.audio_frames import resample
-    from verifier.voice.detector import normalise_channel, window_starts
+    from verifier.voice.detector import Preprocessing, normalise_channel, window_starts
 
     from . import generate
     from .families import FAKE_FAMILY, real_group
@@ -112,7 +119,7 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     clips, meta = [], []
 
     def add(y, **kw):
-        y = normalise_channel(np.asarray(y, np.float32))
+        y = normalise_channel(np.asarray(y, np.float32), Preprocessing(**POOL_PREPROCESSING))
         y = y[:kw.pop("max_samples")]
         if len(y) < 1600:  # < 0.1 s of sound after trimming: nothing to learn from
             log(f"skip {kw['id_']}: {len(y)} samples")
@@ -179,7 +186,7 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
 
     os.makedirs(out_dir, exist_ok=True)
     info = {"seed": seed, "sample_rate": SR, "n_items": len(meta), "window_samples": WINDOW_SAMPLES,
-            "preprocessing": "verifier.voice.detector.normalise_channel (DEFAULT_PREPROCESSING), then crop",
+            "preprocessing": f"verifier.voice.detector.normalise_channel (Preprocessing(**{POOL_PREPROCESSING})), then crop",
             "total_seconds": round(sum(len(c) for c in clips) / SR, 1)}
     path = os.path.join(out_dir, "pool.npz")
     save(path, clips, meta, info)

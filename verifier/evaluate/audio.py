@@ -219,8 +219,10 @@ def summarise_condition(recs: list[dict], *, side: bool, calibration=None) -> di
     return res
 
 
-def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary: dict):
-    """Platt calibration of ``aasist_logit`` on every file of every condition (pooled)."""
+def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary: dict,
+                    preprocessing: dict | None = None, script: str | None = None):
+    """Platt calibration of ``aasist_logit`` on every file of every condition (pooled).
+    ``preprocessing`` (the records', default the runtime's) and ``script`` go to the provenance."""
     from ..voice.calibration import LogisticCalibration
     from ..voice.detector import DEFAULT_PREPROCESSING
 
@@ -234,8 +236,8 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
         manifest_sha = hashlib.sha256(f.read()).hexdigest()
     cal.provenance = {
         "what": "Platt scaling of the median over windows of the AASIST-L logit difference (spoof − bona fide) to P(fake)",
-        "preprocessing": dataclasses.asdict(DEFAULT_PREPROCESSING),
-        "script": "python -m verifier.evaluate audio DATA_DIR --write-calibration verifier/assets/voice_calibration.json",
+        "preprocessing": preprocessing or dataclasses.asdict(DEFAULT_PREPROCESSING),
+        "script": script or "python -m verifier.evaluate audio DATA_DIR --write-calibration verifier/assets/voice_calibration.json",
         "data": "../shared/data/audio/MANIFEST.tsv", "manifest_sha256": manifest_sha,
         "conditions": list(conditions), "n_rows": int(ok.sum()), "n_fake": int(y[ok].sum()),
         "date": _dt.date.today().isoformat(),
@@ -337,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.from_json, encoding="utf-8") as f:
             old = json.load(f)
         recs, max_windows = [r for r in old["records"] if r["condition"] in conditions], old.get("max_windows")
+        prep, script = old.get("preprocessing"), old.get("script")  # scripts/compare_voice_trim.py records them
         side = not args.no_side and all(k in recs[0] for k in SIDE_KEYS)
     else:
         from ..voice.aasist import load_aasist
@@ -345,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
 
         detector = VoiceDetector(load_aasist(find_weights()), None, max_windows=args.max_windows or MAX_WINDOWS)
         max_windows = detector.max_windows
+        prep, script = None, None
         detector.score(np.zeros(16000, np.float32) + 0.01 * np.sin(np.arange(16000, dtype=np.float32)), 16000)  # warm-up
         rows = read_manifest(args.data_dir)
         side = not args.no_side
@@ -361,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
         pre = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side) for c in fit_conds}
         cal_new = fit_calibration([r for r in recs if r["condition"] in fit_conds],
                                   manifest_path=os.path.join(args.data_dir, "MANIFEST.tsv"), conditions=fit_conds,
-                                  summary=pre)
+                                  summary=pre, preprocessing=prep,
+                                  script=script and f"{script}; python -m verifier.evaluate audio DATA_DIR --from-json "
+                                                    f"OUT/new.json --write-calibration THIS")
         cal = cal_new
     summary = {c: summarise_condition([r for r in recs if r["condition"] == c], side=side, calibration=cal)
                for c in wide}

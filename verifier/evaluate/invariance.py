@@ -34,6 +34,11 @@ SUBSET = (  # (source folder, label): the first file of each in path order
 )
 SILENCE_LEAD_S, SILENCE_TRAIL_S = 1.5, 1.0  # s of added room silence
 SILENCE_DBFS = -80.0  # dBFS RMS of the added silence (white noise, not digital zero)
+# dB under the file's loudest 32 ms frame (RMS) of the relative silence: a quiet recording's room silence
+# sits as far under its own speech as a loud one's (-80 dBFS absolute is only 48 dB under the quietest
+# file of the subset's speech, above the trimmer's 50 dB: there it is background noise, not silence)
+SILENCE_REL_DB = 60.0
+SILENCE_ZERO_S = 0.5  # s of digital zeros before and after (padding of an encoder or an editor)
 SHIFT_SAMPLES = 64  # samples (4 ms): half a trimming frame hop, what added silence can move a trimmed start by
 RMS_MATCHED_DBFS = -30.0  # dBFS overall RMS of the "RMS-matched" condition
 # condition: (group, description)
@@ -43,6 +48,9 @@ CONDITIONS = {
     "level_peak_-1": ("level", "peak -1 dBFS"),
     "level_rms_-30": ("level", f"overall RMS {RMS_MATCHED_DBFS:.0f} dBFS (all files matched)"),
     "silence": ("silence", f"{SILENCE_LEAD_S} s before, {SILENCE_TRAIL_S} s after, {SILENCE_DBFS:.0f} dBFS noise"),
+    "silence_rel": ("silence", f"{SILENCE_LEAD_S} s before, {SILENCE_TRAIL_S} s after, noise {SILENCE_REL_DB:.0f} dB "
+                               "under the loudest frame"),
+    "silence_zero": ("silence", f"{SILENCE_ZERO_S} s of digital zeros before and after"),
     "shift_4ms": ("shift", f"first {SHIFT_SAMPLES} samples dropped: the network's own jitter, for scale"),
     "rate_8000": ("rate", "resampled to 8 kHz (also band-limits to 4 kHz)"),
     "rate_22050": ("rate", "resampled to 22.05 kHz"),
@@ -68,7 +76,12 @@ VARIANTS = {  # name: (Preprocessing kwargs, conditions: None = all)
     # Sample-exact trimming (issue 14, silence bar): the gated conditions and the codecs.
     "active_rms_exact_trim": ({"level": "active_rms", "trim_exact": True},
                               ("level_peak_-40", "level_peak_-1", "level_rms_-30", "silence", "shift_4ms", "rate_22050",
-                               "rate_48000", "stereo", "messenger_aac", "messenger_opus")),
+                               "rate_48000", "stereo", "messenger_aac", "messenger_opus", "silence_rel", "silence_zero")),
+    # The same with the ends trimmed at 40 dB under the loudest frame instead of 50 (quiet files' room noise).
+    "active_rms_exact_trim_40": ({"level": "active_rms", "trim_exact": True, "trim_top_db": 40.0},
+                                 ("level_peak_-40", "level_peak_-1", "level_rms_-30", "silence", "silence_rel",
+                                  "silence_zero", "shift_4ms", "rate_22050", "rate_48000", "stereo", "messenger_aac",
+                                  "messenger_opus")),
 }
 
 
@@ -80,9 +93,15 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
     if condition.startswith("level_rms_"):
         g = 10 ** (float(condition.split("_")[-1]) / 20) / float(np.sqrt(np.mean(y ** 2)))
         return np.clip(y * g, -1, 1).astype(np.float32), SR
-    if condition == "silence":
-        noise = lambda s: (10 ** (SILENCE_DBFS / 20) * rng.standard_normal(int(s * SR))).astype(np.float32)  # noqa: E731
+    if condition in ("silence", "silence_rel"):
+        from ..voice.detector import frame_rms
+
+        rms = SILENCE_DBFS if condition == "silence" else 20 * np.log10(float(frame_rms(y).max())) - SILENCE_REL_DB
+        noise = lambda s: (10 ** (rms / 20) * rng.standard_normal(int(s * SR))).astype(np.float32)  # noqa: E731
         return np.concatenate([noise(SILENCE_LEAD_S), y, noise(SILENCE_TRAIL_S)]), SR
+    if condition == "silence_zero":
+        pad = np.zeros(int(SILENCE_ZERO_S * SR), np.float32)
+        return np.concatenate([pad, y, pad]), SR
     if condition.startswith("rate_"):
         from ..signals.audio_frames import resample
 
@@ -105,13 +124,13 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
     return load_audio(p), SR
 
 
-def subset_rows(data_dir: str) -> list[dict]:
+def subset_rows(data_dir: str, per_source: int = 1) -> list[dict]:
+    """The first ``per_source`` files (in path order) of each source of :data:`SUBSET`."""
     rows = read_manifest(data_dir)
     out = []
     for folder, label in SUBSET:
         m = sorted((r for r in rows if r["path"].startswith(folder + "/")), key=lambda r: r["path"])
-        if m:
-            out.append(m[0])
+        out.extend(m[:per_source])
     return out
 
 
@@ -125,14 +144,25 @@ def _variants(model: str) -> dict:
 
 
 def _load_model(model: str):
+    """The network: AASIST-L through its ONNX export when installed (the runtime's backend, logits
+    within 1e-4 of torch, checked at export), else torch."""
     from .. import registry
     from ..voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
 
+    if model == "aasist-l":
+        try:
+            from ..voice import onnx_backend
+
+            return onnx_backend.load()
+        except Exception:  # noqa: BLE001 no export / no onnxruntime: the torch network gives the same logits
+            pass
     return load_aasist(registry.model_path(model), AASIST_L_CONFIG if model == "aasist-l" else AASIST_CONFIG)
 
 
-def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, model_name: str = "aasist-l") -> dict:
-    """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``."""
+def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, model_name: str = "aasist-l",
+            per_source: int = 1, variants: tuple | None = None) -> dict:
+    """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``
+    (``per_source`` files of each source of :data:`SUBSET`; ``variants``: a subset of the names)."""
     from ..voice.detector import Preprocessing, VoiceDetector
 
     cache = {}
@@ -140,9 +170,11 @@ def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, mo
         with open(cache_path, encoding="utf-8") as f:
             cache = json.load(f)
     model = _load_model(model_name)
-    rows = subset_rows(data_dir)
+    rows = subset_rows(data_dir, per_source)
     with tempfile.TemporaryDirectory() as tmp:
         for vname, (kw, conds) in _variants(model_name).items():
+            if variants and vname not in variants:
+                continue
             det = VoiceDetector(model, None, max_windows=1, preprocessing=Preprocessing(**kw))
             for r in rows:
                 y = load_audio(os.path.join(data_dir, r["path"]))[: int(seconds * SR)]
@@ -199,16 +231,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="calibration of the peak / own-level variants (default: --calibration)")
     ap.add_argument("--model", choices=MODELS, default="aasist-l",
                     help="network (aasist5: the ASVspoof 5 AASIST, active_rms only; pass its own --calibration and --cache)")
+    ap.add_argument("--calibration-exact", default=None,
+                    help="calibration of the sample-exact trimming variants (default: --calibration)")
+    ap.add_argument("--per-source", type=int, default=1, help="files of each listed source (the first in path order)")
+    ap.add_argument("--variants", help="comma-separated preprocessing variants to score (default: all)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     cache = compute(args.data_dir, args.cache, args.seconds, log=(lambda *a: None) if args.quiet else print,
-                    model_name=args.model)
+                    model_name=args.model, per_source=args.per_source,
+                    variants=tuple(args.variants.split(",")) if args.variants else None)
     cal = LogisticCalibration.from_file(args.calibration)
     cal_peak = LogisticCalibration.from_file(args.calibration_peak) if args.calibration_peak else cal
+    cal_exact = LogisticCalibration.from_file(args.calibration_exact) if args.calibration_exact else cal
     md, summary = table(cache, {"active_rms": cal, "peak": cal_peak, "own_level_no_trim": cal_peak,
-                                "active_rms_exact_trim": cal,
+                                "active_rms_exact_trim": cal_exact, "active_rms_exact_trim_40": cal_exact,
                                 **{v: cal for v in _variants(args.model) if "@" in v}})
-    head = (f"Files: {', '.join(sorted(next(iter(cache.values())).keys()))}; first {args.seconds:g} s, one window.\n\n"
+    files = sorted(next(iter(cache.values())).keys())
+    head = (f"Files ({len(files)}): {', '.join(files)}; first {args.seconds:g} s, one window.\n\n"
             f"Largest abs ΔP per gated group (acceptance ≤ {P_TOLERANCE}; rate_8000 excluded, it band-limits): "
             + "; ".join(f"{v}: " + ", ".join(f"{g} {x:.3f}" for g, x in s.items()) for v, s in summary.items()) + "\n\n")
     if args.out:
