@@ -1,8 +1,9 @@
 """The ``voice`` signal: is this speech synthetic? Scored by AASIST-L over the whole message.
 
 A message is channel-normalised first (mono 16 kHz, leading/trailing silence and zero
-padding trimmed, DC removed, active-speech level set to :data:`TARGET_ACTIVE_DBFS`) so that
-the sample rate, channel count, padding or level of a file cannot drive the score. The
+padding trimmed to the sample, :data:`TRIM_TOP_DB` under the loudest frame, DC removed,
+active-speech level set to :data:`TARGET_ACTIVE_DBFS`) so that the sample rate, channel count,
+padding, added silence or level of a file cannot drive the score. The
 level target is an active-speech RMS, not a peak: a peak target (0.9 full scale, used until
 issue 14) lifts loud, clean read speech above the level the network was trained at and
 moves with every click and codec overshoot; see ``docs/voice_invariance.md`` for the table
@@ -59,11 +60,19 @@ MAX_WINDOWS = 3
 # stay friendlier to the caches and the allocator); re-measured for issue 14 under load: 0.48 s
 # per window at batch 1, 1.6-2.2 s at batch 2-8. Equal logits either way (eval mode).
 BATCH_WINDOWS = 1
-TRIM_TOP_DB = 50.0  # dB below the loudest frame counted as padding/silence at the ends (librosa.effects.trim)
+# dB below the loudest 32 ms frame counted as padding/silence at the ends (librosa.effects.trim's top_db).
+# 40, not librosa's 60 or the former 50: chosen by the invariance table (docs/voice_invariance.md, 24 files):
+# with sample-exact trimming, added silence moves P(fake) by at most 0.041 at 40 dB, 0.071 at 50 dB;
+# a quiet recording's room noise 45-50 dB under its speech is silence, not sound to score.
+TRIM_TOP_DB = 40.0
 SPEECH_TOP_DB = 40.0  # dB below the loudest frame counted as pause when measuring speech duration
 SILENCE_DBFS = -60.0  # dBFS: a file whose loudest 32 ms frame is below this holds no speech
 FRAME_LENGTH = 512  # samples (32 ms) for trimming and speech duration
 HOP_LENGTH = 128  # samples (8 ms)
+# samples (2 ms) of the short RMS that places the sample-exact trim (exact_trim_bounds): long enough that
+# noise under the threshold does not reach it (the RMS of 32 Gaussian samples stays within ~±2 dB of the
+# noise's RMS), short against a syllable onset
+EXACT_TRIM_RMS_SAMPLES = 32
 # Active-speech level target, dBFS RMS over frames within ACTIVE_RANGE_DB of the loudest:
 # ITU-T P.56's nominal active speech level (-26 dBov). Chosen by the invariance table
 # (docs/voice_invariance.md), not by development AUC; ASVspoof 2019 LA itself is not here
@@ -111,17 +120,23 @@ class Preprocessing:
         dBFS, for ``level="active_rms"``.
     trim_exact : bool
         Move the trimmed ends to the first/last sample of the sound (:func:`exact_trim_bounds`)
-        instead of the 8 ms frame grid, so that added silence cannot shift the windows.
+        instead of the 8 ms frame grid, so that added silence cannot shift the windows (the
+        default since 2026-11-30; the frame grid moved P(fake) by up to 0.20 with added silence).
+    trim_top_db : float
+        dB below the loudest 32 ms frame counted as silence at the ends (:data:`TRIM_TOP_DB`).
     """
 
     level: str = "active_rms"
     trim: bool = True
     target_active_dbfs: float = TARGET_ACTIVE_DBFS
-    trim_exact: bool = False
+    trim_exact: bool = True
+    trim_top_db: float = TRIM_TOP_DB
 
     def __post_init__(self):
         if self.level not in LEVEL_MODES:
             raise ParameterError(f"level must be one of {LEVEL_MODES}, not {self.level!r}")
+        if not 0 < self.trim_top_db <= 120:
+            raise ParameterError(f"trim_top_db must be in (0, 120] dB, not {self.trim_top_db!r}")
 
 
 DEFAULT_PREPROCESSING = Preprocessing()
@@ -186,25 +201,35 @@ def trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
     return int(loud[0]) * HOP_LENGTH, min(len(y), (int(loud[-1]) + 1) * HOP_LENGTH)
 
 
+def short_rms(y: np.ndarray, n: int) -> np.ndarray:
+    """RMS of the ``n`` samples centred on each sample of ``y`` (zero outside), float64."""
+    c = np.concatenate([[0.0], np.cumsum(np.square(y, dtype=np.float64))])
+    i = np.arange(len(y))
+    lo, hi = np.clip(i - n // 2, 0, len(y)), np.clip(i - n // 2 + n, 0, len(y))
+    return np.sqrt(np.maximum(c[hi] - c[lo], 0.0) / n)
+
+
 def exact_trim_bounds(y: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
     """:func:`trim_bounds` moved to the sample: the first and (one past) the last sample,
-    within one frame (:data:`FRAME_LENGTH`) of the frame-grid bounds, whose magnitude reaches
-    ``top_db`` below the loudest frame's RMS.
+    within one frame (:data:`FRAME_LENGTH`) of the frame-grid bounds, where the RMS of the
+    :data:`EXACT_TRIM_RMS_SAMPLES` samples around it reaches ``top_db`` below the loudest frame's RMS.
 
     The frame grid (8 ms hop) makes the trimmed start depend on how much silence precedes the
     sound (up to a hop), and the network's output moves with a shift of a few ms (issue 14,
-    ``docs/voice_invariance.md``, row ``shift_4ms``); a sample threshold relative to the loudest
-    frame does not depend on the silence before it, nor on the level.
+    ``docs/voice_invariance.md``, row ``shift_4ms``); a threshold relative to the loudest frame
+    does not depend on the silence before it, nor on the level. A short RMS, not one sample's
+    magnitude, is compared so that the peaks of background noise a few dB under the threshold
+    (Gaussian noise peaks 10 dB over its RMS) cannot set the start.
     """
     a, b = trim_bounds(y, top_db)
     if b <= a:
         return a, b
     thr = float(frame_rms(y).max()) * 10 ** (-top_db / 20)
-    lo = max(0, a - FRAME_LENGTH)
-    hit = np.flatnonzero(np.abs(y[lo:min(len(y), a + FRAME_LENGTH)]) >= thr)
+    lo, hi = max(0, a - FRAME_LENGTH), min(len(y), a + FRAME_LENGTH)
+    hit = np.flatnonzero(short_rms(y[lo:hi], EXACT_TRIM_RMS_SAMPLES) >= thr)
     a2 = lo + int(hit[0]) if len(hit) else a
-    lo = max(a2, b - FRAME_LENGTH)
-    hit = np.flatnonzero(np.abs(y[lo:min(len(y), b + FRAME_LENGTH)]) >= thr)
+    lo, hi = max(a2, b - FRAME_LENGTH), min(len(y), b + FRAME_LENGTH)
+    hit = np.flatnonzero(short_rms(y[lo:hi], EXACT_TRIM_RMS_SAMPLES) >= thr)
     b2 = lo + int(hit[-1]) + 1 if len(hit) else b
     return a2, max(b2, a2 + 1)
 
@@ -253,7 +278,8 @@ def _normalise(y: np.ndarray, prep: Preprocessing) -> tuple[np.ndarray, int]:
     """:func:`normalise_channel` and the index in ``y`` of its first sample."""
     if len(y) == 0:
         return y.astype(np.float32), 0
-    a, b = (exact_trim_bounds(y) if prep.trim_exact else trim_bounds(y)) if prep.trim else (0, len(y))
+    bounds = exact_trim_bounds if prep.trim_exact else trim_bounds
+    a, b = bounds(y, prep.trim_top_db) if prep.trim else (0, len(y))
     y = y[a:b]
     y = y - y.mean() if len(y) else y
     return set_level(y, prep), a
