@@ -41,3 +41,23 @@ def test_cli_writes_the_handout(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "4 không, 2 phải" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang, words", [("vi", ("Không ghi được", "thư mục không tồn tại")),
+                                         ("en", ("Could not write", "the folder does not exist"))])
+def test_cli_says_in_the_users_language_which_file_it_could_not_write(tmp_path, lang, words):
+    out = tmp_path / "missing_folder" / "to_roi.html"
+    r = subprocess.run([sys.executable, "-m", "verifier", "handout", "--lang", lang, "-o", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and not out.exists()
+    assert str(out) in r.stderr and all(w in r.stderr for w in words), r.stderr
+
+
+def test_os_error_detail_is_translated_or_falls_back_to_the_system_text():
+    import errno
+
+    from verifier.i18n import os_error_detail
+
+    assert os_error_detail(PermissionError(errno.EACCES, "Permission denied"), "vi") == "không có quyền ghi"
+    assert os_error_detail(PermissionError(errno.EPERM, "Operation not permitted"), "en") == "no permission to write"
+    assert os_error_detail(OSError(errno.EIO, "Input/output error"), "vi") == "Input/output error"

@@ -208,6 +208,15 @@ def test_cli_report_dir_for_investigators(tmp_path, blink_clip):
     assert hashlib.sha256(open(blink_clip, "rb").read()).hexdigest() == before  # the input is only read
 
 
+def test_cli_report_dir_that_cannot_be_made_is_named_in_the_users_language(tmp_path, blink_clip):
+    taken = tmp_path / "reports"
+    taken.write_text("not a folder", encoding="utf-8")
+    out = run_cli(blink_clip, "--lang", "vi", "--report-dir", str(taken))
+    assert out.returncode == 1 and taken.read_text(encoding="utf-8") == "not a folder"
+    assert "Không ghi được báo cáo" in out.stderr and str(taken) in out.stderr and "Traceback" not in out.stderr
+    assert "đã có một tệp cùng tên" in out.stderr, out.stderr
+
+
 def test_annotated_preview_is_small_and_bounded(blink_clip):
     from verifier.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
 

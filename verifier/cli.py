@@ -23,30 +23,31 @@ from .i18n import LANGS
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verifier", description="Check a video-call clip or voice message for signs of deepfake.")
+    ap = argparse.ArgumentParser(prog="python -m verifier", description="Kiểm tra đoạn ghi cuộc gọi video hoặc tin nhắn thoại có dấu hiệu giả mạo (deepfake) không / Check a video-call clip or voice message for signs of deepfake.")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    a = sub.add_parser("analyze", help="analyse one or more files")
+    a = sub.add_parser("analyze", help="phân tích một hoặc nhiều tệp / analyse one or more files")
     a.add_argument("paths", nargs="+", metavar="PATH")
-    a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
-    a.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="language of the summary")
+    a.add_argument("--json", action="store_true", help="mỗi tệp một đối tượng JSON, mỗi dòng một tệp / one JSON object per file, one per line")
+    a.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="ngôn ngữ của bản tóm tắt / language of the summary")
     a.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
     a.add_argument("--debug", action="store_true",
-                   help="print the traceback of an internal error (a bug) on stderr, for a bug report")
+                   help="in chi tiết lỗi nội bộ ra stderr để báo lỗi / print the traceback of an internal error (a bug) on stderr, for a bug report")
     a.add_argument("--report-dir", metavar="DIR",
-                   help="also write a self-contained HTML report and the JSON of each file into DIR "
+                   help="ghi thêm báo cáo HTML và JSON của từng tệp vào DIR (tệp gốc chỉ được đọc) / "
+                        "also write a self-contained HTML report and the JSON of each file into DIR "
                         "(NAME.SHA256[:12].report.html/.json; created if needed; inputs are only read)")
     a.add_argument("--identity", action="store_true",
-                   help="also measure the face's identity consistency across the clip (needs the optional "
+                   help="đo thêm độ nhất quán danh tính khuôn mặt trong đoạn ghi / also measure the face's identity consistency across the clip (needs the optional "
                         "model dlib-face-resnet; shown, not counted in the risk; ~2 s more per minute of video)")
-    m = sub.add_parser("models", help="install, list or verify the model files")
+    m = sub.add_parser("models", help="cài đặt, liệt kê hoặc kiểm tra tệp mô hình / install, list or verify the model files")
     msub = m.add_subparsers(dest="models_cmd", required=True)
-    mi = msub.add_parser("install", help="install model files (from --from DIR, ../shared, or upstream), sha256 checked")
-    mi.add_argument("names", nargs="*", metavar="NAME", help="models to install (default: all)")
-    mi.add_argument("--from", dest="from_dir", metavar="DIR", help="folder holding the files (DIR/FILE or DIR/SUBDIR/FILE)")
-    mi.add_argument("--no-download", action="store_true", help="only local copies (--from, $VERIFIER_SHARED, ../shared)")
-    msub.add_parser("list", help="name, licence, installed?, sha256 OK?")
-    msub.add_parser("verify", help="check every model file (exit status 1 when one is missing or damaged)")
-    sub.add_parser("doctor", help="check the model files and mediapipe (installed with --no-deps)")
+    mi = msub.add_parser("install", help="cài tệp mô hình (từ --from DIR, ../shared hoặc nguồn gốc), có kiểm tra sha256 / install model files (from --from DIR, ../shared, or upstream), sha256 checked")
+    mi.add_argument("names", nargs="*", metavar="NAME", help="các mô hình cần cài (mặc định: tất cả) / models to install (default: all)")
+    mi.add_argument("--from", dest="from_dir", metavar="DIR", help="thư mục chứa tệp / folder holding the files (DIR/FILE or DIR/SUBDIR/FILE)")
+    mi.add_argument("--no-download", action="store_true", help="chỉ dùng bản sao trên máy / only local copies (--from, $VERIFIER_SHARED, ../shared)")
+    msub.add_parser("list", help="tên, giấy phép, đã cài chưa, sha256 đúng không / name, licence, installed?, sha256 OK?")
+    msub.add_parser("verify", help="kiểm tra mọi tệp mô hình (mã thoát 1 nếu thiếu hoặc hỏng) / check every model file (exit status 1 when one is missing or damaged)")
+    sub.add_parser("doctor", help="kiểm tra tệp mô hình và mediapipe / check the model files and mediapipe (installed with --no-deps)")
     _add_compare(sub)
     from .batch.cli import add_parsers as _add_batch_parsers  # batch, verify (verifier/batch/)
     _add_batch_parsers(sub)
@@ -109,7 +110,10 @@ def _analyze(args) -> int:
                 write_report(report, args.report_dir, args.lang, tag=report.sha256[:12] if report.sha256 else "unreadable")
             except OSError as e:
                 failed += 1
-                print(f"could not write the report of {path} into {args.report_dir}: {e}", file=sys.stderr)
+                from .i18n import os_error_detail, t
+
+                print(t("error.cannot_write_report", args.lang, name=printable(path), folder=args.report_dir,
+                        detail=os_error_detail(e, args.lang)), file=sys.stderr)
         if args.json:
             print(json.dumps(report.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -189,11 +193,11 @@ def _voice_backend_line() -> None:
 # --- verifier compare KNOWN QUESTIONED (verifier/identity/compare.py) -------------------------
 
 def _add_compare(sub) -> None:
-    c = sub.add_parser("compare", help="compare a questioned file with one known to come from the real person (voice, face)")
-    c.add_argument("known", metavar="KNOWN", help="a voice note, video or photo that certainly came from the real person")
-    c.add_argument("questioned", metavar="QUESTIONED", help="the suspicious call recording or voice note")
-    c.add_argument("--json", action="store_true", help="one JSON object")
-    c.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="language of the summary")
+    c = sub.add_parser("compare", help="so sánh tệp nghi vấn với tệp chắc chắn của người thật (giọng, mặt) / compare a questioned file with one known to come from the real person (voice, face)")
+    c.add_argument("known", metavar="KNOWN", help="tin nhắn thoại, video hoặc ảnh chắc chắn của người thật / a voice note, video or photo that certainly came from the real person")
+    c.add_argument("questioned", metavar="QUESTIONED", help="đoạn ghi cuộc gọi hoặc tin nhắn thoại đáng ngờ / the suspicious call recording or voice note")
+    c.add_argument("--json", action="store_true", help="một đối tượng JSON / one JSON object")
+    c.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="ngôn ngữ của bản tóm tắt / language of the summary")
 
 
 def _compare(args) -> int:

@@ -10,6 +10,7 @@ browser's "Print" (or "Save as PDF") gives one A4 page. CLI: ``verifier handout 
 from __future__ import annotations
 
 import html
+import sys
 
 from .advice import ALWAYS, PLAN
 from .i18n import normalize_lang, t
@@ -93,7 +94,9 @@ def _write_page(render, path: str, lang: str) -> int:
         with open(path, "w", encoding="utf-8") as f:
             f.write(render(lang))
     except OSError as e:
-        print(e, flush=True)
+        from .i18n import os_error_detail
+
+        print(t("error.cannot_write", lang, name=path, detail=os_error_detail(e, lang)), file=sys.stderr, flush=True)
         return 1
     print(path)
     return 0

@@ -52,3 +52,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
 
 def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+def os_error_detail(e: OSError, lang: str = DEFAULT_LANG) -> str:
+    """A short reason for an OSError in ``lang`` (``error.os.<ERRNO NAME>``; the system's own
+    English text for the others)."""
+    import errno
+
+    name = errno.errorcode.get(e.errno or 0, "")
+    key = f"error.os.{'EACCES' if name == 'EPERM' else name}"
+    return t(key, lang) if key in messages() else (e.strerror or type(e).__name__)

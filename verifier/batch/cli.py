@@ -10,23 +10,23 @@ from ..i18n import LANGS
 
 def add_parsers(sub) -> None:
     """Add ``batch`` and ``verify`` to the CLI's subparsers; each sets ``args.handler``."""
-    b = sub.add_parser("batch", help="pre-screen a whole folder (parallel, resumable, one report per file)")
-    b.add_argument("folder", metavar="DIR", help="evidence folder (walked recursively, only read)")
+    b = sub.add_parser("batch", help="sàng lọc cả thư mục (song song, chạy tiếp được, mỗi tệp một báo cáo) / pre-screen a whole folder (parallel, resumable, one report per file)")
+    b.add_argument("folder", metavar="DIR", help="thư mục chứng cứ (duyệt cả thư mục con, chỉ đọc) / evidence folder (walked recursively, only read)")
     b.add_argument("--out", required=True, metavar="RESULTS_DIR",
-                   help="results folder (outside DIR); rerunning with the same folder resumes")
-    b.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+                   help="thư mục kết quả (ngoài DIR); chạy lại với cùng thư mục sẽ làm tiếp / results folder (outside DIR); rerunning with the same folder resumes")
+    b.add_argument("--workers", type=int, default=1, help="số tiến trình xử lý (mặc định 1) / worker processes (default 1)")
     b.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local: a process pool, nothing to start (default); dask: Dask distributed")
+                   help="local: nhiều tiến trình trên máy này (mặc định); dask: cụm máy Dask / local: a process pool, nothing to start (default); dask: Dask distributed")
     b.add_argument("--address", metavar="tcp://HOST:PORT",
-                   help="with --engine dask: an existing scheduler (default: a local cluster of --workers)")
+                   help="với --engine dask: bộ điều phối có sẵn / with --engine dask: an existing scheduler (default: a local cluster of --workers)")
     b.add_argument("--timeout-s", type=float, default=None,
-                   help="time limit per file in seconds (default 600); its worker is killed and replaced")
-    b.add_argument("--json", action="store_true", help="print each results line (no progress bar)")
+                   help="giới hạn thời gian mỗi tệp, giây (mặc định 600) / time limit per file in seconds (default 600); its worker is killed and replaced")
+    b.add_argument("--json", action="store_true", help="in từng dòng kết quả (không có thanh tiến độ) / print each results line (no progress bar)")
     b.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"),
-                   help="language of the HTML reports and the index page")
+                   help="ngôn ngữ của báo cáo HTML và trang mục lục / language of the HTML reports and the index page")
     b.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
     b.set_defaults(handler=_batch)
-    v = sub.add_parser("verify", help="check that FILE is the file a report was made from (SHA-256)")
+    v = sub.add_parser("verify", help="kiểm tra FILE có đúng là tệp đã lập báo cáo không (SHA-256) / check that FILE is the file a report was made from (SHA-256)")
     v.add_argument("report", metavar="REPORT.json")
     v.add_argument("file", metavar="FILE")
     v.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))

@@ -21,6 +21,16 @@ MESSAGES = {
     "error.unreadable": {"vi": "Không có quyền đọc tệp “{name}”. Hãy sao chép tệp sang thư mục của bạn rồi thử lại.", "en": "No permission to read “{name}”. Copy the file into one of your folders and try again."},
     "error.time_limit": {"vi": "Phân tích tệp “{name}” đã dừng sau {limit_s} giây (giới hạn thời gian), không có kết quả. Hãy cắt đoạn ngắn hơn rồi thử lại.", "en": "The analysis of “{name}” was stopped after {limit_s} s (time limit), without a result. Cut a shorter part and try again."},
     "error.memory_limit": {"vi": "Phân tích tệp “{name}” đã dừng vì dùng quá nhiều bộ nhớ ({rss_mb} MB; tối đa {limit_mb} MB), không có kết quả. Hãy xuất lại ở độ phân giải thấp hơn hoặc cắt ngắn.", "en": "The analysis of “{name}” was stopped for using too much memory ({rss_mb} MB; the limit is {limit_mb} MB), without a result. Export it at a lower resolution or cut it shorter."},
+    # --- output files (CLI) ------------------------------------------------------------------
+    "error.cannot_write": {"vi": "Không ghi được tệp “{name}” ({detail}). Hãy chọn thư mục khác mà bạn có quyền ghi.", "en": "Could not write “{name}” ({detail}). Choose another folder you can write to."},
+    "error.cannot_write_report": {"vi": "Không ghi được báo cáo của “{name}” vào thư mục “{folder}” ({detail}). Hãy chọn thư mục khác. Tệp gốc không bị thay đổi.", "en": "Could not write the report of “{name}” into the folder “{folder}” ({detail}). Choose another folder. The original file was not changed."},
+    "error.os.EEXIST": {"vi": "đã có một tệp cùng tên", "en": "a file of that name exists"},
+    "error.os.ENOTDIR": {"vi": "một phần của đường dẫn là tệp, không phải thư mục", "en": "part of the path is a file, not a folder"},
+    "error.os.ENOENT": {"vi": "thư mục không tồn tại", "en": "the folder does not exist"},
+    "error.os.EACCES": {"vi": "không có quyền ghi", "en": "no permission to write"},
+    "error.os.EROFS": {"vi": "ổ đĩa chỉ đọc", "en": "the disk is read-only"},
+    "error.os.ENOSPC": {"vi": "hết chỗ trống trên ổ đĩa", "en": "the disk is full"},
+    "error.os.EISDIR": {"vi": "đó là một thư mục", "en": "it is a folder"},
     # --- levels --------------------------------------------------------------------------
     "level.low": {"vi": "Ít dấu hiệu giả mạo", "en": "Few signs of manipulation"},
     "level.medium": {"vi": "Có dấu hiệu đáng ngờ", "en": "Some suspicious signs"},
