@@ -59,9 +59,12 @@ def main(argv=None) -> int:
     p.add_argument("--data", default=DATA_LIST)
     p.add_argument("--notes", default="")
     _round3_parsers(sub)
+    _round4_parsers(sub)
     args = ap.parse_args(argv)
     if args.cmd in ("folds", "package", "crossfit", "crossfit-report"):
         return _round3(args)
+    if args.cmd in ("codec-probe", "context-probe"):
+        return _round4(args)
 
     if args.cmd == "list":
         from .data import build_data_list, write_data_list
@@ -212,6 +215,56 @@ def _round3(args) -> int:
         run(cfg, package=args.package, folds_tsv=args.folds, out=args.out, device=args.device, k=args.k, workers=args.workers,
             max_minutes=args.max_minutes, schedule=args.schedule, eval_every_minutes=args.eval_every_minutes, photo_n=args.photo_n,
             eval_max_clips=args.eval_max_clips, only_fold=args.only_fold, log=lambda s: print(s, flush=True))
+    return 0
+
+
+# --- round 4: does a real video codec make real faces look "blended"? (training/sbi/codec_probe.py) ---
+def _round4_parsers(sub) -> None:
+    p = sub.add_parser("codec-probe", help="score held-out photos and their self-blends after H.264/VP8/VP9/JPEG; occlusion maps")
+    p.add_argument("--cache", default="/work/cache/sbi")
+    p.add_argument("--ckpt", action="append", default=[], metavar="NAME=PATH", help="checkpoint(s) to probe (repeat)")
+    p.add_argument("--n", type=int, default=200, help="held-out photos (seeded sample)")
+    p.add_argument("--occlusion-n", type=int, default=24, help="images per occlusion group (0: none)")
+    p.add_argument("--occlusion-ckpt", action="append", default=[], help="NAME(s) of --ckpt to map (default: the first)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True, help="JSON of all figures")
+    p = sub.add_parser("context-probe", help="score the evaluation crops with the training photos' reflected context")
+    p.add_argument("--cache", default="/work/cache/sbi")
+    p.add_argument("--shared", default=DEFAULT_SHARED)
+    p.add_argument("--ckpt", action="append", default=[], metavar="NAME=PATH", help="checkpoint(s) to probe (repeat)")
+    p.add_argument("--n-chips", type=int, default=60, help="held-out photos whose chip outlines are drawn from")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True, help="JSON of all figures")
+
+
+def _round4(args) -> int:
+    import torch
+
+    torch.set_num_threads(args.threads)
+    ckpts = dict(c.split("=", 1) for c in args.ckpt)
+    if not ckpts:
+        raise SystemExit("give at least one --ckpt NAME=PATH")
+    if args.cmd == "context-probe":
+        from . import context_probe
+        from .codec_probe import load_model
+
+        res = context_probe.run({k: load_model(p) for k, p in ckpts.items()}, eval_npz=os.path.join(args.cache, "eval_128_1.25.npz"),
+                                train_npz=os.path.join(args.cache, "train.npz"), shared_data=args.shared, n_chips=args.n_chips,
+                                seed=args.seed, log=lambda s: print(s, flush=True))
+        with open(args.out, "w") as f:
+            json.dump(res, f, indent=1)
+        print(f"wrote {args.out}")
+        return 0
+    from .codec_probe import run
+
+    res = run(ckpts, train_npz=os.path.join(args.cache, "train.npz"), eval_npz=os.path.join(args.cache, "eval_128_1.25.npz"),
+              n=args.n, occ_n=args.occlusion_n, occ_ckpts=tuple(args.occlusion_ckpt or [next(iter(ckpts))]), seed=args.seed,
+              log=lambda s: print(s, flush=True))
+    with open(args.out, "w") as f:
+        json.dump(res, f, indent=1)
+    print(f"wrote {args.out}")
     return 0
 
 
