@@ -90,10 +90,11 @@ def training_video_pairs(train_npz: str, seed: int = 0) -> np.ndarray:
 
     t = np.load(train_npz)
     v = np.flatnonzero(t["is_video"])
+    crops, pts = t["crops"][v], t["pts"][v]  # one read: each t[...] access re-reads the whole array
     rng = np.random.default_rng(seed)
     out = []
-    for i in v:
-        for img in (t["crops"][i], self_blend(t["crops"][i], t["pts"][i], rng)[0]):
+    for c, p in zip(crops, pts):
+        for img in (c, self_blend(c, p, rng)[0]):
             out.append(reframe(img, cache_margin=CACHE_MARGIN, margin=MARGIN, size_px=SIZE_PX))
     return np.stack(out)
 
