@@ -226,6 +226,7 @@ def _round4_parsers(sub) -> None:
     p.add_argument("--n", type=int, default=200, help="held-out photos (seeded sample)")
     p.add_argument("--occlusion-n", type=int, default=24, help="images per occlusion group (0: none)")
     p.add_argument("--occlusion-ckpt", action="append", default=[], help="NAME(s) of --ckpt to map (default: the first)")
+    p.add_argument("--only", action="append", default=[], help="run only these chains (repeat; 'none' always runs)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True, help="JSON of all figures")
@@ -261,6 +262,7 @@ def _round4(args) -> int:
 
     res = run(ckpts, train_npz=os.path.join(args.cache, "train.npz"), eval_npz=os.path.join(args.cache, "eval_128_1.25.npz"),
               n=args.n, occ_n=args.occlusion_n, occ_ckpts=tuple(args.occlusion_ckpt or [next(iter(ckpts))]), seed=args.seed,
+              only=tuple(args.only),
               log=lambda s: print(s, flush=True))
     with open(args.out, "w") as f:
         json.dump(res, f, indent=1)

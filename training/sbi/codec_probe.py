@@ -59,6 +59,22 @@ def _codec(codec: str, crf: int, scale: float = VIDEO_FACE_SCALE, n_frames: int 
     return lambda img: apply_codec(img, s)
 
 
+def _in_frame(crf: int, frame_hw: tuple[int, int] = (360, 640)):
+    """H.264 of the face placed in a 640×360 frame (the rest: its reflection), so rate control and
+    adaptive quantisation see a whole frame; the face's square is cut back out."""
+    s = CodecSettings(codec="libx264", crf=crf, scale=1.0, n_frames=4, shifts_px=SHIFTS, noise_sigma=1.5, noise_seed=0, preset="medium")
+
+    def g(img):
+        h = img.shape[0]
+        side = 2 * round(h * VIDEO_FACE_SCALE / 2)
+        big = cv2.resize(img, (side, side), interpolation=cv2.INTER_LINEAR)
+        top, left = (frame_hw[0] - side) // 2, (frame_hw[1] - side) // 2
+        canvas = cv2.copyMakeBorder(big, top, frame_hw[0] - side - top, left, frame_hw[1] - side - left, cv2.BORDER_REFLECT_101)
+        out = apply_codec(canvas, s)[top:top + side, left:left + side]
+        return cv2.resize(out, (h, h), interpolation=cv2.INTER_AREA)
+    return g
+
+
 def conditions() -> dict:
     """name -> function of a 192 px cached crop (uint8 RGB in and out)."""
     twice_a, twice_b = _codec("libx264", 30), _codec("libx264", 18)
@@ -76,6 +92,8 @@ def conditions() -> dict:
         "h264_crf30_small_x0.6": _codec("libx264", 30, scale=0.6),
         "h264_crf30_then_crf18": lambda x: twice_b(twice_a(x)),
         "h264_crf30_veryfast": _codec("libx264", 30, preset="veryfast"),
+        "h264_crf30_in_640x360_frame": _in_frame(30),
+        "h264_crf36_in_640x360_frame": _in_frame(36),
         "vp8_crf30": _codec("libvpx", 30),
         "vp9_crf40": _codec("libvpx-vp9", 40),
     }
@@ -141,7 +159,7 @@ def summarise_map(m: np.ndarray) -> dict:
 
 
 def run(ckpts: dict, *, train_npz: str, eval_npz: str, n: int = 200, occ_n: int = 24, occ_ckpts: tuple = (), seed: int = 0,
-        log=print) -> dict:
+        only: tuple = (), log=print) -> dict:
     torch.manual_seed(seed)
     crops, _, blends = photo_sample(train_npz, n, seed)
     log(f"{len(crops)} held-out photos")
@@ -161,6 +179,8 @@ def run(ckpts: dict, *, train_npz: str, eval_npz: str, n: int = 200, occ_n: int 
         log(f"{k}: video reference {res['reference_video'][k]}")
     coded = {}
     for name, fn in conditions().items():
+        if only and name not in ("none", *only):
+            continue
         t0 = time.perf_counter()
         r = np.stack([canonical(fn(c)) for c in crops])
         f = np.stack([canonical(fn(b)) for b in blends])
