@@ -60,7 +60,12 @@ def main(argv=None) -> int:
     p.add_argument("--notes", default="")
     _round3_parsers(sub)
     _round4_parsers(sub)
+    from . import separability  # supervised diagnostic (round 4)
+
+    separability.add_parser(sub)
     args = ap.parse_args(argv)
+    if args.cmd == "separability":
+        return separability.main(args)
     if args.cmd in ("folds", "package", "crossfit", "crossfit-report"):
         return _round3(args)
     if args.cmd in ("codec-probe", "context-probe"):
