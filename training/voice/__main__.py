@@ -44,6 +44,21 @@ def main(argv=None) -> int:
     p.add_argument("--cache", required=True, help="probe_cache.npz")
     p.add_argument("--out", required=True, help="run folder (logo.json, head.json, config)")
     p.add_argument("--seed", type=int, default=0)
+    # CPU run: frozen encoder + fine-tuned graph back-end (backend_cache.py, backend.py)
+    p = sub.add_parser("backend-cache", help="frozen AASIST-L encoder nodes of every pool window (CPU, once)")
+    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
+    p.add_argument("--out", required=True, help="folder for backend_cache.npz (+ .json)")
+    p.add_argument("--n-aug", type=int, default=8, help="augmented random windows per item at most")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-minutes", type=float, default=25.0, help="wall-clock cap: augmented rounds stop before it")
+    p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
+    p = sub.add_parser("backend-logo", help="LOGO of the graph back-end fine-tuned on cached encoder nodes")
+    p.add_argument("--pool", required=True, help="folder with pool.json and AASIST-L.pth")
+    p.add_argument("--cache", required=True, help="backend_cache.npz")
+    p.add_argument("--out", required=True, help="run folder (logo.json, and the weights if it wins)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=int, default=None, help="optimiser steps per fold (default BackendConfig.steps)")
+    p.add_argument("--folds", default="", help="comma-separated subset (default: every family, then 'all')")
     a = ap.parse_args(argv)
 
     if a.cmd == "prepare":
@@ -67,6 +82,14 @@ def main(argv=None) -> int:
         from .probe import run as run_probe
 
         return run_probe(a)
+    if a.cmd == "backend-cache":
+        from .backend_cache import run as run_backend_cache
+
+        return run_backend_cache(a)
+    if a.cmd == "backend-logo":
+        from .backend import run as run_backend
+
+        return run_backend(a)
     if a.cmd == "report":
         from .report import write_report
 

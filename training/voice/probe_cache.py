@@ -77,16 +77,19 @@ def window_features(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return got[0].numpy().astype(np.float32), (lg[:, SPOOF] - lg[:, BONAFIDE]).numpy().astype(np.float32)
 
 
-def _run(model, wins, feats, logits, batch):
+def _run(model, wins, feats, logits, batch, features=None):
     for s in range(0, len(wins), batch):
-        f, d = window_features(model, np.stack(wins[s:s + batch]))
+        f, d = (features or window_features)(model, np.stack(wins[s:s + batch]))
         feats.append(f)
         logits.append(d)
 
 
 def build_cache(model, samples: np.ndarray, offsets: np.ndarray, meta: list[dict], cfg: CacheConfig = CacheConfig(),
-                *, items=None, deadline: float | None = None, log=print) -> dict:
+                *, items=None, deadline: float | None = None, log=print, features=None) -> dict:
     """Features of every item's runtime windows (``kind`` 0), then augmented rounds ``kind`` 1..n_aug.
+
+    ``features(model, x) -> (feat [n, d], logit difference [n])`` (default :func:`window_features`;
+    ``backend_cache.encoder_features`` for the back-end cache).
 
     A round is kept only when complete (one window for every item); rounds stop at
     ``deadline`` (``time.time()``). Returns arrays ``feat`` [N, d], ``logit`` [N], ``item`` [N],
@@ -101,16 +104,16 @@ def build_cache(model, samples: np.ndarray, offsets: np.ndarray, meta: list[dict
         wins += list(w)
         owner += [i] * len(w)
     kind += [0] * len(wins)
-    _run(model, wins, feats, logits, cfg.batch)
+    _run(model, wins, feats, logits, cfg.batch, features)
     log(f"runtime windows: {len(wins)} in {time.time() - t0:.0f} s")
     out = {"feat": np.concatenate(feats), "logit": np.concatenate(logits), "item": np.asarray(owner, np.int32),
            "kind": np.asarray(kind, np.int16), "n_aug_done": 0}
     return add_rounds(model, samples, offsets, out, cfg, items=items, seconds_per_window=(time.time() - t0) / max(len(wins), 1),
-                      deadline=deadline, log=log)
+                      deadline=deadline, log=log, features=features)
 
 
 def add_rounds(model, samples: np.ndarray, offsets: np.ndarray, cache: dict, cfg: CacheConfig, *, items,
-               seconds_per_window: float, deadline: float | None = None, log=print) -> dict:
+               seconds_per_window: float, deadline: float | None = None, log=print, features=None) -> dict:
     """Append augmented rounds ``cache["n_aug_done"] + 1 .. cfg.n_aug`` (one window per item each) to ``cache``,
     while a whole round (estimated at ``seconds_per_window``) fits before ``deadline``."""
     feats, logits = [cache["feat"]], [cache["logit"]]
@@ -123,7 +126,7 @@ def add_rounds(model, samples: np.ndarray, offsets: np.ndarray, cache: dict, cfg
             log(f"stopping before augmented round {k}: ~{per_round:.0f} s needed, cap reached")
             break
         f_k, l_k = [], []
-        _run(model, [aug_window(clip(i), i, k, cfg.seed) for i in items], f_k, l_k, cfg.batch)
+        _run(model, [aug_window(clip(i), i, k, cfg.seed) for i in items], f_k, l_k, cfg.batch, features)
         feats += f_k
         logits += l_k
         owner.append(np.asarray(items, np.int32))
@@ -134,8 +137,9 @@ def add_rounds(model, samples: np.ndarray, offsets: np.ndarray, cache: dict, cfg
             "kind": np.concatenate(kind).astype(np.int16), "n_aug_done": done}
 
 
-def run(a) -> int:
-    """Command ``probe-cache`` (see training/voice/__main__.py): writes ``OUT/probe_cache.npz`` (+ ``.json``)."""
+def run(a, features=None, name: str = "probe_cache") -> int:
+    """Command ``probe-cache`` (see training/voice/__main__.py): writes ``OUT/<name>.npz`` (+ ``.json``);
+    ``backend-cache`` is the same with ``backend_cache.encoder_features``."""
     import torch
 
     from .pool import load
@@ -148,7 +152,7 @@ def run(a) -> int:
     samples, offsets, meta, _ = load(os.path.join(a.pool, "pool.npz"))
     model = load_model(os.path.join(a.pool, "AASIST-L.pth"))
     log = lambda m: print(f"{time.strftime('%H:%M:%S')} {m}", flush=True)  # noqa: E731
-    path = os.path.join(a.out, "probe_cache.npz")
+    path = os.path.join(a.out, name + ".npz")
     deadline = t0 + 60 * cfg.max_minutes
     info = {"config": asdict(cfg), "ids": [m["id"] for m in meta], "pool": os.path.abspath(a.pool), "wall_s": 0.0}
     if a.extend:  # add augmented rounds to the cache already there (same pool, same seed)
@@ -161,10 +165,10 @@ def run(a) -> int:
             raise SystemExit("--extend needs the same pool and seed as the cache")
         n0 = int((c["kind"] == 0).sum())
         c = add_rounds(model, samples, offsets, c, cfg, items=list(range(len(meta))),
-                       seconds_per_window=info["wall_s"] / max(n0, 1), deadline=deadline, log=log)
+                       seconds_per_window=info["wall_s"] / max(n0, 1), deadline=deadline, log=log, features=features)
         info["config"]["n_aug"] = cfg.n_aug
     else:
-        c = build_cache(model, samples, offsets, meta, cfg, deadline=deadline, log=log)
+        c = build_cache(model, samples, offsets, meta, cfg, deadline=deadline, log=log, features=features)
     os.makedirs(a.out, exist_ok=True)
     np.savez_compressed(path, **{k: v for k, v in c.items() if k != "n_aug_done"})
     info["n_aug_done"] = c["n_aug_done"]

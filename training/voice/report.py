@@ -13,6 +13,7 @@ from .logo import summarise
 
 BEGIN, END = "<!-- logo:begin -->", "<!-- logo:end -->"
 PROBE_BEGIN, PROBE_END = "<!-- probe:begin -->", "<!-- probe:end -->"  # the CPU run's table (probe.py)
+BACKEND_BEGIN, BACKEND_END = "<!-- backend:begin -->", "<!-- backend:end -->"  # the CPU back-end run (backend.py)
 
 
 def _f(v, nd=3) -> str:
@@ -28,8 +29,16 @@ def table(doc: dict) -> str:
     s = summarise(doc["folds"], doc["runtime_rule"])  # recomputed from the per-item logits
     c = doc["config"]
     probe = c.get("head") == "linear_probe"  # the CPU run (probe.py): frozen network + linear head
+    backend = c.get("head") == "graph_backend"  # the CPU run (backend.py): frozen encoder + fine-tuned back-end
     ft, steps = ("head", "training windows (C)") if probe else ("fine-tuned", "steps")
-    if probe:
+    if backend:
+        b = c["backend"]
+        run = (f"Run: frozen AASIST-L encoder's nodes cached once ({c['n_cached_windows']} windows: the runtime's + "
+               f"{c['n_aug_done']} RawBoost round(s) of one random window per item; cache {c['cache_wall_s']:.0f} s on "
+               f"`cpu`), graph back-end fine-tuned from the published weights, batch {b['batch']}, Adam lr {b['lr']}, "
+               f"steps from {list(b['step_grid'])} by {b['inner_splits']}-split inner group-CV (0 = published back-end), "
+               f"seed {c['seed']}; {len(doc['folds'])} folds in {doc['wall_s']} s.")
+    elif probe:
         run = (f"Run: frozen AASIST-L readout cached once ({c['n_aug_done']} RawBoost round(s) of one random window per "
                f"item besides the runtime's windows; cache {c['cache_wall_s']:.0f} s on `cpu`), L2 logistic head, C from "
                f"{list(c['probe']['Cs'])} by {c['probe']['inner_splits']}-split inner group-CV, seed {c['seed']}; "
@@ -77,7 +86,8 @@ def write_report(results: str, readme: str) -> int:
     text = table(doc)
     with open(readme, encoding="utf-8") as f:
         md = f.read()
-    begin, end = (PROBE_BEGIN, PROBE_END) if doc["config"].get("head") == "linear_probe" else (BEGIN, END)
+    begin, end = {"linear_probe": (PROBE_BEGIN, PROBE_END),
+                  "graph_backend": (BACKEND_BEGIN, BACKEND_END)}.get(doc["config"].get("head"), (BEGIN, END))
     block = f"{begin}\n{text}\n{end}"
     md = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, md, flags=re.S) if begin in md else md + "\n" + block + "\n"
     with open(readme, "w", encoding="utf-8") as f:

@@ -286,9 +286,19 @@ class AASIST(nn.Module):
         return t + t_aug, s + s_aug, m + m_aug
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        e = self.embed(x).abs()
-        e_s = e.amax(dim=3).transpose(1, 2) + self.pos_S  # spectral nodes: max over time
-        e_t = e.amax(dim=2).transpose(1, 2)  # temporal nodes: max over frequency
+        return self.back_end(*self.nodes(self.embed(x)))
+
+    @staticmethod
+    def nodes(e: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Encoder map (b, channels, bands, frames) → ``(spectral (b, bands, channels): max of |e| over
+        time, temporal (b, frames, channels): max of |e| over frequency)``, the graph back-end's input."""
+        e = e.abs()
+        return e.amax(dim=3).transpose(1, 2), e.amax(dim=2).transpose(1, 2)
+
+    def back_end(self, e_s: torch.Tensor, e_t: torch.Tensor) -> torch.Tensor:
+        """Graph back-end: spectral and temporal nodes (:meth:`nodes`) → (b, 2) logits. Everything after
+        the encoder (positional embedding, GAT, HS-GAL, graph pools, master nodes, output layer)."""
+        e_s = e_s + self.pos_S  # spectral nodes carry a learned position
         out_s = self.pool_S(self.GAT_layer_S(e_s))
         out_t = self.pool_T(self.GAT_layer_T(e_t))
         t1, s1, m1 = self._branch(self.HtrgGAT_layer_ST11, self.HtrgGAT_layer_ST12, self.pool_hS1, self.pool_hT1,
