@@ -173,3 +173,31 @@ def test_report_renders_a_backend_run_in_its_own_section(net, tmp_path):
     assert "GPU" in md and "PROBE" in md and "OLD" not in md
     part = md.split("<!-- backend:begin -->")[1]
     assert "graph back-end fine-tuned" in part and "| f5tts_vi | yes |" in part and "all folds present: no" in part
+    # a second run of the same kind goes into a section of its own
+    readme.write_text(md + "<!-- fixed:begin -->\n<!-- fixed:end -->\n")
+    write_report(str(tmp_path / "logo.json"), str(readme), section="fixed")
+    assert readme.read_text().split("<!-- fixed:begin -->")[1].count("| f5tts_vi | yes |") == 1
+
+
+def test_backend_logo_command_writes_logo_json(net, tmp_path):
+    """``python -m training.voice backend-logo`` end to end on a synthetic cache (two folds, 2 steps)."""
+    import json
+
+    from training.voice.__main__ import main
+
+    meta = _lang(_meta())
+    cache, _, _ = _synthetic_cache(net, meta)
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    (pool / "pool.json").write_text(json.dumps({"info": {}, "items": meta}))
+    torch.save(net.state_dict(), pool / "AASIST-L.pth")
+    np.savez(pool / "backend_cache.npz", **cache)
+    (pool / "backend_cache.json").write_text(json.dumps({"ids": [m["id"] for m in meta], "config": {"n_aug": 1},
+                                                         "n_aug_done": 1, "wall_s": 1.0}))
+    out = tmp_path / "run"
+    assert main(["backend-logo", "--pool", str(pool), "--cache", str(pool / "backend_cache.npz"), "--out", str(out),
+                 "--steps", "2", "--folds", "f5tts_vi,all"]) == 0
+    doc = json.loads((out / "logo.json").read_text())
+    assert set(doc["folds"]) == {"f5tts_vi"} and doc["final"]["train"]["steps"] == 2
+    assert doc["summary"]["decision"]["keep_fine_tuned"] is False  # 13 folds missing: never kept
+    assert not (out / "aasist_l_backend_ft.pth").exists()

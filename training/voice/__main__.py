@@ -31,6 +31,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("report", help="markdown table of a logo.json into training/voice/README.md")
     p.add_argument("--results", required=True)
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    p.add_argument("--section", default=None, help="write between <!-- SECTION:begin/end --> instead of the run kind's markers")
     # CPU run: frozen network + trained linear head (probe_cache.py, probe.py)
     p = sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)")
     p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
@@ -93,7 +94,7 @@ def main(argv=None) -> int:
     if a.cmd == "report":
         from .report import write_report
 
-        return write_report(a.results, a.readme)
+        return write_report(a.results, a.readme, a.section)
     return 2
 
 

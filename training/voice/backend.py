@@ -1,7 +1,7 @@
 """AASIST-L's graph back-end fine-tuned on cached encoder nodes, leave-one-generator-family-out (the CPU run).
 
 Everything after the convolutional encoder (``AASIST.back_end``: positional embedding, both
-GAT layers, the four HS-GAL layers, graph pools, master nodes, output layer; 32,998 of the
+GAT layers, the four HS-GAL layers, graph pools, master nodes, output layer; 34,512 of the
 85,306 parameters) is trained from the published weights, the encoder staying frozen, on the
 nodes cached once per window by ``backend_cache.py``. Per fold (``families.split``, the same
 14 folds + the whole-pool model as ``logo.py`` and ``probe.py``):

@@ -78,7 +78,8 @@ def table(doc: dict) -> str:
     return "\n".join(lines)
 
 
-def write_report(results: str, readme: str) -> int:
+def write_report(results: str, readme: str, section: str | None = None) -> int:
+    """Render ``results`` into ``readme`` between its run kind's markers, or ``<!-- {section}:begin/end -->``."""
     with open(results, encoding="utf-8") as f:
         doc = json.load(f)
     if not doc.get("folds"):
@@ -88,6 +89,8 @@ def write_report(results: str, readme: str) -> int:
         md = f.read()
     begin, end = {"linear_probe": (PROBE_BEGIN, PROBE_END),
                   "graph_backend": (BACKEND_BEGIN, BACKEND_END)}.get(doc["config"].get("head"), (BEGIN, END))
+    if section:
+        begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
     block = f"{begin}\n{text}\n{end}"
     md = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, md, flags=re.S) if begin in md else md + "\n" + block + "\n"
     with open(readme, "w", encoding="utf-8") as f:
