@@ -29,6 +29,10 @@ import time
 import numpy as np
 
 
+OLD_SPEC = "trim_exact=0,trim_top_db=50"  # the runtime's trimming until 2026-11-30
+NEW_SPEC = "trim_exact=1,trim_top_db=40"  # since
+
+
 def parse_prep(spec: str) -> dict:
     """``"trim_exact=1,trim_top_db=40"`` → Preprocessing keyword arguments (typed by the dataclass)."""
     from verifier.voice.detector import Preprocessing
@@ -42,8 +46,7 @@ def parse_prep(spec: str) -> dict:
     return out
 
 
-def score(data: str, outdir: str, conds: list[str], old_spec: str = "trim_exact=0",
-          new_spec: str = "trim_exact=1") -> None:
+def score(data: str, outdir: str, conds: list[str], old_spec: str = OLD_SPEC, new_spec: str = NEW_SPEC) -> None:
     from verifier.evaluate.channel import CONDITIONS, encode, telephone_band
     from verifier.evaluate.invariance import _load_model
     from verifier.evaluate.manifest import read_manifest
@@ -138,8 +141,8 @@ def main(argv=None) -> int:
     s.add_argument("data_dir")
     s.add_argument("out_dir")
     s.add_argument("--conditions", default="published,messenger_aac,telephone_amr")
-    s.add_argument("--old", default="trim_exact=0", help="Preprocessing fields of old.json (k=v,...)")
-    s.add_argument("--new", default="trim_exact=1", help="Preprocessing fields of new.json (k=v,...)")
+    s.add_argument("--old", default=OLD_SPEC, help="Preprocessing fields of old.json (k=v,...; unset fields: the default)")
+    s.add_argument("--new", default=NEW_SPEC, help="Preprocessing fields of new.json (k=v,...; unset fields: the default)")
     c = sub.add_parser("compare")
     c.add_argument("old")
     c.add_argument("new")

@@ -62,7 +62,7 @@ MAX_WINDOWS = 3
 BATCH_WINDOWS = 1
 # dB below the loudest 32 ms frame counted as padding/silence at the ends (librosa.effects.trim's top_db).
 # 40, not librosa's 60 or the former 50: chosen by the invariance table (docs/voice_invariance.md, 24 files):
-# with sample-exact trimming, added silence moves P(fake) by at most 0.041 at 40 dB, 0.071 at 50 dB;
+# with sample-exact trimming, added silence moves P(fake) by at most 0.042 at 40 dB, 0.073 at 50 dB;
 # a quiet recording's room noise 45-50 dB under its speech is silence, not sound to score.
 TRIM_TOP_DB = 40.0
 SPEECH_TOP_DB = 40.0  # dB below the loudest frame counted as pause when measuring speech duration
