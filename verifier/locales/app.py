@@ -52,7 +52,7 @@ Công cụ xem đoạn ghi cuộc gọi video hoặc tin nhắn thoại và tìm
 - Chớp mắt: người thật khi nói chuyện thường chớp mắt 10–32 lần/phút; nhiều video giả chớp rất ít.
 - Khớp môi với tiếng: cử động miệng phải đi cùng tiếng nói; video ghép tiếng thường lệch hoặc khớp kém.
 - Giọng nói: một mô hình học máy (AASIST-L) tìm dấu hiệu giọng tổng hợp; vài phép đo đơn giản (tiếng nền, dải tần, tiếng lấy hơi, ngữ điệu) chỉ để giải thích, không tính vào mức kết luận.
-- Ảnh khuôn mặt: một mô hình học máy sẽ chấm điểm từng ảnh khuôn mặt để tìm dấu vết ghép mặt (đường nối, màu da hoặc độ nét lệch nhau). Phiên bản này chưa có mô hình đó: bản huấn luyện đầu tiên còn chấm nhầm nhiều video thật là giả, nên chưa được đưa vào. Khi có, nó chỉ để giải thích cho đến khi được kiểm chứng, và có thể bỏ sót các công cụ giả mạo mới.
+- Ảnh khuôn mặt: một mô hình học máy sẽ chấm điểm từng ảnh khuôn mặt để tìm dấu vết ghép mặt (đường nối, màu da hoặc độ nét lệch nhau). Phiên bản này chưa có mô hình đó: các bản huấn luyện đến nay chấm nhầm nhiều video thật là giả mà không phân biệt được video ghép mặt, và trên các video thử của chúng tôi (mặt nhỏ, nén mạnh) ngay cả một mô hình được cho xem video giả cũng gần như không phân biệt được, nên chưa được đưa vào. Khi có, nó chỉ để giải thích cho đến khi được kiểm chứng, và có thể bỏ sót các công cụ giả mạo mới.
 
 Các dấu vết được gộp thành một mức: *ít dấu hiệu*, *có dấu hiệu đáng ngờ*, *nhiều dấu hiệu*, hoặc *không đủ dữ liệu để kết luận*.
 
@@ -73,7 +73,7 @@ The tool looks at a recording of a video call or a voice message for traces that
 - Blinking: real people in conversation usually blink 10–32 times a minute; many fake videos blink very little.
 - Lip-sync: the mouth should move with the speech; dubbed fakes often lag or match poorly.
 - Voice: a machine-learning model (AASIST-L) looks for signs of synthetic speech; a few simple measurements (background noise, bandwidth, breaths, intonation) only explain and are not counted in the level.
-- Face pictures: a machine-learning model will score each face picture for traces of a pasted face (a seam, or skin colour or sharpness that do not match). This version does not include it: its first training still rated many real videos as fake, so it was left out. When it ships it will only explain until it is proven, and it can miss new forgery tools.
+- Face pictures: a machine-learning model will score each face picture for traces of a pasted face (a seam, or skin colour or sharpness that do not match). This version does not include it: the trainings so far rated many real videos as fake without telling face swaps apart, and on our test videos (small, heavily compressed faces) even a model shown the fakes could hardly separate them, so it was left out. When it ships it will only explain until it is proven, and it can miss new forgery tools.
 
 The traces are combined into one level: *few signs*, *some suspicious signs*, *strong signs*, or *not enough data to conclude*.
 
