@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .families import FAMILIES, FINAL, split
-from .probe import group_of, item_scores
+from .probe import fold_items_and_calibrations, group_of, item_scores
 
 ENCODER_PREFIXES = ("conv_time.", "first_bn.", "encoder.")  # frozen: the cache holds their output
 
@@ -215,8 +215,6 @@ def fit_fold(pretrained, S, T, cache: dict, meta: list[dict], train: list[int], 
 
 def run_fold(pretrained, S, T, cache: dict, meta: list[dict], fold: str, cfg: BackendConfig, seed: int = 0):
     """One LOGO fold (or ``FINAL``) in ``logo.run_job``'s result format, and the fold's model."""
-    from .logo import ORIGINAL_CONDITIONS, _calibrate
-
     t0 = time.time()
     train, eval_fake, eval_real = split(meta, fold)
     ev = eval_fake + eval_real
@@ -224,22 +222,12 @@ def run_fold(pretrained, S, T, cache: dict, meta: list[dict], fold: str, cfg: Ba
     k0 = cache["kind"] == 0
     lg_pre = item_scores(cache["logit"][k0], cache["item"][k0], ev)
     lg_ft = item_logits(model, S, T, cache, ev)
-    cal_idx = [i for i in train if meta[i]["condition"] in ORIGINAL_CONDITIONS and i in crossfit]
-    cal_labels = [int(meta[i]["label"] == "fake") for i in cal_idx]
-    cal_pre = item_scores(cache["logit"][k0], cache["item"][k0], cal_idx)
     out = {"fold": fold, "train_items": len(train),
            "train": {"steps": steps, "inner_auc": {str(k): v for k, v in inner_auc.items()},
                      "loss_first50": float(np.mean(losses[:50])) if losses else None,
                      "loss_last50": float(np.mean(losses[-50:])) if losses else None,
                      "windows": int(np.isin(cache["item"], train).sum()), "seconds": round(time.time() - t0, 1)},
-           "config": cfg.to_dict(),
-           "calibration_pre": _calibrate(cal_pre, cal_labels),
-           "calibration_ft": _calibrate([crossfit[i] for i in cal_idx], cal_labels),
-           "items": [{"id": meta[i]["id"], "label": meta[i]["label"], "family": meta[i]["family"],
-                      "real_group": meta[i]["real_group"], "language": meta[i]["language"],
-                      "condition": meta[i]["condition"], "is_telephone": meta[i]["is_telephone"],
-                      "logit_pre": round(float(a), 4), "logit_ft": round(float(b), 4)}
-                     for i, a, b in zip(ev, lg_pre, lg_ft)]}
+           "config": cfg.to_dict(), **fold_items_and_calibrations(meta, cache, train, ev, crossfit, lg_pre, lg_ft)}
     return out, model
 
 

@@ -162,29 +162,36 @@ def fit_fold(cache: dict, meta: list[dict], train: list[int], cfg: ProbeConfig =
 
 def run_fold(cache: dict, meta: list[dict], fold: str, cfg: ProbeConfig = ProbeConfig()) -> tuple[dict, LinearProbe]:
     """One LOGO fold (or ``FINAL``) in ``logo.run_job``'s result format."""
-    from .logo import ORIGINAL_CONDITIONS, _calibrate
-
     train, eval_fake, eval_real = split(meta, fold)
     ev = eval_fake + eval_real
     head, crossfit = fit_fold(cache, meta, train, cfg)
     k0 = cache["kind"] == 0
     lg_pre = item_scores(cache["logit"][k0], cache["item"][k0], ev)
     lg_ft = item_scores(head.decision_function(cache["feat"][k0]), cache["item"][k0], ev)
-    cal_idx = [i for i in train if meta[i]["condition"] in ORIGINAL_CONDITIONS and i in crossfit]
-    cal_labels = [int(meta[i]["label"] == "fake") for i in cal_idx]
-    cal_pre = item_scores(cache["logit"][k0], cache["item"][k0], cal_idx)
     n_win = int(np.isin(cache["item"], train).sum())
     out = {"fold": fold, "train_items": len(train),
            "train": {"steps": n_win, "windows": n_win, "C": head.C_, "cv_auc": {str(k): v for k, v in head.cv_auc_.items()}},
-           "config": cfg.to_dict(),
-           "calibration_pre": _calibrate(cal_pre, cal_labels),
-           "calibration_ft": _calibrate([crossfit[i] for i in cal_idx], cal_labels),
-           "items": [{"id": meta[i]["id"], "label": meta[i]["label"], "family": meta[i]["family"],
-                      "real_group": meta[i]["real_group"], "language": meta[i]["language"],
-                      "condition": meta[i]["condition"], "is_telephone": meta[i]["is_telephone"],
-                      "logit_pre": round(float(a), 4), "logit_ft": round(float(b), 4)}
-                     for i, a, b in zip(ev, lg_pre, lg_ft)]}
+           "config": cfg.to_dict(), **fold_items_and_calibrations(meta, cache, train, ev, crossfit, lg_pre, lg_ft)}
     return out, head
+
+
+def fold_items_and_calibrations(meta: list, cache: dict, train: list, ev: list, crossfit: dict, lg_pre, lg_ft) -> dict:
+    """The part of a fold's ``logo.json`` record shared by the CPU runs (``probe.py``, ``backend.py``):
+    Platt calibrations of the pretrained logits and of the cross-fitted trained scores on the fold's
+    training originals, and one row per held-out item with both logits."""
+    from .logo import ORIGINAL_CONDITIONS, _calibrate
+
+    k0 = cache["kind"] == 0
+    cal_idx = [i for i in train if meta[i]["condition"] in ORIGINAL_CONDITIONS and i in crossfit]
+    cal_labels = [int(meta[i]["label"] == "fake") for i in cal_idx]
+    cal_pre = item_scores(cache["logit"][k0], cache["item"][k0], cal_idx)
+    return {"calibration_pre": _calibrate(cal_pre, cal_labels),
+            "calibration_ft": _calibrate([crossfit[i] for i in cal_idx], cal_labels),
+            "items": [{"id": meta[i]["id"], "label": meta[i]["label"], "family": meta[i]["family"],
+                       "real_group": meta[i]["real_group"], "language": meta[i]["language"],
+                       "condition": meta[i]["condition"], "is_telephone": meta[i]["is_telephone"],
+                       "logit_pre": round(float(a), 4), "logit_ft": round(float(b), 4)}
+                      for i, a, b in zip(ev, lg_pre, lg_ft)]}
 
 
 def run(a) -> int:
