@@ -147,6 +147,43 @@ def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
     assert not (tmp_path / "ev" / "results").exists()
 
 
+def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started_with(tmp_path):
+    from verifier.batch.run import BatchParams, run_batch
+    from verifier.errors import ParameterError
+    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+
+    (tmp_path / "ev").mkdir()  # nothing to analyse: the run only writes its manifest
+    ev, out = str(tmp_path / "ev"), str(tmp_path / "out")
+    run_batch(ev, out, BatchParams(), progress=False)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["parameters"]["voice_windows"] == MAX_WINDOWS
+    run_batch(ev, out, BatchParams(voice_windows=MAX_WINDOWS), progress=False)  # same settings: resumes
+    with pytest.raises(ParameterError, match="--voice-windows 3, not 10000"):
+        run_batch(ev, out, BatchParams(voice_windows=ALL_WINDOWS), progress=False)
+    with pytest.raises(ParameterError, match="--kind auto, not audio"):
+        run_batch(ev, out, BatchParams(kind="audio"), progress=False)
+    del manifest["parameters"]["voice_windows"]  # a manifest older than the option held the default
+    (tmp_path / "out" / "manifest.json").write_text(json.dumps(manifest))
+    run_batch(ev, out, BatchParams(), progress=False)
+    with pytest.raises(ParameterError, match="voice_windows"):
+        BatchParams(voice_windows=0)
+
+
+def test_a_batch_task_scores_every_voice_window_when_asked(tmp_path):
+    from verifier.batch.worker import Task, run_task
+    from verifier.synth import speech_like, write_wav
+    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+
+    wav = str(tmp_path / "note.wav")
+    write_wav(wav, speech_like(15.0, seed=3).y, 16000)
+    default = run_task(Task("0" * 64, wav, "note.wav", "audio", "en"))["report"]["signals"]["voice"]
+    if default["explanation"] == "voice.model_missing":
+        pytest.skip("AASIST-L is not installed")
+    every = run_task(Task("0" * 64, wav, "note.wav", "audio", "en", ALL_WINDOWS))["report"]["signals"]["voice"]
+    assert default["evidence"]["windows"] == MAX_WINDOWS < every["evidence"]["grid_windows"]
+    assert every["evidence"]["windows"] == every["evidence"]["grid_windows"] == len(every["evidence"]["window_p_fake"])
+
+
 # --- end to end (worker processes) --------------------------------------------------------------
 
 @pytest.mark.slow

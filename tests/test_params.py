@@ -39,6 +39,29 @@ def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
         AnalysisParams.from_overrides({"face": {"min_face_px": 500}})
 
 
+def test_voice_section_sets_the_window_cap_and_is_recorded():
+    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+
+    assert DEFAULT_PARAMS.voice.max_windows == MAX_WINDOWS
+    p = AnalysisParams.from_overrides({"voice": {"max_windows": ALL_WINDOWS}})
+    assert p.voice.max_windows == ALL_WINDOWS and p.to_dict()["voice"] == {"max_windows": ALL_WINDOWS}
+    with pytest.raises(ParameterError, match="max_windows"):
+        AnalysisParams.from_overrides({"voice": {"max_windows": 0}})
+
+
+def test_cli_voice_windows_option_reads_all_or_a_count():
+    import argparse
+
+    from verifier.cli import voice_windows_arg
+    from verifier.voice.detector import ALL_WINDOWS
+
+    assert voice_windows_arg("all") == voice_windows_arg(" ALL ") == ALL_WINDOWS
+    assert voice_windows_arg("7") == 7
+    for bad in ("0", "-2", "three", "2.5"):
+        with pytest.raises(argparse.ArgumentTypeError, match="expected 'all' or an integer"):
+            voice_windows_arg(bad)
+
+
 def test_blink_params_change_the_reading():
     fps = 30.0
     t = np.arange(int(20 * fps)) / fps

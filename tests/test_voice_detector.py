@@ -262,3 +262,58 @@ def test_trim_does_not_depend_on_the_level(rng):
     loud = det.trim_bounds(y / np.abs(y).max())
     for peak_dbfs in (-60.0, -40.0, -20.0):
         assert det.trim_bounds(10 ** (peak_dbfs / 20) * y / np.abs(y).max()) == loud
+
+
+class _MarkerModel:
+    """A stand-in network (ONNX-like interface): a window leans "fake" (logit +20) when it holds
+    the 1 kHz marker tone, "real" (−4) otherwise, so window choice alone decides the result."""
+
+    backend = "onnx"
+
+    def eval(self):
+        return self
+
+    def logits(self, windows, batch):
+        n = np.arange(windows.shape[1])
+        ref = np.sin(2 * np.pi * 1000 * n / SR)
+        marker = np.abs(windows @ ref) / (np.linalg.norm(windows, axis=1) * np.linalg.norm(ref) + 1e-9) > 0.2
+        return np.stack([np.where(marker, 20.0, -4.0), np.zeros(len(windows))], axis=1)
+
+
+def test_all_windows_find_a_short_insert_the_default_cap_misses(rng):
+    """A 60 s message with 3 s of a marked ("machine-made") insert at 10-13 s: the default three
+    windows (start, middle, end) do not land on it; every window does, and the peak window
+    points at it. The median stays "real" either way (one insert does not make a message fake)."""
+    from verifier.voice.calibration import LogisticCalibration
+
+    y = _speechlike(rng, 60.0)
+    t = np.arange(3 * SR) / SR
+    y[10 * SR:13 * SR] = 0.3 * np.sin(2 * np.pi * 1000 * t)
+    d = det.VoiceDetector(_MarkerModel(), LogisticCalibration.from_file(det.CALIBRATION_FILE))
+    capped = d.measure(y, SR).evidence
+    every = det.measure_voice(y, SR, detector=d, params=det.VoiceParams(max_windows=det.ALL_WINDOWS)).evidence
+    assert capped["windows"] == det.MAX_WINDOWS and capped["grid_windows"] == every["grid_windows"] == every["windows"] == 29
+    assert max(capped["window_logits"]) == -4.0 and capped["peak_window_p_fake_pct"] < 50
+    assert every["peak_window_p_fake_pct"] > 90
+    assert every["peak_window_start_s"] < 13.0 and every["peak_window_end_s"] > 10.0  # the peak window overlaps the insert
+    assert every["window_start_s"][0] == 0.0 and every["window_end_s"][-1] == pytest.approx(60.0, abs=0.01)
+    assert sum(v == 20.0 for v in every["window_logits"]) in (2, 3, 4)  # only the windows over the insert
+    assert every["aasist_logit"] == capped["aasist_logit"] == -4.0
+
+
+def test_voice_params_refuse_a_cap_below_one():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ParameterError, match="max_windows"):
+            det.VoiceParams(max_windows=bad)
+
+
+def test_a_capped_window_scores_as_the_same_window_of_the_full_grid(detector, rng):
+    """The cap only chooses windows: each capped window's logit is the full grid's logit of the
+    same window (the network sees the same samples)."""
+    y = _speechlike(rng, 14.0)
+    every = detector.measure(y, SR, max_windows=det.ALL_WINDOWS).evidence
+    capped = detector.measure(y, SR).evidence
+    assert every["windows"] == every["grid_windows"] > capped["windows"] == det.MAX_WINDOWS
+    full = dict(zip(every["window_start_s"], every["window_logits"]))
+    for s, lg in zip(capped["window_start_s"], capped["window_logits"]):
+        assert full[s] == pytest.approx(lg, abs=2e-3)

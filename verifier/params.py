@@ -21,12 +21,14 @@ from .signals.face_quality import FaceQualityParams
 from .signals.frames import FramesParams
 from .signals.lipsync import LipsyncParams
 from .speech import SpeechParams
+from .voice.detector import VoiceParams
 
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """Parameters of the blink and lip-sync signals, the speech activity, the face-quality gate,
-    the face-picture detector's aggregation (``frames``) and fusion.
+    """Parameters of the blink and lip-sync signals, the speech activity, the voice detector's
+    windows (``voice``), the face-quality gate, the face-picture detector's aggregation
+    (``frames``) and fusion.
 
     ``fusion`` None means the committed fusion parameters (``verifier/assets/fusion.json``); a
     ``fusion`` section in the overrides is applied on top of them.
@@ -38,6 +40,7 @@ class AnalysisParams:
     lipsync: LipsyncParams = field(default_factory=LipsyncParams)
     speech: SpeechParams = field(default_factory=SpeechParams)
     identity: IdentityParams = field(default_factory=IdentityParams)
+    voice: VoiceParams = field(default_factory=VoiceParams)
     fusion: Fusion | None = None
 
     @classmethod
@@ -73,7 +76,7 @@ class AnalysisParams:
     def to_dict(self) -> dict:
         """The parameters as plain data (fusion omitted when it is the committed one)."""
         d = {"blink": dataclasses.asdict(self.blink), "face": dataclasses.asdict(self.face),
-             "frames": dataclasses.asdict(self.frames)}
+             "frames": dataclasses.asdict(self.frames), "voice": dataclasses.asdict(self.voice)}
         if self.fusion is not None:
             d["fusion"] = {k: v for k, v in dataclasses.asdict(self.fusion).items() if k != "provenance"}
         return d

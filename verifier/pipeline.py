@@ -36,7 +36,7 @@ from .signals.face_quality import FaceQuality, measure_face_quality
 from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
 from .speech import SpeechActivity, SpeechParams, detect_speech
-from .voice.detector import measure_voice
+from .voice.detector import VoiceParams, measure_voice
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -91,7 +91,8 @@ def _frame_detector():
 
 
 def audio_signals(y: np.ndarray, sr: int, *, on_speech: Callable[[SpeechActivity], None] | None = None,
-                  speech_params: SpeechParams = DEFAULT_PARAMS.speech) -> list[SignalResult]:
+                  speech_params: SpeechParams = DEFAULT_PARAMS.speech,
+                  voice_params: VoiceParams = DEFAULT_PARAMS.voice) -> list[SignalResult]:
     """The voice detector and the explainable side signals for a mono 16 kHz track.
 
     The speech activity (:func:`verifier.speech.detect_speech`, a small VAD network) is
@@ -103,7 +104,7 @@ def audio_signals(y: np.ndarray, sr: int, *, on_speech: Callable[[SpeechActivity
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
         speech_job = pool.submit(_speech, y, sr, speech_params)
-        voice = pool.submit(lambda: _voice(y, sr, speech_job.result()))
+        voice = pool.submit(lambda: _voice(y, sr, speech_job.result(), voice_params))
         _warm_side_signals()
         speech = speech_job.result()
         if on_speech is not None:
@@ -123,9 +124,9 @@ def _speech(y: np.ndarray, sr: int, params: SpeechParams) -> SpeechActivity:
     return detect_speech(y, sr, params)
 
 
-def _voice(y: np.ndarray, sr: int, speech: SpeechActivity) -> SignalResult:
+def _voice(y: np.ndarray, sr: int, speech: SpeechActivity, params: VoiceParams) -> SignalResult:
     threads.apply_torch()
-    return measure_voice(y, sr, speech=speech)
+    return measure_voice(y, sr, speech=speech, params=params)
 
 
 def _versions() -> dict:
@@ -291,7 +292,8 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
     speech_ready: Future = Future()  # set by the audio job as soon as the speech activity is known
     with ThreadPoolExecutor(max_workers=1) as pool:
         audio_job = (pool.submit(audio_signals, audio.y, audio.sr, on_speech=speech_ready.set_result,
-                                 speech_params=params.speech) if audio is not None else None)
+                                 speech_params=params.speech, voice_params=params.voice)
+                     if audio is not None else None)
         if info.has_video and kind != "audio":
             # The one place that wires frame consumers to the decode pass.
             detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing

@@ -25,6 +25,11 @@ def add_parsers(sub) -> None:
     b.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"),
                    help="ngôn ngữ của báo cáo HTML và trang mục lục / language of the HTML reports and the index page")
     b.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
+    from ..cli import VOICE_WINDOWS_HELP, voice_windows_arg
+
+    b.add_argument("--voice-windows", type=voice_windows_arg, default=None, metavar="N|all",
+                   help=VOICE_WINDOWS_HELP + "; một thư mục kết quả chỉ chạy tiếp với cùng giá trị / "
+                        "a results folder resumes only with the same value")
     b.set_defaults(handler=_batch)
     v = sub.add_parser("verify", help="kiểm tra FILE có đúng là tệp đã lập báo cáo không (SHA-256) / check that FILE is the file a report was made from (SHA-256)")
     v.add_argument("report", metavar="REPORT.json")
@@ -40,8 +45,11 @@ def _batch(args) -> int:
     if args.address and args.engine != "dask":
         print("--address needs --engine dask", file=sys.stderr)
         return 2
+    from ..voice.detector import MAX_WINDOWS
+
     params = BatchParams(workers=args.workers, engine=args.engine, address=args.address,
-                         timeout_s=args.timeout_s or DEFAULT_TIMEOUT_S, lang=args.lang, kind=args.kind)
+                         timeout_s=args.timeout_s or DEFAULT_TIMEOUT_S, lang=args.lang, kind=args.kind,
+                         voice_windows=args.voice_windows or MAX_WINDOWS)
 
     def show(line):
         print(json.dumps(line, ensure_ascii=False), flush=True)

@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import ParameterError
 from ..i18n import t
 from ..levels import INCONCLUSIVE
+from ..voice.detector import MAX_WINDOWS
 from . import outputs
 from .walk import Entry, display, walk
 from .worker import Task
@@ -36,6 +37,16 @@ class BatchParams:
     lang: str = "vi"
     kind: str = "auto"
     max_attempts: int = MAX_ATTEMPTS
+    voice_windows: int = MAX_WINDOWS  # windows the voice detector scores per file (ALL_WINDOWS: every one)
+
+    def __post_init__(self):
+        if not isinstance(self.voice_windows, int) or self.voice_windows < 1:
+            raise ParameterError(f"voice_windows must be an integer >= 1, not {self.voice_windows!r}")
+
+
+# BatchParams fields that change what a results line holds: a results folder is only resumed
+# with the values it was started with, so that one folder never mixes two analyses.
+ANALYSIS_FIELDS = ("kind", "voice_windows")
 
 
 @dataclass
@@ -91,6 +102,29 @@ def _check_folders(root: str, out: str) -> tuple[str, str]:
     return root, out
 
 
+def _check_resume(out: str, params: BatchParams) -> None:
+    """Refuse to resume ``out`` with analysis settings other than those it was started with."""
+    import json
+
+    try:
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+            before = json.load(f).get("parameters") or {}
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        return  # a damaged manifest is rewritten at the end; the results journal is what resumes
+    defaults = BatchParams()
+    for name in ANALYSIS_FIELDS:
+        was = before.get(name, getattr(defaults, name))  # manifests older than a field held its default
+        now = getattr(params, name)
+        if was != now:
+            flag = "--" + name.replace("_", "-")
+            raise ParameterError(
+                f"thư mục kết quả {display(out)} đã được lập với {flag} {was}, không phải {now}: dùng lại giá trị cũ "
+                f"hoặc một thư mục kết quả mới / the results folder {display(out)} was started with {flag} {was}, "
+                f"not {now}: use the same value or a new results folder")
+
+
 def _engine(params: BatchParams):
     if params.engine == "local":
         from .local import LocalEngine
@@ -130,6 +164,7 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
     t0 = time.perf_counter()
     started_at = _now()
     root, out = _check_folders(root, out)
+    _check_resume(out, params)
     os.makedirs(os.path.join(out, outputs.REPORTS_DIR), exist_ok=True)
     entries = walk(root)
     res_path = os.path.join(out, outputs.RESULTS)
@@ -201,7 +236,7 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
         elif e.sha256 in tasks:
             waiting[e.sha256].append(e)
         else:
-            task = Task(e.sha256, e.path, e.rel, params.kind, params.lang)
+            task = Task(e.sha256, e.path, e.rel, params.kind, params.lang, params.voice_windows)
             if tries[e.sha256] >= params.max_attempts:
                 key, detail = last_failure.get(e.sha256, ("batch.interrupted", ""))
                 settle(e.sha256, give_up(task, key, detail))

@@ -24,6 +24,7 @@ class Task:
     rel: str
     kind: str = "auto"
     lang: str = "vi"
+    voice_windows: int | None = None  # None: the default cap (verifier.voice.detector.MAX_WINDOWS)
 
 
 def budget_cores(workers: int, cores: int | None = None) -> int:
@@ -111,7 +112,12 @@ def run_task(task: Task) -> dict:
             stages[last[0]] = round(stages.get(last[0], 0.0) + now - last[1], 3)
         last[:] = [key.removeprefix("stage."), now]
 
-    (_, report), = analyze_many([task.path], kind=task.kind, progress=progress)
+    kw = {}
+    if task.voice_windows is not None:
+        from ..params import AnalysisParams
+
+        kw["params"] = AnalysisParams.from_overrides({"voice": {"max_windows": task.voice_windows}})
+    (_, report), = analyze_many([task.path], kind=task.kind, progress=progress, **kw)
     report.file = task.rel
     if report.error is not None and report.sha256 is None:
         report.sha256 = task.sha256  # a bug before the probe: the walk's hash still identifies the file

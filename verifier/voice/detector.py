@@ -55,6 +55,10 @@ WINDOW_HOP = WINDOW_SAMPLES // 2  # samples: 50 % overlap between consecutive wi
 # Set by the speed bar, not by accuracy: 0.30 s per window on the 2-core development CPU and
 # a 60 s message's full CLI (process start, decode, side signals) must stay within 3 s.
 MAX_WINDOWS = 3
+# ``VoiceParams(max_windows=ALL_WINDOWS)`` scores the whole 50 %-overlap grid (the CLI's
+# ``--voice-windows all``): at most 297 windows, since media are capped at 10 min
+# (verifier.media.Limits.max_duration_s), ~0.25 s each here (about 75 s for 10 min).
+ALL_WINDOWS = 10_000
 # Windows per forward pass. Measured on the 2-core development machine: 0.30 s per window one
 # at a time, 0.35 s per window in a batch of 3 (the first block's 66 MB activations per window
 # stay friendlier to the caches and the allocator); re-measured for issue 14 under load: 0.48 s
@@ -140,6 +144,30 @@ class Preprocessing:
 
 
 DEFAULT_PREPROCESSING = Preprocessing()
+
+
+@dataclass(frozen=True)
+class VoiceParams:
+    """The ``voice`` section of :class:`verifier.params.AnalysisParams`.
+
+    Attributes
+    ----------
+    max_windows : int
+        Windows of ~4 s scored per message at most (:data:`MAX_WINDOWS` by default: the speed
+        bar; :data:`ALL_WINDOWS` scores every window of the 50 %-overlap grid). More windows
+        make the timeline cover the whole message (a short machine-made insert between real
+        speech is only seen where a window falls on it) and the median rest on more of it,
+        at ~0.25 s per window on a 2-core CPU.
+    """
+
+    max_windows: int = MAX_WINDOWS
+
+    def __post_init__(self):
+        if not isinstance(self.max_windows, int) or isinstance(self.max_windows, bool) or self.max_windows < 1:
+            raise ParameterError(f"max_windows must be an integer >= 1, not {self.max_windows!r}")
+
+
+DEFAULT_VOICE_PARAMS = VoiceParams()
 
 
 def check_audio(y, sr) -> np.ndarray:
@@ -452,8 +480,12 @@ class VoiceDetector:
         with torch.inference_mode():
             return torch.cat([self.model(b) for b in x.split(self.batch_windows)]).numpy()
 
-    def score(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> VoiceScore | None:
-        """Score one message; None when it holds no audible sound."""
+    def score(self, y: np.ndarray, sr: int = SAMPLE_RATE, *, max_windows: int | None = None) -> VoiceScore | None:
+        """Score one message; None when it holds no audible sound. ``max_windows`` (default:
+        the detector's :attr:`max_windows`) caps the windows of this call only."""
+        cap = self.max_windows if max_windows is None else max_windows
+        if cap < 1:
+            raise ParameterError(f"max_windows must be >= 1, not {cap}")
         y = to_model_rate(check_audio(y, sr), int(sr))
         if len(y) == 0 or float(np.abs(y).max()) < 10 ** (SILENCE_DBFS / 20):
             return None
@@ -462,9 +494,9 @@ class VoiceDetector:
         if len(y) < WINDOW_SAMPLES:
             starts, ends = np.zeros(1, int), np.array([len(y)])
         else:
-            starts = window_starts(len(y), self.max_windows)
+            starts = window_starts(len(y), cap)
             ends = starts + WINDOW_SAMPLES
-        windows = make_windows(y, self.max_windows)
+        windows = make_windows(y, cap)
         lg = self.logits(windows)
         diff = lg[:, 0] - lg[:, 1]
         return VoiceScore(aggregate(diff), tuple(float(d) for d in diff), len(diff), speech_s, len(y) / SAMPLE_RATE,
@@ -480,14 +512,15 @@ class VoiceDetector:
         p = self.calibration.predict_proba(x[:, None])
         return float(p[0]) if np.ndim(aasist_logit) == 0 else p
 
-    def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE, speech=None) -> SignalResult:
+    def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE, speech=None, *, max_windows: int | None = None) -> SignalResult:
         """The ``voice`` signal of one message (see :func:`measure_voice`); ``speech`` is the
-        analysis' :class:`verifier.speech.SpeechActivity` (None: the energy measure of :meth:`score`)."""
+        analysis' :class:`verifier.speech.SpeechActivity` (None: the energy measure of :meth:`score`);
+        ``max_windows`` as in :meth:`score`."""
         if len(check_audio(y, sr)) < MIN_SPEECH_S * sr:
             return not_applicable("voice", "voice.too_short", speech_s=round(len(y) / sr, 2), min_speech_s=MIN_SPEECH_S)
         if speech is not None and speech.speech_s == 0:  # noise, hum, music, silence: nothing to score
             return not_applicable("voice", "voice.no_speech", **speech.evidence())
-        s = self.score(y, sr)
+        s = self.score(y, sr, max_windows=max_windows)
         if s is None:
             return not_applicable("voice", "voice.no_speech", speech_s=0.0)
         speech_s = s.speech_s if speech is None else speech.speech_s
@@ -495,6 +528,7 @@ class VoiceDetector:
             return not_applicable("voice", "voice.too_short", speech_s=round(speech_s, 2), min_speech_s=MIN_SPEECH_S)
         p = self.p_fake(s.aasist_logit)
         p_win = self.p_fake(np.array(s.window_logits))
+        peak = int(np.argmax(p_win))
         reliability = float(np.clip(speech_s / FULL_RELIABILITY_SPEECH_S, 0.0, 1.0)) * (1.0 if speech is None else speech.reliability)
         narrowband = bool(np.isfinite(s.bandwidth_hz) and s.bandwidth_hz < NARROWBAND_MAX_HZ)
         if narrowband:
@@ -508,6 +542,11 @@ class VoiceDetector:
                     "window_start_s": [round(v, 2) for v in s.window_start_s],
                     "window_end_s": [round(v, 2) for v in s.window_end_s],
                     "window_p_fake": [round(float(v), 4) for v in p_win],
+                    # the most machine-like window: with every window scored, a short synthetic
+                    # insert between real speech shows here even when the median stays low
+                    "peak_window_p_fake_pct": round(100 * float(p_win[peak])),
+                    "peak_window_start_s": round(s.window_start_s[peak], 2),
+                    "peak_window_end_s": round(s.window_end_s[peak], 2),
                     "bandwidth_hz": None if not np.isfinite(s.bandwidth_hz) else round(s.bandwidth_hz),
                     "narrowband": narrowband, "music": music}
         if speech is not None and np.isfinite(speech.rhythm):
@@ -529,7 +568,7 @@ def default_detector() -> VoiceDetector:
 
 
 def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector | None = None,
-                  speech=None) -> SignalResult:
+                  speech=None, params: VoiceParams = DEFAULT_VOICE_PARAMS) -> SignalResult:
     """The ``voice`` signal: calibrated probability that the speech in ``y`` is synthetic.
 
     Parameters
@@ -543,6 +582,8 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
     speech : verifier.speech.SpeechActivity, optional
         The analysis' speech activity of ``y`` (computed here when None): its ``speech_s`` is
         the gate and the reliability; no speech at all (noise, music) is ``voice.no_speech``.
+    params : VoiceParams
+        How many windows to score at most (:data:`MAX_WINDOWS` by default).
 
     Returns
     -------
@@ -554,7 +595,8 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
         bona fide logit over windows), ``windows`` (scored), ``grid_windows`` (of the full
         50 %-overlap grid), ``speech_s``, ``p_fake``, the timeline ``window_start_s``,
         ``window_end_s``, ``window_p_fake`` (each window's logit through the same
-        calibration), ``bandwidth_hz`` and ``narrowband``. When the model file is missing, reliability 0
+        calibration), the most machine-like window (``peak_window_p_fake_pct``,
+        ``peak_window_start_s``, ``peak_window_end_s``), ``bandwidth_hz`` and ``narrowband``. When the model file is missing, reliability 0
         and explanation ``voice.model_missing``; too little speech gives ``voice.too_short``.
 
     Raises
@@ -572,4 +614,4 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
         from ..speech import detect_speech
 
         speech = detect_speech(y, sr)
-    return detector.measure(y, sr, speech)
+    return detector.measure(y, sr, speech, max_windows=params.max_windows)
