@@ -42,11 +42,11 @@ def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
 def test_voice_section_sets_the_window_cap_and_is_recorded():
     from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
 
-    assert DEFAULT_PARAMS.voice.max_windows == MAX_WINDOWS
-    p = AnalysisParams.from_overrides({"voice": {"max_windows": ALL_WINDOWS}})
-    assert p.voice.max_windows == ALL_WINDOWS and p.to_dict()["voice"] == {"max_windows": ALL_WINDOWS}
-    with pytest.raises(ParameterError, match="max_windows"):
-        AnalysisParams.from_overrides({"voice": {"max_windows": 0}})
+    assert DEFAULT_PARAMS.voice.timeline_windows == MAX_WINDOWS
+    p = AnalysisParams.from_overrides({"voice": {"timeline_windows": ALL_WINDOWS}})
+    assert p.voice.timeline_windows == ALL_WINDOWS and p.to_dict()["voice"] == {"timeline_windows": ALL_WINDOWS}
+    with pytest.raises(ParameterError, match="timeline_windows"):
+        AnalysisParams.from_overrides({"voice": {"timeline_windows": 0}})
 
 
 def test_cli_voice_windows_option_reads_all_or_a_count():

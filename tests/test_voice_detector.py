@@ -274,9 +274,9 @@ class _MarkerModel:
         return self
 
     def logits(self, windows, batch):
-        n = np.arange(windows.shape[1])
-        ref = np.sin(2 * np.pi * 1000 * n / SR)
-        marker = np.abs(windows @ ref) / (np.linalg.norm(windows, axis=1) * np.linalg.norm(ref) + 1e-9) > 0.2
+        power = np.abs(np.fft.rfft(windows, axis=1)) ** 2
+        hz = np.fft.rfftfreq(windows.shape[1], 1 / SR)
+        marker = power[:, np.abs(hz - 1000) < 10].sum(1) > 0.2 * power.sum(1)  # the tone holds >= 20 % of the energy
         return np.stack([np.where(marker, 20.0, -4.0), np.zeros(len(windows))], axis=1)
 
 
@@ -291,7 +291,7 @@ def test_all_windows_find_a_short_insert_the_default_cap_misses(rng):
     y[10 * SR:13 * SR] = 0.3 * np.sin(2 * np.pi * 1000 * t)
     d = det.VoiceDetector(_MarkerModel(), LogisticCalibration.from_file(det.CALIBRATION_FILE))
     capped = d.measure(y, SR).evidence
-    every = det.measure_voice(y, SR, detector=d, params=det.VoiceParams(max_windows=det.ALL_WINDOWS)).evidence
+    every = det.measure_voice(y, SR, detector=d, params=det.VoiceParams(timeline_windows=det.ALL_WINDOWS)).evidence
     assert capped["windows"] == det.MAX_WINDOWS and capped["grid_windows"] == every["grid_windows"] == every["windows"] == 29
     assert max(capped["window_logits"]) == -4.0 and capped["peak_window_p_fake_pct"] < 50
     assert every["peak_window_p_fake_pct"] > 90
@@ -299,21 +299,42 @@ def test_all_windows_find_a_short_insert_the_default_cap_misses(rng):
     assert every["window_start_s"][0] == 0.0 and every["window_end_s"][-1] == pytest.approx(60.0, abs=0.01)
     assert sum(v == 20.0 for v in every["window_logits"]) in (2, 3, 4)  # only the windows over the insert
     assert every["aasist_logit"] == capped["aasist_logit"] == -4.0
+    assert every["verdict_windows"] == capped["verdict_windows"] == det.MAX_WINDOWS
+
+
+def test_timeline_windows_never_change_the_messages_score(rng):
+    """The score is the median of the calibrated default windows even when most of the other
+    windows disagree: marked sound everywhere but where the default windows (0-4 s, 28.3-32.3 s,
+    56-60 s) fall."""
+    from verifier.voice.calibration import LogisticCalibration
+
+    y = _speechlike(rng, 60.0)
+    for a, b in ((5, 27), (33.5, 55)):
+        t = np.arange(int((b - a) * SR)) / SR
+        y[int(a * SR):int(a * SR) + len(t)] = 0.3 * np.sin(2 * np.pi * 1000 * t)
+    d = det.VoiceDetector(_MarkerModel(), LogisticCalibration.from_file(det.CALIBRATION_FILE))
+    capped = d.measure(y, SR)
+    every = d.measure(y, SR, timeline_windows=det.ALL_WINDOWS)
+    assert sum(v == 20.0 for v in every.evidence["window_logits"]) > every.evidence["windows"] / 2
+    assert every.score == capped.score and every.evidence["aasist_logit"] == -4.0
+    assert every.explanation == capped.explanation == "voice.no_clear_sign"
+    assert every.evidence["peak_window_p_fake_pct"] > 90 > capped.evidence["peak_window_p_fake_pct"]
 
 
 def test_voice_params_refuse_a_cap_below_one():
     for bad in (0, -1, 2.5, True):
-        with pytest.raises(ParameterError, match="max_windows"):
-            det.VoiceParams(max_windows=bad)
+        with pytest.raises(ParameterError, match="timeline_windows"):
+            det.VoiceParams(timeline_windows=bad)
 
 
 def test_a_capped_window_scores_as_the_same_window_of_the_full_grid(detector, rng):
     """The cap only chooses windows: each capped window's logit is the full grid's logit of the
-    same window (the network sees the same samples)."""
+    same window (the network sees the same samples), and the message logit is the same."""
     y = _speechlike(rng, 14.0)
-    every = detector.measure(y, SR, max_windows=det.ALL_WINDOWS).evidence
+    every = detector.measure(y, SR, timeline_windows=det.ALL_WINDOWS).evidence
     capped = detector.measure(y, SR).evidence
     assert every["windows"] == every["grid_windows"] > capped["windows"] == det.MAX_WINDOWS
     full = dict(zip(every["window_start_s"], every["window_logits"]))
     for s, lg in zip(capped["window_start_s"], capped["window_logits"]):
         assert full[s] == pytest.approx(lg, abs=2e-3)
+    assert every["aasist_logit"] == pytest.approx(capped["aasist_logit"], abs=2e-3)  # the same verdict windows

@@ -38,10 +38,12 @@ def voice_windows_arg(text: str) -> int:
     return n
 
 
-VOICE_WINDOWS_HELP = ("số đoạn 4 giây của giọng nói được chấm, rải đều trên cả tin nhắn (mặc định 3, cho nhanh); "
-                      "'all' chấm mọi đoạn (chồng 50 %%), khoảng 0,25 giây mỗi đoạn / windows of ~4 s the voice "
-                      "detector scores, spread over the whole message (default 3, the speed bar); 'all' scores "
-                      "every window (50 %% overlap), ~0.25 s each on 2 cores")
+VOICE_WINDOWS_HELP = ("số đoạn 4 giây của giọng nói được chấm cho biểu đồ theo thời gian, rải đều trên cả tin nhắn "
+                      "(mặc định 3, cho nhanh); 'all' chấm mọi đoạn (chồng 50 %%), khoảng 0,25 giây mỗi đoạn; điểm "
+                      "của tin nhắn vẫn là trung vị của 3 đoạn đã hiệu chuẩn / windows of ~4 s the voice detector "
+                      "scores for the timeline, spread over the whole message (default 3, the speed bar); 'all' "
+                      "scores every window (50 %% overlap), ~0.25 s each on 2 cores; the message's score stays the "
+                      "median of the 3 calibrated windows")
 
 
 def main(argv=None) -> int:
@@ -121,7 +123,7 @@ def _analyze(args) -> int:
     if args.identity:
         overrides["identity"] = {"enabled": True}
     if args.voice_windows is not None:
-        overrides["voice"] = {"max_windows": args.voice_windows}
+        overrides["voice"] = {"timeline_windows": args.voice_windows}
     if overrides:
         from .params import AnalysisParams
         kw["params"] = AnalysisParams.from_overrides(overrides)

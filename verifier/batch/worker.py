@@ -116,7 +116,7 @@ def run_task(task: Task) -> dict:
     if task.voice_windows is not None:
         from ..params import AnalysisParams
 
-        kw["params"] = AnalysisParams.from_overrides({"voice": {"max_windows": task.voice_windows}})
+        kw["params"] = AnalysisParams.from_overrides({"voice": {"timeline_windows": task.voice_windows}})
     (_, report), = analyze_many([task.path], kind=task.kind, progress=progress, **kw)
     report.file = task.rel
     if report.error is not None and report.sha256 is None:

@@ -3,8 +3,8 @@
 MESSAGES = {
     "voice.name": {"vi": "Giọng nói (mô hình AASIST-L)", "en": "Voice (AASIST-L model)"},
     "voice.value": {
-        "vi": "Xác suất giọng tổng hợp {p_fake_pct}% (đo trên {speech_s} giây tiếng nói; đã chấm {windows}/{grid_windows} đoạn 4 giây; cao nhất {peak_window_p_fake_pct}% ở giây {peak_window_start_s}–{peak_window_end_s})",
-        "en": "Probability of a synthetic voice {p_fake_pct}% (measured on {speech_s} s of speech; {windows} of {grid_windows} 4-second segments scored; highest {peak_window_p_fake_pct}% at {peak_window_start_s}–{peak_window_end_s} s)",
+        "vi": "Xác suất giọng tổng hợp {p_fake_pct}% (trung vị của {verdict_windows} đoạn 4 giây rải đều trên {speech_s} giây tiếng nói; đã chấm {windows}/{grid_windows} đoạn; đoạn cao nhất {peak_window_p_fake_pct}% ở giây {peak_window_start_s}–{peak_window_end_s})",
+        "en": "Probability of a synthetic voice {p_fake_pct}% (median of {verdict_windows} segments of 4 s spread over {speech_s} s of speech; {windows} of {grid_windows} segments scored; highest segment {peak_window_p_fake_pct}% at {peak_window_start_s}–{peak_window_end_s} s)",
     },
     "voice.synthetic_likely": {
         "vi": "Giọng nói có dấu hiệu được tạo bằng máy (giọng tổng hợp hoặc giọng nhân bản). Hãy gọi lại cho người thân qua số quen thuộc để xác minh.",
