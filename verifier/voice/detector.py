@@ -402,7 +402,7 @@ class VoiceScore:
     duration_s: float  # seconds after trimming the ends
     window_start_s: tuple = ()  # per-window start in the input, s
     window_end_s: tuple = ()  # per-window end in the input, s
-    grid_windows: int = 1  # windows of the full 50 %-overlap grid (scored: min(this, cap))
+    grid_windows: int = 1  # windows of the full 50 %-overlap grid (the caps pick evenly from it)
     bandwidth_hz: float = float("nan")  # effective bandwidth of the verdict's windows, Hz
     verdict_windows: int = 1  # windows the message logit is the median of (the others: timeline only)
 
