@@ -11,6 +11,16 @@ DEFAULT_SHARED_AUDIO = os.path.join(ROOT, "..", "shared", "data", "audio")
 DATA_LIST = os.path.join(HERE, "data_list.tsv")
 
 
+def _cache_args(p, cache_file: str, *, n_aug: int, max_minutes: float) -> None:
+    """The options shared by the two CPU cache commands (probe-cache, backend-cache)."""
+    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
+    p.add_argument("--out", required=True, help=f"folder for {cache_file} (+ .json)")
+    p.add_argument("--n-aug", type=int, default=n_aug, help="augmented random windows per item at most")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-minutes", type=float, default=max_minutes, help="wall-clock cap: augmented rounds stop before it")
+    p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.voice")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -33,26 +43,16 @@ def main(argv=None) -> int:
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
     p.add_argument("--section", default=None, help="write between <!-- SECTION:begin/end --> instead of the run kind's markers")
     # CPU run: frozen network + trained linear head (probe_cache.py, probe.py)
-    p = sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)")
-    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
-    p.add_argument("--out", required=True, help="folder for probe_cache.npz (+ .json)")
-    p.add_argument("--n-aug", type=int, default=4, help="augmented random windows per item at most")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-minutes", type=float, default=20.0, help="wall-clock cap: augmented rounds stop before it")
-    p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
+    _cache_args(sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)"),
+                "probe_cache.npz", n_aug=4, max_minutes=20.0)
     p = sub.add_parser("probe-logo", help="LOGO of a linear head on the cached readout; writes logo.json + the head")
     p.add_argument("--pool", required=True, help="folder with pool.json")
     p.add_argument("--cache", required=True, help="probe_cache.npz")
     p.add_argument("--out", required=True, help="run folder (logo.json, head.json, config)")
     p.add_argument("--seed", type=int, default=0)
     # CPU run: frozen encoder + fine-tuned graph back-end (backend_cache.py, backend.py)
-    p = sub.add_parser("backend-cache", help="frozen AASIST-L encoder nodes of every pool window (CPU, once)")
-    p.add_argument("--pool", required=True, help="folder with pool.npz, pool.json and AASIST-L.pth")
-    p.add_argument("--out", required=True, help="folder for backend_cache.npz (+ .json)")
-    p.add_argument("--n-aug", type=int, default=8, help="augmented random windows per item at most")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-minutes", type=float, default=25.0, help="wall-clock cap: augmented rounds stop before it")
-    p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
+    _cache_args(sub.add_parser("backend-cache", help="frozen AASIST-L encoder nodes of every pool window (CPU, once)"),
+                "backend_cache.npz", n_aug=8, max_minutes=25.0)
     p = sub.add_parser("backend-logo", help="LOGO of the graph back-end fine-tuned on cached encoder nodes")
     p.add_argument("--pool", required=True, help="folder with pool.json and AASIST-L.pth")
     p.add_argument("--cache", required=True, help="backend_cache.npz")
