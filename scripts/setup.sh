@@ -28,6 +28,10 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.verifier-installed-*
   touch "$stamp"
 fi
+# The tool no longer runs numba-compiled code (verifier.dsp), but an environment set up before
+# may hold librosa's numba cache written by racing processes (numba #10128: every later call of
+# librosa.yin segfaults). Remove it: librosa, if present, is only the tests' reference now.
+find .venv/lib/python*/site-packages/librosa -name '*.nb[ic]' -delete 2>/dev/null || true
 # Model files (not in git) into $VERIFIER_MODELS_DIR or the per-user data folder, sha256 checked:
 # from ../shared/models (or $VERIFIER_SHARED), else the upstream address; also checks mediapipe.
 # A checkout set up before the registry kept them in models/weights/: reuse that copy.

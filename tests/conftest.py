@@ -8,6 +8,17 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# librosa (a test-only reference here) caches numba machine code beside its sources, and two
+# processes compiling at once can leave a cache that segfaults later (numba #10128): give each
+# test session a cache of its own. The tool itself never imports numba (tests/test_crash_stress.py).
+if "NUMBA_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="verifier-test-numba-")
+    atexit.register(shutil.rmtree, os.environ["NUMBA_CACHE_DIR"], True)
 SHARED = Path(os.environ.get("VERIFIER_SHARED", ROOT.parent / "shared"))
 
 requires_shared = pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data absent")

@@ -114,9 +114,9 @@ def audio_signals(y: np.ndarray, sr: int, *, on_speech: Callable[[SpeechActivity
 
 
 def _warm_side_signals() -> None:
-    """Import what the side signals use while the speech activity is computed (first call: ~1 s)."""
-    import librosa.core.pitch  # noqa: F401  (librosa's submodules load lazily: importing is the cost)
-    import librosa.feature  # noqa: F401
+    """Import what the side signals use while the speech activity is computed."""
+    import scipy.ndimage  # noqa: F401
+    import scipy.signal  # noqa: F401
 
 
 def _speech(y: np.ndarray, sr: int, params: SpeechParams) -> SpeechActivity:
@@ -131,9 +131,9 @@ def _voice(y: np.ndarray, sr: int, speech: SpeechActivity, params: VoiceParams) 
 
 def _versions() -> dict:
     import av
-    import librosa
+    import scipy
 
-    v = {"verifier": __version__, "numpy": np.__version__, "av": av.__version__, "librosa": librosa.__version__}
+    v = {"verifier": __version__, "numpy": np.__version__, "av": av.__version__, "scipy": scipy.__version__}
     try:
         from importlib.metadata import version
 

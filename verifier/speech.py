@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import dsp
 from .errors import ModelUnavailableError
 
 SAMPLE_RATE = 16000  # Hz, the VAD's input rate
@@ -403,11 +404,7 @@ def _power_frames(y: np.ndarray, *, sr: int, hop_length: int, n_fft: int | None 
     """Power spectrum of centred frames of ``n_fft`` (default ``4 * hop_length``) samples with a
     periodic Hann window, as ``librosa.stft(center=True)`` (zero padding): (frames × bins,
     bin frequencies in Hz)."""
-    n_fft = 4 * hop_length if n_fft is None else n_fft
-    yp = np.pad(np.asarray(y, np.float32), n_fft // 2, mode="constant")
-    frames = np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop_length]
-    spec = np.fft.rfft(frames * np.hanning(n_fft + 1)[:-1].astype(np.float32), axis=1)
-    return (np.abs(spec) ** 2).astype(np.float32), np.fft.rfftfreq(n_fft, 1 / sr)
+    return dsp.power_spectrogram(y, sr=sr, n_fft=4 * hop_length if n_fft is None else n_fft, hop_length=hop_length)
 
 
 def band_energy_db(y: np.ndarray, *, sr: int = SAMPLE_RATE, hop_length: int,

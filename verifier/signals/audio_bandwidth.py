@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from .. import dsp
 from ..errors import ParameterError
 from ..result import SignalResult, not_applicable
 from .audio_frames import check_audio, segment_speech
@@ -59,8 +60,6 @@ def long_term_spectrum(*, y: np.ndarray, sr: int, speech: np.ndarray | None = No
     ltas_db : np.ndarray [shape=(f,)]
         dB re. full scale per bin, median-smoothed over :data:`MEDIAN_SMOOTH_HZ`.
     """
-    import librosa
-
     y = check_audio(y, sr)
     n_fft = int(2 ** np.round(np.log2(N_FFT_S * sr)))
     hop = hop_length if hop_length is not None else n_fft // 4
@@ -68,7 +67,8 @@ def long_term_spectrum(*, y: np.ndarray, sr: int, speech: np.ndarray | None = No
         y = np.pad(y, (0, n_fft - len(y)))
     # center=False: frames lie wholly inside the signal, so the zero padding of centred
     # frames does not put a broadband step (spectral leakage ~ -40 dB) into the first frames.
-    S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, window="hann", center=False)) ** 2
+    S, freqs = dsp.power_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop, center=False)
+    S = S.T  # bins × frames
     if speech is not None:
         # frame i is centred on sample i * hop + n_fft // 2, i.e. on speech frame i + n_fft // (2 hop)
         idx = np.arange(S.shape[1]) + int(round(n_fft / 2 / hop))
@@ -76,7 +76,6 @@ def long_term_spectrum(*, y: np.ndarray, sr: int, speech: np.ndarray | None = No
         ok = idx < len(speech)
         m[ok] = np.asarray(speech, bool)[idx[ok]]
         S = S[:, m]
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
     if S.shape[1] == 0:
         return freqs, np.full(len(freqs), np.nan)
     ltas = 10 * np.log10(np.maximum(S.mean(axis=1), 1e-20))

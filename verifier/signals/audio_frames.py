@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
+from .. import dsp
 from ..errors import ParameterError
 
 SAMPLE_RATE = 16000  # Hz, the rate the side signals are designed for (verifier.media.SAMPLE_RATE)
@@ -89,7 +89,7 @@ def amplitude_to_dbfs(rms: np.ndarray) -> np.ndarray:
 
 
 def frames_to_s(frame_idx, *, sr: int, hop_length: int):
-    """Frame index (or count) to seconds, as :func:`librosa.frames_to_time`."""
+    """Frame index (or count) to seconds (frame ``i`` centred on sample ``i * hop_length``)."""
     return np.asarray(frame_idx) * hop_length / sr
 
 
@@ -203,14 +203,13 @@ def segment_speech(y: np.ndarray, sr: int, speech=None) -> Segmentation:
     n_fft = int(2 ** np.ceil(np.log2(FLATNESS_N_FFT_S * sr)))
     if len(y) < n_fft:  # too short for one analysis frame: pad with zeros (nothing is measured)
         y = np.pad(y, (0, n_fft - len(y)))
-    rms = librosa.feature.rms(y=y, frame_length=frame_length, hop_length=hop)[0]
+    rms = dsp.frame_rms(y, frame_length=frame_length, hop_length=hop)
     level_db = amplitude_to_dbfs(rms)
-    S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop)) ** 2
-    S = S[:, : len(level_db)]
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+    S, freqs = dsp.power_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop)
+    S = S[: len(level_db)]
     band = (freqs >= FLATNESS_BAND_HZ[0]) & (freqs <= FLATNESS_BAND_HZ[1])
-    flatness = librosa.feature.spectral_flatness(S=S[band], power=1.0, amin=1e-20)[0]
-    centroid = librosa.feature.spectral_centroid(S=np.sqrt(S), freq=freqs)[0]
+    flatness = dsp.spectral_flatness(S[:, band], amin=1e-20)
+    centroid = dsp.spectral_centroid(np.sqrt(S), freqs)
     audible = level_db > DB_FLOOR + 1.0
     t = len(level_db)
     empty = np.zeros(0, int)

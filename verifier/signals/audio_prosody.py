@@ -1,6 +1,7 @@
 """Prosody: F0 variability, jitter and shimmer (signal ``prosody``).
 
-The F0 track comes from :func:`librosa.yin` (de Cheveigné & Kawahara 2002, JASA 111:1917)
+The F0 track comes from YIN (:func:`verifier.dsp.yin`, librosa's definition in numpy; de Cheveigné &
+Kawahara 2002, JASA 111:1917)
 between 65 and 400 Hz with a 20 ms hop, which costs about 0.1 s per minute of audio (pYIN
 over the whole range would cost seconds). Frames are voiced when they are speech and the
 normalised autocorrelation of the frame at the YIN period reaches 0.45, the default voicing
@@ -20,9 +21,9 @@ from __future__ import annotations
 
 import math
 
-import librosa
 import numpy as np
 
+from .. import dsp
 from ..result import SignalResult, not_applicable
 from .audio_frames import check_audio, segment_speech
 
@@ -74,7 +75,7 @@ def track_f0(*, y: np.ndarray, sr: int, seg=None) -> tuple[np.ndarray, np.ndarra
         frame_length = max_lag + 2
     if len(y) < frame_length:
         y = np.pad(y, (0, frame_length - len(y)))
-    f0 = librosa.yin(y, fmin=FMIN_HZ, fmax=FMAX_HZ, sr=sr, frame_length=frame_length, hop_length=hop)
+    f0 = dsp.yin(y, fmin=FMIN_HZ, fmax=FMAX_HZ, sr=sr, frame_length=frame_length, hop_length=hop)
     speech = seg.speech[::F0_HOP_FACTOR]
     n = min(len(f0), len(speech))
     f0, speech = f0[:n], speech[:n]
@@ -83,9 +84,9 @@ def track_f0(*, y: np.ndarray, sr: int, seg=None) -> tuple[np.ndarray, np.ndarra
     idx = np.flatnonzero(speech)
     if len(idx):
         # Normalised cross-correlation between the frame and itself one period later (same
-        # centring as librosa.yin: the signal is padded by frame_length // 2).
+        # centring as the YIN track: the signal is padded by frame_length // 2).
         y_pad = np.pad(y, frame_length // 2)
-        frames = librosa.util.frame(y_pad, frame_length=frame_length, hop_length=hop)[:, idx]
+        frames = dsp.frame(y_pad, frame_length=frame_length, hop_length=hop)[idx].T
         lag = np.clip(np.round(sr / f0[idx]).astype(int), 1, max_lag)
         w = frame_length - max_lag
         a = frames[:w]

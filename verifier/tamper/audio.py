@@ -31,11 +31,13 @@ class ReplaceParams:
 
 @dataclass(frozen=True)
 class VocoderParams:
-    """(c) Re-synthesis: magnitude STFT kept, phase rebuilt by Griffin-Lim (librosa)."""
+    """(c) Re-synthesis: magnitude STFT kept, phase rebuilt by fast Griffin-Lim."""
 
     n_fft: int = 512  # samples (32 ms at 16 kHz)
     hop_length: int = 128  # samples (8 ms)
     n_iter: int = 32  # Griffin-Lim iterations (librosa's default)
+    momentum: float = 0.99  # fast Griffin-Lim's momentum (Perraudin et al. 2013; librosa's default)
+    seed: int = 0  # random initial phases
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,23 @@ def vocode(y: np.ndarray, sr: int, p: VocoderParams = VocoderParams()) -> np.nda
     """``y`` re-synthesised from its STFT magnitude by Griffin-Lim: the words and the voice's
     timbre stay, the natural phase (and with it the fine structure of the voice) is lost.
     Same length; loudness matched to the input's."""
-    import librosa
+    from scipy.signal import ShortTimeFFT
+
+    from ..dsp import hann
 
     y = np.asarray(y, np.float32)
-    mag = np.abs(librosa.stft(y, n_fft=p.n_fft, hop_length=p.hop_length))
-    out = librosa.griffinlim(mag, n_iter=p.n_iter, hop_length=p.hop_length, n_fft=p.n_fft, length=len(y),
-                             random_state=0)
+    stft = ShortTimeFFT(hann(p.n_fft, np.float64), hop=p.hop_length, fs=sr, mfft=p.n_fft)
+    mag = np.abs(stft.stft(y))
+    # Fast Griffin-Lim (Perraudin, Balazs & Søndergaard 2013): projections onto consistent spectra
+    # with momentum, from seeded random phases, as librosa.griffinlim does.
+    rng = np.random.default_rng(p.seed)
+    angles = np.exp(2j * np.pi * rng.random(mag.shape))
+    previous = np.zeros_like(angles)
+    for _ in range(p.n_iter):
+        rebuilt = stft.stft(stft.istft(mag * angles, k1=len(y)))
+        angles, previous = rebuilt - p.momentum / (1 + p.momentum) * previous, rebuilt
+        angles /= np.maximum(np.abs(angles), 1e-16)
+    out = stft.istft(mag * angles, k1=len(y))
     return _match_loudness(out.astype(np.float32), y, sr)
 
 

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import dsp
 from ..assets import asset_path
 from ..errors import ModelUnavailableError, ParameterError
 from ..registry import unavailable_result
@@ -199,9 +200,7 @@ def frame_rms(y: np.ndarray) -> np.ndarray:
     Written with numpy because the first call of ``librosa.feature`` costs 1.5–2 s at process
     start (lazy imports, numba), which alone would break the 3 s budget of a voice message.
     """
-    yp = np.pad(y.astype(np.float32, copy=False), FRAME_LENGTH // 2)
-    frames = np.lib.stride_tricks.sliding_window_view(yp, FRAME_LENGTH)[::HOP_LENGTH]
-    return np.sqrt(np.mean(np.square(frames, dtype=np.float32), axis=1))
+    return dsp.frame_rms(y, frame_length=FRAME_LENGTH, hop_length=HOP_LENGTH)
 
 
 def _frame_db(y: np.ndarray) -> np.ndarray:

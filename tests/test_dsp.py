@@ -1,0 +1,75 @@
+"""verifier.dsp (numpy) against librosa 0.11 (the reference it replaces in the analysis path)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from verifier import dsp
+
+from conftest import SHARED, requires_shared
+
+librosa = pytest.importorskip("librosa")
+
+SR = 16000
+
+
+def _speech_clips():
+    """Real speech when ../shared is present (one file per real source), else a synthetic voice."""
+    from verifier.media import load_audio
+
+    real = SHARED / "data" / "audio" / "real"
+    if real.is_dir():
+        return [load_audio(str(sorted(d.iterdir())[0])) for d in sorted(real.iterdir()) if d.is_dir()]
+    from verifier.synth import speech_like
+
+    return [speech_like(6.0, seed=s).y for s in range(3)]
+
+
+@pytest.fixture(scope="module")
+def clips():
+    return _speech_clips()
+
+
+def test_yin_equals_librosa_on_speech(clips):
+    # The prosody signal's settings: 65-400 Hz, 40 ms frames, 20 ms hop.
+    for y in clips:
+        y = np.asarray(y, np.float32)
+        ref = librosa.yin(y, fmin=65.0, fmax=400.0, sr=SR, frame_length=640, hop_length=320)
+        got = dsp.yin(y, fmin=65.0, fmax=400.0, sr=SR, frame_length=640, hop_length=320)
+        assert got.shape == ref.shape
+        cents = 1200 * np.abs(np.log2(got / ref))
+        # float64 FFT here, float32 in librosa: rare near-ties (silence, noise) pick another trough.
+        assert np.mean(cents > 1.0) < 0.02, np.mean(cents > 1.0)
+        assert np.median(cents) < 0.01
+
+
+@requires_shared
+def test_yin_on_real_speech_is_not_just_the_synthetic_check():
+    assert len(_speech_clips()) >= 10  # one clip per real source of ../shared/data/audio
+
+
+def test_yin_finds_a_pure_tone_and_rejects_an_impossible_range():
+    t = np.arange(SR) / SR
+    for f in (80.0, 150.0, 310.0):
+        f0 = dsp.yin(np.sin(2 * np.pi * f * t).astype(np.float32), fmin=65, fmax=400, sr=SR,
+                     frame_length=640, hop_length=320)
+        assert np.median(np.abs(f0[2:-2] / f - 1)) < 0.02  # within 2 % (35 cents)
+    with pytest.raises(ValueError):
+        dsp.yin(np.zeros(SR, np.float32), fmin=300, fmax=400, sr=SR, frame_length=40, hop_length=20)
+
+
+def test_spectra_rms_flatness_centroid_equal_librosa(clips, rng):
+    for y in [*clips[:4], rng.normal(0, 0.1, SR).astype(np.float32), np.zeros(4000, np.float32)]:
+        y = np.asarray(y, np.float32)
+        for center in (True, False):
+            ref = np.abs(librosa.stft(y, n_fft=512, hop_length=160, center=center)) ** 2
+            got, freqs = dsp.power_spectrogram(y, sr=SR, n_fft=512, hop_length=160, center=center)
+            np.testing.assert_allclose(got.T, ref, rtol=1e-3, atol=1e-6 * max(1.0, float(ref.max())))
+        np.testing.assert_allclose(freqs, librosa.fft_frequencies(sr=SR, n_fft=512))
+        np.testing.assert_allclose(dsp.frame_rms(y, frame_length=400, hop_length=160),
+                                   librosa.feature.rms(y=y, frame_length=400, hop_length=160)[0], rtol=1e-4, atol=1e-7)
+        S, _ = dsp.power_spectrogram(y, sr=SR, n_fft=512, hop_length=160)
+        np.testing.assert_allclose(dsp.spectral_flatness(S, amin=1e-20),
+                                   librosa.feature.spectral_flatness(S=S.T, power=1.0, amin=1e-20)[0], rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(dsp.spectral_centroid(np.sqrt(S), freqs),
+                                   librosa.feature.spectral_centroid(S=np.sqrt(S).T, freq=freqs)[0], rtol=1e-4, atol=1e-3)
