@@ -32,14 +32,14 @@ AUDIO_SIGNALS = {"voice", "noise_floor", "bandwidth", "breath", "prosody"}
 
 
 def _model_folder() -> Path | None:
-    """Where the fresh install copies the model files from: ../shared/models, else this
-    machine's installed files; None when neither has every installable model."""
-    installable = [e for e in registry.entries() if e.in_place is None]
-    if (SHARED / "models").is_dir():
-        return SHARED / "models"
-    if all(registry.status(e.name)[0] == "ok" for e in installable):
-        return registry.models_dir()
-    return None
+    """Where the fresh install copies the model files from (``--no-download``): this machine's
+    installed files (``scripts/setup.sh`` put every product model there), else ../shared/models;
+    None when neither has every model that ``verifier models install`` installs."""
+    def holds_all(folder: Path) -> bool:
+        return all(any((folder / sub / e.file).is_file() for sub in ("", *(s.subdir for s in e.sources if s.subdir)))
+                   for e in registry.entries() if e.in_place is None and e.derived is None and not e.optional)
+
+    return next((f for f in (registry.models_dir(), SHARED / "models") if f.is_dir() and holds_all(f)), None)
 
 
 def _run(cmd, *, cwd, env, timeout=INSTALL_TIMEOUT_S) -> subprocess.CompletedProcess:

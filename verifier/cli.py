@@ -61,8 +61,8 @@ def main(argv=None) -> int:
                         "also write a self-contained HTML report and the JSON of each file into DIR "
                         "(NAME.SHA256[:12].report.html/.json; created if needed; inputs are only read)")
     a.add_argument("--identity", action="store_true",
-                   help="đo thêm độ nhất quán danh tính khuôn mặt trong đoạn ghi / also measure the face's identity consistency across the clip (needs the optional "
-                        "model dlib-face-resnet; shown, not counted in the risk; ~2 s more per minute of video)")
+                   help="đo thêm độ nhất quán danh tính khuôn mặt trong đoạn ghi / also measure the face's identity consistency across the clip (uses the model "
+                        "dlib-face-resnet, installed by set-up; shown, not counted in the risk; ~2 s more per minute of video)")
     a.add_argument("--voice-windows", type=voice_windows_arg, default=None, metavar="N|all", help=VOICE_WINDOWS_HELP)
     m = sub.add_parser("models", help="cài đặt, liệt kê hoặc kiểm tra tệp mô hình / install, list or verify the model files")
     msub = m.add_subparsers(dest="models_cmd", required=True)
@@ -187,9 +187,12 @@ def _verify_models() -> int:
         try:
             print(f"{e.name}: {registry.model_path(e.name)} sha256 OK")
         except ModelUnavailableError as err:
-            bad += not (e.optional or e.derived)  # a derived model's parent runs in its place (slower)
+            # Every model a tab or command uses is an error; a derived model's parent runs in its
+            # place (slower); an optional one (training, evaluation) is only noted.
+            required = not (e.optional or e.derived)
+            bad += required
             tag = " (optional)" if e.optional else " (derived at set-up; without it the slower original is used)" if e.derived else ""
-            print(f"{e.name}{tag}: {err.message('en')}", file=sys.stderr)
+            print(f"{'ERROR: ' if required else ''}{e.name}{tag}: {err.message('en')}", file=sys.stderr)
     return 1 if bad else 0
 
 
