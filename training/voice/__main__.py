@@ -60,7 +60,31 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=None, help="optimiser steps per fold (default BackendConfig.steps)")
     p.add_argument("--folds", default="", help="comma-separated subset (default: every family, then 'all')")
+    p = sub.add_parser("opinion-cache", help="AASIST-L logit + GE2E embedding of every pool item (CPU, resumable)")
+    p.add_argument("--pool", required=True, help="folder with pool.npz and pool.json")
+    p.add_argument("--out", required=True, help="folder for opinion_cache.npz")
+    p.add_argument("--max-minutes", type=float, default=60.0, help="stop (resumable) after this wall time")
+    p = sub.add_parser("opinion-logo", help="LOGO of the GE2E second opinion and its fusion with AASIST-L")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--cache", required=True, help="opinion_cache.npz")
+    p.add_argument("--out", required=True, help="run folder (opinion_logo.json, opinion_logo.md, opinion_head.json)")
     a = ap.parse_args(argv)
+    if a.cmd == "opinion-cache":
+        from .opinion import build_cache
+
+        build_cache(a.pool, a.out, max_minutes=a.max_minutes)
+        return 0
+    if a.cmd == "opinion-logo":
+        from verifier.fusion import Fusion
+
+        from .opinion import markdown, run_logo
+
+        result = run_logo(a.pool, a.cache, a.out, high_from=Fusion.from_file().high_from)
+        md = markdown(result)
+        with open(os.path.join(a.out, "opinion_logo.md"), "w", encoding="utf-8") as f:
+            f.write(md + "\n")
+        print(md)
+        return 0
 
     if a.cmd == "prepare":
         from .pool import build, load, write_data_list
@@ -69,7 +93,9 @@ def main(argv=None) -> int:
         write_data_list(load(os.path.join(a.out, "pool.npz"))[2], DATA_LIST)
         import shutil
 
-        shutil.copy(os.path.join(ROOT, "models", "weights", "AASIST-L.pth"), os.path.join(a.out, "AASIST-L.pth"))
+        from verifier.voice.weights import find_weights
+
+        shutil.copy(find_weights(), os.path.join(a.out, "AASIST-L.pth"))  # the registry's checked copy, for the device
         return 0
     if a.cmd == "logo":
         from .logo import run

@@ -13,43 +13,88 @@ telephone versions, and any fake made from it) is kept out of that fold's traini
 """
 from __future__ import annotations
 
-# Source folder of ../shared/data/audio/fake/<folder> → generator family.
+# Source folder of ../shared/data/audio/fake/<folder> → generator family, for folders of one system.
+# One family per system: every F5-TTS fine-tune is "f5tts", every VITS (MMS, Piper) is "vits".
 FAKE_FAMILY = {
     "kyubyong_tacotron": "tacotron_gl",  # Tacotron + Griffin-Lim (LJSpeech)
     "transformer_tts": "tacotron_gl",  # Transformer-TTS + CBHG + Griffin-Lim (LJSpeech): same vocoder type
     "wavernn": "wavernn",
     "valle_lifeiteng_demos": "valle",  # VALL-E / VALL-F, Encodec 24 kHz
-    "f5tts_vi_clones": "f5tts_vi",
+    "f5tts_vi_clones": "f5tts",  # F5-TTS ViVoice fine-tune
+    "psilab_f5tts_vi_outputs": "f5tts",
     "viettts": "viettts_hifigan",  # NAT acoustic model + HiFiGAN
     "viaudiodetect": "viaudiodetect_vi",  # TTS or so-vits-svc VC, per-file system not given
-    "mms_vits_vn": "vits_vi",
-    "piper_vits_vn": "vits_vi",
-    "piper_vits_vn_nammap": "vits_vi",
+    "mms_vits_vn": "vits",
+    "piper_vits_vn": "vits",
+    "piper_vits_vn_nammap": "vits",
     "sparktts_vn": "sparktts_vi",
     "edgetts_simpletts": "commercial_vi",  # Microsoft Edge neural voice
     "fptai_autovid": "commercial_vi",  # FPT.AI commercial TTS
+    "kani_tts_vie_test": "kani_tts_vi",
+    "vvcs_invalid_demo_tts": "unnamed_vi_tts",  # a Vietnamese TTS the repository does not name
 }
+# Folders holding several systems: the family comes from the manifest's generator_or_recording,
+# by its first words (checked in order; every row must match one, tests/test_voice_finetune.py).
+FAMILY_BY_GENERATOR = {
+    "vvcs_benchmark_engines": (("viXTTS", "xtts"), ("F5-TTS", "f5tts"), ("MMS-TTS", "vits"), ("Piper", "vits"),
+                               ("Edge-TTS", "commercial_vi"), ("Bark", "bark")),
+    "indextts_demo": (("IndexTTS", "indextts"), ("XTTS", "xtts"), ("CosyVoice2", "cosyvoice2"),
+                      ("FireRedTTS", "fireredtts"), ("F5-TTS", "f5tts"), ("FishSpeech", "fishspeech")),
+    "maskgct_demo": (("MaskGCT", "maskgct"), ("AR baseline", "ar_baseline")),
+    "f5tts_demo": (("F5-TTS", "f5tts"), ("E2 TTS", "e2tts")),
+}
+
+
+def family_of(folder: str, generator: str) -> str:
+    """Generator family of a file of ``fake/<folder>/`` whose manifest says ``generator``."""
+    if folder in FAKE_FAMILY:
+        return FAKE_FAMILY[folder]
+    for prefix, family in FAMILY_BY_GENERATOR[folder]:
+        if generator.startswith(prefix):
+            return family
+    raise KeyError(f"no family for {folder!r} / {generator!r}")
+
+
 # Families generated here (training/voice/generate.py), each its own family.
 MADE_FROM_TEXT = ("espeak_vi", "espeak_en")
 MADE_FROM_REALS = ("world", "griffinlim", "lpc")
 GENERATED_FAMILIES = MADE_FROM_TEXT + MADE_FROM_REALS
-FAMILIES = tuple(sorted(set(FAKE_FAMILY.values()))) + GENERATED_FAMILIES
-VIETNAMESE_FAMILIES = ("f5tts_vi", "viettts_hifigan", "viaudiodetect_vi", "vits_vi", "sparktts_vi",
-                       "commercial_vi", "espeak_vi")
+SHARED_FAMILIES = tuple(sorted(set(FAKE_FAMILY.values())
+                               | {f for rules in FAMILY_BY_GENERATOR.values() for _, f in rules}))
+FAMILIES = SHARED_FAMILIES + GENERATED_FAMILIES
+VIETNAMESE_FAMILIES = ("viettts_hifigan", "viaudiodetect_vi", "sparktts_vi", "commercial_vi", "kani_tts_vi",
+                       "unnamed_vi_tts", "espeak_vi")  # families whose every file is Vietnamese
+# 2024-2025 zero-shot cloning systems (issue 22): what a scammer can run today.
+MODERN_FAMILIES = ("f5tts", "e2tts", "xtts", "indextts", "cosyvoice2", "fireredtts", "fishspeech", "maskgct",
+                   "sparktts_vi", "kani_tts_vi")
 
-# Fold F's held-out real groups (chosen by hand: same source when there is one, else same language).
-# The made-from-reals families hold out their own source clips instead (see split()).
+# Fold F's held-out real groups: every real group of the sources F's fakes come from (the same demo
+# page or repository, so that a page's recording chain cannot carry the label), and, where a source
+# published no reals, reals of the same language (chosen by hand). The made-from-reals families hold
+# out their own source clips instead (see split()).
+_VI_NO_REALS = ("vietasr_news", "viettts_prompts", "vi_freevc_dummy")  # Vietnamese speech of several speakers
 HELD_OUT_REALS = {
     "tacotron_gl": ("librispeech_resemblyzer", "rtvc_samples"),  # no reals published with it; English read speech
     "wavernn": ("wavernn", "autovc_vctk"),  # its LJSpeech ground truth + English read speech
     "valle": ("valle_lifeiteng_prompts",),  # the demos' own prompts (LJSpeech, LibriTTS, AISHELL)
-    "f5tts_vi": ("f5tts_vi_refs",),  # the clones' own prompts
+    "f5tts": ("f5tts_vi_refs", "psilab_f5tts_vi_refs", "vvcs_reference", "indextts_demo_prompts", "f5tts_demo_prompts"),
+    "e2tts": ("f5tts_demo_prompts",),
     "viettts_hifigan": ("vixtts_reference", "vietvoice", "viettts_prompts"),  # no reals published; Vietnamese
     "viaudiodetect_vi": ("viaudiodetect",),  # the set's own bona fide
-    "vits_vi": ("vietasr_news", "viettts_prompts"),  # no reals published; Vietnamese
+    "vits": ("vvcs_reference",) + _VI_NO_REALS,
     "sparktts_vi": ("vietasr_news", "vietvoice", "vixtts_reference"),  # no reals published; Vietnamese
-    "commercial_vi": ("vietasr_news", "viettts_prompts"),  # no reals published; Vietnamese
-    "espeak_vi": ("vietasr_call", "vietasr_news"),  # Vietnamese, incl. the only native 8 kHz call-centre reals
+    "commercial_vi": ("vvcs_reference",) + _VI_NO_REALS,
+    "kani_tts_vi": _VI_NO_REALS,
+    "unnamed_vi_tts": ("vvcs_reference",) + _VI_NO_REALS,
+    "xtts": ("vvcs_reference", "indextts_demo_prompts"),
+    "bark": ("vvcs_reference",) + _VI_NO_REALS,
+    "indextts": ("indextts_demo_prompts",),
+    "cosyvoice2": ("indextts_demo_prompts",),
+    "fireredtts": ("indextts_demo_prompts",),
+    "fishspeech": ("indextts_demo_prompts",),
+    "maskgct": ("maskgct_demo_prompts",),
+    "ar_baseline": ("maskgct_demo_prompts",),
+    "espeak_vi": ("vietasr_call", "vietasr_news", "vi_commands_8k"),  # Vietnamese, incl. the native 8 kHz reals
     "espeak_en": ("debian_alsa_utils", "rtvc_samples"),  # English
 }
 FINAL = "all"  # the job that trains on the whole pool (the model that would ship)

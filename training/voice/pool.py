@@ -113,7 +113,7 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     from verifier.voice.detector import Preprocessing, normalise_channel, window_starts
 
     from . import generate
-    from .families import FAKE_FAMILY, real_group
+    from .families import family_of, real_group
 
     rng = np.random.default_rng(seed)
     clips, meta = [], []
@@ -133,7 +133,7 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     for r in _manifest(shared_audio):
         kind, folder = r["path"].split("/")[:2]
         y = load_audio(os.path.join(shared_audio, r["path"]), sr=SR)
-        fam = FAKE_FAMILY[folder] if kind == "fake" else ""
+        fam = family_of(folder, r["generator_or_recording"]) if kind == "fake" else ""
         grp = real_group(folder, r["generator_or_recording"]) if kind == "real" else ""
         add(y, max_samples=ORIGINAL_MAX_SAMPLES, id_=r["path"], label=kind, family=fam, real_group=grp,
             language=r["language"], condition="as_published", parent="", root=r["path"],
