@@ -338,3 +338,26 @@ def test_a_capped_window_scores_as_the_same_window_of_the_full_grid(detector, rn
     for s, lg in zip(capped["window_start_s"], capped["window_logits"]):
         assert full[s] == pytest.approx(lg, abs=2e-3)
     assert every["aasist_logit"] == pytest.approx(capped["aasist_logit"], abs=2e-3)  # the same verdict windows
+
+
+def test_evaluation_reports_each_generator_family_and_real_false_alarms():
+    from verifier.evaluate.audio import row_family, summarise_condition
+    from verifier.voice.calibration import LogisticCalibration
+
+    rows = [{"path": "fake/indextts_demo/a.flac", "y": 1, "source": "fake/indextts_demo", "generator_or_recording": "XTTS (zero-shot clone)"},
+            {"path": "fake/vvcs_benchmark_engines/b.flac", "y": 1, "source": "fake/vvcs_benchmark_engines",
+             "generator_or_recording": "viXTTS / XTTS-v2 (capleaf/viXTTS), zero-shot clone"},
+            {"path": "fake/indextts_demo/c.flac", "y": 1, "source": "fake/indextts_demo", "generator_or_recording": "IndexTTS (zero-shot clone)"},
+            {"path": "fake/some_new_folder/d.wav", "y": 1, "source": "fake/some_new_folder", "generator_or_recording": "?"},
+            {"path": "real/vvcs_reference/e.flac", "y": 0, "source": "real/vvcs_reference", "generator_or_recording": "rec"},
+            {"path": "real/vi_freevc_dummy/f.wav", "y": 0, "source": "real/vi_freevc_dummy", "generator_or_recording": "rec"},
+            {"path": "real/vietvoice/g.wav", "y": 0, "source": "real/vietvoice", "generator_or_recording": "rec"}]
+    assert [row_family(r) for r in rows] == ["xtts", "xtts", "indextts", "fake/some_new_folder", "", "", ""]
+    logits = [3.0, -3.0, 3.0, -3.0, -3.0, 3.0, -2.0, -3.0, -3.0, -3.0]
+    recs = [{"y": r["y"], "aasist_logit": lg, "source": r["source"], "language": "vi", "family": row_family(r),
+             "audio_s": 1.0, "voice_s": 0.1} for r, lg in zip(rows + rows[:3], logits)]
+    cal = LogisticCalibration(features=("aasist_logit",)).fit(np.array([[-3.0], [3.0], [-2.0], [2.0]]), np.array([0, 1, 0, 1]))
+    res = summarise_condition(recs, side=False, calibration=cal)
+    assert res["per_family"]["xtts"]["n"] == 4 and res["per_family"]["xtts"]["share_high"] == 0.25
+    assert res["per_family"]["indextts"]["share_high"] == 0.5
+    assert res["per_source"]["real/vvcs_reference"]["share_high"] == 0.0

@@ -142,10 +142,24 @@ def score_all(detector, folder: str, rows: list[dict], conditions, *, side: bool
                 continue
             path = r["path"] if os.path.isabs(r["path"]) else os.path.join(folder, r["path"])
             rec = score_file(detector, path, cond, side=side)
-            rec.update(path=r["path"], source=r["source"], y=r["y"], language=r["language"], condition=cond)
+            rec.update(path=r["path"], source=r["source"], y=r["y"], language=r["language"], condition=cond,
+                       family=row_family(r))
             out.append(rec)
             log(f"[{cond} {i + 1}/{len(rows)}] {r['path']}: logit {rec['aasist_logit']:+.3f} ({rec['windows']} windows, {rec['voice_s']:.2f} s)")
     return out
+
+
+def row_family(row: dict) -> str:
+    """Generator family of a fake row (``verifier.evaluate.families``), else its source; "" for reals."""
+    from .families import family_of
+
+    if not row["y"]:
+        return ""
+    parts = row["path"].split("/")
+    try:
+        return family_of(parts[1], row.get("generator_or_recording", ""))
+    except (KeyError, IndexError):
+        return row["source"]
 
 
 def _fit_predict_platt(Xtr, ytr, Xte):
@@ -212,6 +226,22 @@ def summarise_condition(recs: list[dict], *, side: bool, calibration=None) -> di
         if calibration is not None:
             p = calibration.predict_proba(s[m, None])
             res["per_source"][so].update(mean_p_fake=float(p.mean()), share_p_fake_ge_0_5=float((p >= 0.5).mean()))
+    if calibration is not None:
+        from ..fusion import Fusion
+
+        high_from = Fusion.from_file().high_from
+        fams = np.array([r.get("family") or (r["source"] if r["y"] else "") for r in recs])
+        res["per_family"] = {}
+        for fam in sorted(set(fams[y == 1])):
+            m = fams == fam
+            p = calibration.predict_proba(s[m, None])
+            res["per_family"][fam] = {"n": int(m.sum()), "languages": sorted(set(lang[m])),
+                                      "share_p_fake_ge_0_5": float((p >= 0.5).mean()),
+                                      "share_high": float((p >= high_from).mean()), "mean_p_fake": float(p.mean())}
+        for so in sorted(set(src[y == 0])):  # false alarms on real speech, by source
+            m = src == so
+            p = calibration.predict_proba(s[m, None])
+            res["per_source"][so].update(share_high=float((p >= high_from).mean()))
     audio_s = sum(r["audio_s"] for r in recs)
     res["voice_s_per_audio_s"] = sum(r["voice_s"] for r in recs) / audio_s
     if side and "side_s" in recs[0]:
@@ -309,10 +339,16 @@ def print_summary(summary: dict) -> None:
             print("   side signals alone (AUC): " + ", ".join(f"{k} {_fmt(v)}" for k, v in res["side_auc"].items()))
         print("   per language: " + ", ".join(f"{l} (n={v['n']}, fake={v['n_fake']}) AUC {_fmt(v['auc'])}"
                                            for l, v in res["per_language"].items()))
+        if "per_family" in res:
+            print("   per generator family (share caught at P(fake) >= 0.5 and at 'high', in-sample calibration):")
+            for fam, v in res["per_family"].items():
+                print(f"     {fam:20s} n={v['n']:3d} {','.join(v['languages']):8s} P>=0.5 {v['share_p_fake_ge_0_5']:.2f}  "
+                      f"high {v['share_high']:.2f}  mean P {v['mean_p_fake']:.2f}")
         print("   per source (AUC against all files of the other class, mean logit):")
         for so, v in res["per_source"].items():
             print(f"     {so:34s} {v['label']:4s} n={v['n']:2d}  AUC {_fmt(v['auc_vs_other_class'])}  logit {v['mean_logit']:+.2f}"
-                  + (f"  mean P(fake) {v['mean_p_fake']:.2f}  share P≥0.5 {v['share_p_fake_ge_0_5']:.2f}" if "mean_p_fake" in v else ""))
+                  + (f"  mean P(fake) {v['mean_p_fake']:.2f}  share P≥0.5 {v['share_p_fake_ge_0_5']:.2f}" if "mean_p_fake" in v else "")
+                  + (f"  share high {v['share_high']:.2f}" if "share_high" in v else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
