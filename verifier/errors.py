@@ -28,6 +28,11 @@ class VerifierError(Exception):
 
         return t(self.key, lang, **self.params)
 
+    def __reduce__(self):
+        # Pickled as its class, key and params (the app's worker process sends errors back);
+        # the default (the class called with the English sentence) would lose the key.
+        return _restore, (type(self), self.key, dict(self.params))
+
 
 class MediaError(VerifierError):
     """The file cannot be opened or decoded, or breaks a limit."""
@@ -47,3 +52,11 @@ class ParameterError(VerifierError, ValueError):
 
 class ModelUnavailableError(VerifierError):
     """A model file needed by a signal is missing or does not match its checksum."""
+
+
+def _restore(cls: type, key: str, params: dict) -> VerifierError:
+    """The error that :meth:`VerifierError.__reduce__` pickled."""
+    e = cls.__new__(cls)
+    e.key, e.params = key, params
+    Exception.__init__(e, e.message("en"))
+    return e
