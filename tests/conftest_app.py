@@ -1,4 +1,4 @@
-"""Helpers for the app tests: start ``app.py`` in a subprocess on a free local port."""
+"""Helpers for the app tests: start ``app.py`` (or ``verifier app``) in a subprocess on a free local port."""
 from __future__ import annotations
 
 import contextlib
@@ -22,15 +22,19 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(log_dir: Path, *, max_mb: int = APP_MAX_MB, timeout_s: float = 90.0, args: tuple = (),
-                env: dict | None = None):
-    """Run ``python app.py --port N [args]`` and yield its URL; stop it (by its pid) afterwards.
-    ``env``: extra environment variables of the app process (e.g. its own ``TMPDIR``)."""
+                env: dict | None = None, command: tuple | None = None, cwd: Path = ROOT, base_env: dict | None = None,
+                exit_codes: list | None = None):
+    """Run ``python app.py --port N [args]`` (or ``command --port N [args]``, e.g. an installed
+    ``verifier app``) and yield its URL; stop it (SIGTERM, by its pid) afterwards.
+    ``env``: extra environment variables of the app process (e.g. its own ``TMPDIR``) over
+    ``base_env`` (default: this process's); ``exit_codes`` receives the app's exit status."""
     port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "VERIFIER_APP_MAX_MB": str(max_mb),
-           "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(log_dir / "gradio-tmp"), **(env or {})}
+    env = {**(os.environ if base_env is None else base_env), "GRADIO_ANALYTICS_ENABLED": "False",
+           "VERIFIER_APP_MAX_MB": str(max_mb), "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(log_dir / "gradio-tmp"),
+           **(env or {})}
     log = open(log_dir / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *args], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    cmd = [str(c) for c in (command or (sys.executable, ROOT / "app.py"))]
+    proc = subprocess.Popen([*cmd, "--port", str(port), *args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout_s
@@ -50,11 +54,13 @@ def running_app(log_dir: Path, *, max_mb: int = APP_MAX_MB, timeout_s: float = 9
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
         log.close()
+        if exit_codes is not None:
+            exit_codes.append(proc.returncode)
 
 
 def alive(url: str) -> bool:

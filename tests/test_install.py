@@ -2,7 +2,7 @@
 
 What a user does (README "Install"): ``pip install`` the wheel (every declared dependency
 resolved by pip), the one extra step ``pip install --no-deps mediapipe==0.10.21``, then
-``verifier models install``; then ``verifier analyze`` from any folder. The wheel is built
+``verifier models install``; then ``verifier analyze`` and ``verifier app`` from any folder. The wheel is built
 from a copy of the package sources (never from stale ``build/`` output). Takes 2–4 minutes
 on the 2-core machine, most of it pip unpacking torch; deselect with ``-m "not install"``.
 """
@@ -102,3 +102,27 @@ def test_demos_analysed_with_every_signal_from_another_folder(installed):
             assert s["reliability"] > 0 and (key == "face" or s["score"] is not None), (key, s)
     assert voice["signals"]["voice"]["evidence"]["windows"] >= 1
     assert clip["level"] in ("medium", "high")  # the demo has no blinks and a late voice
+
+
+def test_app_command_serves_from_another_folder(installed, tmp_path):
+    """``verifier app`` (the installed command; no app.py in a wheel): its options, this computer
+    only by default, an analysis through the API (in its worker process), and a clean stop."""
+    from gradio_client import Client, handle_file
+
+    from conftest_app import running_app
+
+    bin_dir, env, cwd = installed
+    out = _run([bin_dir / "verifier", "app", "--help"], cwd=cwd, env=env, timeout=120).stdout
+    for option in ("--port", "--share-lan", "--password", "--quiz-folder"):
+        assert option in out
+    work, app_tmp = cwd / "elsewhere-app", tmp_path / "tmp"
+    work.mkdir()
+    app_tmp.mkdir()
+    codes: list = []
+    with running_app(tmp_path, command=(bin_dir / "verifier", "app"), cwd=work, base_env=env, timeout_s=180, max_mb=50,
+                     env={"TMPDIR": str(app_tmp)}, exit_codes=codes) as url:
+        assert "http://127.0.0.1:" in (tmp_path / "app.log").read_text()  # local only by default
+        data = Client(url, verbose=False).predict(handle_file(str(VOICE)), "en", [], api_name="/analyze_audio")[2]
+        assert data["error"] is None and data["signals"]["voice"]["evidence"]["windows"] >= 1
+    assert codes == [0], (tmp_path / "app.log").read_text()[-3000:]
+    assert not list(app_tmp.iterdir())  # the worker's private folder went with it

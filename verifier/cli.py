@@ -9,7 +9,8 @@ when any file could not be analysed or its report could not be written.
 
 Set-up: ``verifier models install [NAME ...] [--from DIR] [--no-download]`` installs the model
 files (sha256 checked) and checks mediapipe; ``verifier models list`` and ``verifier models
-verify`` say what is installed; ``verifier doctor`` checks models and mediapipe.
+verify`` say what is installed; ``verifier doctor`` checks models and mediapipe. ``verifier app [--port N] [--share-lan
+--password SECRET] [--quiz-folder DIR]`` serves the web app (:mod:`verifier.app`).
 """
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def main(argv=None) -> int:
     _add_challenge(sub)
     from .liveness.instructions import add_parser as _add_challenge_sheet  # printable challenge script (issue 12)
     _add_challenge_sheet(sub)
+    from .app import add_parser as _add_app  # the web app (issue 21 item 4); gradio imported only when it runs
+    _add_app(sub)
     args = ap.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)

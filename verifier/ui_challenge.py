@@ -17,6 +17,7 @@ import html
 from dataclasses import dataclass
 from typing import Callable
 
+from .app.worker import in_process
 from .i18n import messages, normalize_lang, t
 from .liveness.report import CHALLENGE_KINDS
 
@@ -198,21 +199,29 @@ def empty_html(lang: str) -> str:
     return f'<div class="vr" id="ch-result"><p>{_e(t("challenge.ui.empty", lang))}</p></div>'
 
 
-def run_challenge(path, lang, discard: Callable[[str], None] = lambda p: None, progress=None):
-    """Analyse an uploaded recording; the upload is discarded afterwards whatever happens.
+def run_challenge(path, lang, discard: Callable[[str], None] = lambda p: None, progress=None,
+                  run: Callable = in_process):
+    """Analyse an uploaded recording with ``run`` (the app's worker process); the upload is
+    discarded afterwards whatever happens.
 
     Returns
     -------
-    (ChallengeReport or None, html str): None with an error block when no file was given; a file
-    that cannot be read gives a report with ``error`` set (the analysis never raises for it).
+    (ChallengeReport or None, html str): None with an error block when no file was given or the
+    worker stopped (crash, time limit: the block names the file); a file that cannot be read
+    gives a report with ``error`` set (the analysis never raises for it).
     """
+    from .errors import VerifierError
     from .liveness import analyze_challenge
+    from .media import display_name
 
     lang = normalize_lang(lang)
     try:
         if not path:
             return None, error_html(t("challenge.ui.no_file", lang), "", lang)
-        report = analyze_challenge(path, progress=progress)
+        try:
+            report = run(analyze_challenge, path, files=(path,), progress=progress)
+        except VerifierError as err:  # verifier.app.worker.AnalysisStopped
+            return None, error_html(t("challenge.ui.error", lang, name=display_name(path)), err.message(lang), lang)
         return report, result_html(report, lang)
     finally:
         if path:
@@ -239,11 +248,12 @@ class ChallengeTab:
     state: object
 
 
-def build_challenge_tab(lang: str, lang_in, label: Callable, discard: Callable[[str], None]) -> ChallengeTab:
+def build_challenge_tab(lang: str, lang_in, label: Callable, discard: Callable[[str], None],
+                        run: Callable = in_process) -> ChallengeTab:
     """Lay out the tab (call inside ``gr.Tabs``) and wire its events: the button, and the script
     and the result re-rendered when ``lang_in`` (the app's language radio) changes.
     ``label(component, prop, key)`` registers a label for the app's own language switch;
-    ``discard(path)`` deletes an upload."""
+    ``discard(path)`` deletes an upload; ``run`` runs the analysis (:class:`verifier.app.worker.Worker`)."""
     import gradio as gr
 
     from .liveness.instructions import instructions_html
@@ -264,7 +274,7 @@ def build_challenge_tab(lang: str, lang_in, label: Callable, discard: Callable[[
 
     def on_run(path, lg, progress=gr.Progress()):
         lg = normalize_lang(lg)
-        report, block = run_challenge(path, lg, discard, lambda f, stage: progress(f, desc=t(stage, lg)))
+        report, block = run_challenge(path, lg, discard, lambda f, stage: progress(f, desc=t(stage, lg)), run)
         return block, (report.to_dict() if report is not None else None), report
 
     def relabel(lg, report):

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
+from .app.worker import in_process
 from .i18n import normalize_lang, t
 
 PARTS = ("voice", "face")
@@ -124,8 +125,9 @@ def similarity_figure(r, lang: str = "vi"):
     return fig
 
 
-def run_compare(known, questioned, lang, discard: Callable[[str], None] = lambda p: None):
-    """Compare two uploaded files; the uploads are discarded afterwards whatever happens.
+def run_compare(known, questioned, lang, discard: Callable[[str], None] = lambda p: None, run: Callable = in_process):
+    """Compare two uploaded files with ``run`` (the app's worker process: a crash there is an
+    error block naming the files); the uploads are discarded afterwards whatever happens.
 
     Returns
     -------
@@ -139,8 +141,8 @@ def run_compare(known, questioned, lang, discard: Callable[[str], None] = lambda
         if not known or not questioned:
             return None, error_html(_Missing(), lang)
         try:
-            r = compare(known, questioned)
-        except VerifierError as err:
+            r = run(compare, known, questioned, files=(known, questioned))
+        except VerifierError as err:  # also the worker's crash (verifier.app.worker.AnalysisStopped)
             return None, error_html(err, lang)
         return r, compare_html(r, lang)
     finally:
@@ -179,10 +181,12 @@ class CompareTab:
     state: object
 
 
-def build_compare_tab(lang: str, lang_in, label: Callable, discard: Callable[[str], None]) -> CompareTab:
+def build_compare_tab(lang: str, lang_in, label: Callable, discard: Callable[[str], None],
+                      run: Callable = in_process) -> CompareTab:
     """Lay out the tab (call inside ``gr.Tabs``) and wire its events: the button, and the result
     re-rendered when ``lang_in`` (the app's language radio) changes. ``label(component, prop, key)``
-    registers a label for the app's own language switch; ``discard(path)`` deletes an upload."""
+    registers a label for the app's own language switch; ``discard(path)`` deletes an upload;
+    ``run`` runs the comparison (:class:`verifier.app.worker.Worker`)."""
     import gradio as gr
 
     with gr.Tab(t("app.tab.compare", lang), id="compare") as tab:
@@ -206,7 +210,7 @@ def build_compare_tab(lang: str, lang_in, label: Callable, discard: Callable[[st
 
     def on_compare(k, q, lg):
         lg = normalize_lang(lg)
-        r, block = run_compare(k, q, lg, discard)
+        r, block = run_compare(k, q, lg, discard, run)
         if r is None:
             return block, gr.update(value=None, visible=False), None, None
         return (*view(r, lg), r)

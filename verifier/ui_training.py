@@ -7,7 +7,9 @@ sentence comes from ``verifier/locales/training.py`` and ``tamper.py``.
 
 Nothing uploaded is kept: the upload is copied into a private folder of this session and gradio's
 copy deleted; that folder goes when the next fake is made, when the browser session ends, and
-when the app stops. Only what the officer exports reaches gradio's download folder.
+when the app stops. Only what the officer exports reaches gradio's download folder. The fakes,
+their analyses, the quiz's analyses and the MP4 export run through ``run`` (the app's worker
+process, :mod:`verifier.app.worker`): a crash there is that officer's translated error.
 
 API (gradio_client): ``/training_tamper`` (file, sample, kind, shift ms, sentence, messenger,
 other voice, photo, lang) → comparison HTML; ``/training_export_html`` and
@@ -25,8 +27,9 @@ from pathlib import Path
 import gradio as gr
 
 from . import quiz
+from .app.worker import in_process
 from .i18n import normalize_lang, t
-from .tamper import AUDIO_KINDS, KINDS
+from .tamper import KINDS
 
 DEFAULT_KIND = "noblink"  # the kind the shipped training pair shows
 MAX_INLINE_BYTES = 24 * 2**20  # B: larger versions get no inline player (the page would be too heavy)
@@ -64,22 +67,18 @@ def _is_video(path: str) -> bool:
     return probe(path).has_video
 
 
-def _analyse(path: str):
-    from .pipeline import analyze_many
-
-    return next(analyze_many([path]))[1]
-
-
 # --- tamper lab ----------------------------------------------------------------------------------
 def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: str, messenger: bool, other: str | None,
-              photo: str | None, lang: str, samples: Path, discard, progress=None) -> tuple[str, dict]:
+              photo: str | None, lang: str, samples: Path, discard, progress=None, run=in_process) -> tuple[str, dict]:
     """Copy the original (an upload or a built-in sample) into a fresh private folder, make the
-    tampered copy, analyse both; return (comparison HTML, session state). Uploads are deleted."""
+    tampered copy and analyse both with ``run`` (:func:`verifier.app.jobs.tamper_and_analyze`);
+    return (comparison HTML, session state). Uploads are deleted."""
     from dataclasses import replace
 
+    from .app.jobs import tamper_and_analyze
     from .errors import ParameterError, VerifierError
     from .tamper.audio import EspeakParams, ShiftParams
-    from .tamper.lab import TamperParams, tamper_file
+    from .tamper.lab import TamperParams
     lang = normalize_lang(lang)
     step = progress or (lambda *a, **k: None)
     uploads = [p for p in (path, other, photo) if p]
@@ -99,22 +98,17 @@ def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: s
             raise gr.Error(t("training.error.needs_other", lang))
         folder = tempfile.mkdtemp(dir=_root())
         try:
-            video = _is_video(src)
-            if not video and kind not in (*AUDIO_KINDS, "photo"):
-                raise gr.Error(t("training.error.needs_video", lang, kind=t(f"tamper.{kind}.name", lang)))
             stem, ext = os.path.splitext(os.path.basename(src))
             original = os.path.join(folder, f"{stem}{ext.lower()}")
             shutil.copyfile(src, original)
-            out_ext = ".mp4" if video or kind == "photo" else ".m4a" if kind == "messenger" or messenger else ".wav"
-            tampered = os.path.join(folder, f"{stem}_{kind}{out_ext}")
             params = TamperParams(shift=ShiftParams(float(shift_ms)),
                                   espeak=replace(EspeakParams(), text=text.strip()) if text and text.strip() else EspeakParams())
-            step(0.05, desc=t("training.progress.tamper", lang))
-            tamper_file(original, tampered, kind, params, other=other, photo=photo, messenger=bool(messenger))
-            step(0.4, desc=t("training.progress.original", lang))
-            rep_a = _analyse(original)
-            step(0.7, desc=t("training.progress.tampered", lang))
-            rep_b = _analyse(tampered)
+            made = run(tamper_and_analyze, original, os.path.join(folder, f"{stem}_{kind}"), kind, params, other=other,
+                       photo=photo, messenger=bool(messenger), files=(src, other, photo),
+                       progress=lambda frac, key: step(frac, desc=t(key, lang)))
+            if made["reports"] is None:
+                raise gr.Error(t("training.error.needs_video", lang, kind=t(f"tamper.{kind}.name", lang)))
+            video, tampered, (rep_a, rep_b) = made["video"], made["tampered"], made["reports"]
         except VerifierError as e:
             shutil.rmtree(folder, ignore_errors=True)
             detail = e.message(lang) if not isinstance(e, ParameterError) else str(e)
@@ -147,8 +141,10 @@ def export_html(state, lang: str) -> list[str]:
     return [page, copy]
 
 
-def export_mp4(state, lang: str) -> str:
-    """The two clips side by side with their levels written on each (:func:`verifier.tamper.export.export_pair`)."""
+def export_mp4(state, lang: str, run=in_process) -> str:
+    """The two clips side by side with their levels written on each (:func:`verifier.tamper.export.export_pair`,
+    run by ``run``: the app's worker process)."""
+    from .errors import VerifierError
     from .tamper.export import export_pair
 
     lang = normalize_lang(lang)
@@ -159,17 +155,25 @@ def export_mp4(state, lang: str) -> str:
     folder = tempfile.mkdtemp(prefix="export-", dir=_root())
     stem = os.path.splitext(os.path.basename(state["tampered"]))[0]
     out = os.path.join(folder, f"{stem}_side_by_side_{lang}.mp4")
-    return export_pair(state["original"], state["tampered"], out, *state["reports"], lang)
+    try:
+        return run(export_pair, state["original"], state["tampered"], out, *state["reports"], lang,
+                   files=(state["original"], state["tampered"]))
+    except VerifierError as e:  # also the worker's crash (verifier.app.worker.AnalysisStopped)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise gr.Error(t("training.error.failed", lang, detail=e.message(lang))) from e
 
 
 # --- quiz ------------------------------------------------------------------------------------------
-def _quiz_level(item: quiz.QuizItem):
-    """The item's report, analysed once per process (None when it cannot be analysed)."""
+def _quiz_level(item: quiz.QuizItem, run=None):
+    """The item's report, analysed by ``run`` once per process; with ``run`` None only the
+    report already analysed (or None)."""
+    from .app.jobs import analyze_file
+
     st = os.stat(item.path)
     key = (os.path.abspath(item.path), st.st_size, st.st_mtime_ns)
-    if key not in _ANALYSES:
-        _ANALYSES[key] = _analyse(item.path)
-    return _ANALYSES[key]
+    if key not in _ANALYSES and run is not None:
+        _ANALYSES[key] = run(analyze_file, item.path, files=(item.path,))
+    return _ANALYSES.get(key)
 
 
 def quiz_html(state: quiz.QuizState, lang: str) -> str:
@@ -219,10 +223,14 @@ def _keys():
     return messages()
 
 
-def _cached_report(item: quiz.QuizItem):
+def _cached_report(item: quiz.QuizItem, run=None):
+    """The item's report (analysed by ``run`` when not yet, see :func:`_quiz_level`), None when
+    it cannot be analysed (a missing file, the worker's crash: the reveal says so)."""
+    from .errors import VerifierError
+
     try:
-        return _quiz_level(item)
-    except OSError:
+        return _quiz_level(item, run)
+    except (OSError, VerifierError):
         return None
 
 
@@ -242,21 +250,22 @@ def _buttons(state: quiz.QuizState):
             gr.update(interactive=revealed))
 
 
-def quiz_reveal(state: quiz.QuizState):
-    """Analyse the current item (cached) and reveal it with its level."""
-    report = _cached_report(state.item)
+def quiz_reveal(state: quiz.QuizState, run=in_process):
+    """Analyse the current item with ``run`` (cached) and reveal it with its level."""
+    report = _cached_report(state.item, run)
     level = None if report is None or report.error else report.level
     return quiz.reveal(state, level)
 
 
 # --- layout ------------------------------------------------------------------------------------------
-def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_items=None) -> None:
+def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_items=None, run=in_process) -> None:
     """Build the "Đào tạo / Training" tab inside the app's ``gr.Tabs``.
 
     lang_in : the app's language radio (this tab re-renders its own content when it changes)
     label : the app's ``_L(component, prop, key)``: registers a label re-translated by the app's relabel
     samples : the built-in demo folder; discard : the app's ``_discard_upload``
     quiz_items : the quiz's items (default: :func:`verifier.quiz.load_items` of ``samples``)
+    run : runs the fakes, the analyses and the MP4 export (:class:`verifier.app.worker.Worker`)
     """
     sample_names = sorted(p.name for p in samples.iterdir() if p.suffix.lower() in quiz.MEDIA_EXT) if samples.is_dir() else []
     items = quiz_items if quiz_items is not None else (quiz.load_items(samples) if samples.is_dir() else [])
@@ -341,17 +350,17 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
                 q_state = gr.State(q0)
 
     # --- events -------------------------------------------------------------------------------------
-    def run(path, sample, kind, shift_ms, text, messenger, other, photo, lg, old, progress=gr.Progress()):
+    def on_run(path, sample, kind, shift_ms, text, messenger, other, photo, lg, old, progress=gr.Progress()):
         _drop(old)
         html_, state = make_fake(path, sample, kind, shift_ms, text, messenger, other, photo, lg, samples, discard,
-                                 progress)
+                                 progress, run)
         return html_, state, None, None
 
-    f_run.click(run, inputs=[f_in, f_sample, f_kind, f_shift, f_text, f_msgr, f_other, f_photo, lang_in, f_state],
+    f_run.click(on_run, inputs=[f_in, f_sample, f_kind, f_shift, f_text, f_msgr, f_other, f_photo, lang_in, f_state],
                 outputs=[f_out, f_state, f_files, f_video], api_name="training_tamper", concurrency_id="analysis")
     f_html.click(lambda st, lg: export_html(st, lg), inputs=[f_state, lang_in], outputs=f_files,
                  api_name="training_export_html")
-    f_mp4.click(lambda st, lg: export_mp4(st, lg), inputs=[f_state, lang_in], outputs=f_video,
+    f_mp4.click(lambda st, lg: export_mp4(st, lg, run), inputs=[f_state, lang_in], outputs=f_video,
                 api_name="training_export_mp4", concurrency_id="analysis")
 
     q_out = [q_view, q_video, q_audio, q_real, q_fake, q_reveal, q_next, q_state]
@@ -366,7 +375,7 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
 
     q_real.click(q_vote(quiz.REAL), inputs=[q_state, lang_in], outputs=q_out, api_name="quiz_vote_real")
     q_fake.click(q_vote(quiz.FAKE), inputs=[q_state, lang_in], outputs=q_out, api_name="quiz_vote_fake")
-    q_reveal.click(lambda st, lg: show(quiz_reveal(st), lg), inputs=[q_state, lang_in], outputs=q_out,
+    q_reveal.click(lambda st, lg: show(quiz_reveal(st, run), lg), inputs=[q_state, lang_in], outputs=q_out,
                    api_name="quiz_reveal", concurrency_id="analysis")
     q_next.click(lambda st, lg: show(quiz.next_item(st), lg, media=True), inputs=[q_state, lang_in], outputs=q_out,
                  api_name="quiz_next")
