@@ -35,8 +35,9 @@ from ..errors import VerifierError
 log = logging.getLogger(__name__)
 
 TIMEOUT_ENV = "VERIFIER_APP_TIMEOUT_S"
-# One job's wall-clock limit, seconds: set by hand, ~8x the longest measured job (a 10-min clip
-# analysed in ~110 s on the 2-core machine), so only a hang reaches it.
+# One job's wall-clock limit, seconds, set by hand: about 8x the analysis of the longest clip the
+# app accepts (10 min of 720p: ~100 s on the 2-core machine, from the 60 s clip's 9-11 s), so only
+# a hang reaches it.
 DEFAULT_TIMEOUT_S = 900.0
 CRASH_ENV = "VERIFIER_TEST_CRASH_ON"  # test-only (see the module docstring)
 
