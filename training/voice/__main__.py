@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     p.add_argument("--pool", required=True)
     p.add_argument("--cache", required=True, help="opinion_cache.npz")
     p.add_argument("--out", required=True, help="run folder (opinion_logo.json, opinion_logo.md, opinion_head.json)")
+    p.add_argument("--force", default=None, help="fit this candidate in every fold (e.g. zmean_c0.01): reports a variant, chooses nothing")
     a = ap.parse_args(argv)
     if a.cmd == "opinion-cache":
         from .opinion import build_cache
@@ -79,9 +80,9 @@ def main(argv=None) -> int:
 
         from .opinion import markdown, run_logo
 
-        result = run_logo(a.pool, a.cache, a.out, high_from=Fusion.from_file().high_from)
+        result = run_logo(a.pool, a.cache, a.out, high_from=Fusion.from_file().high_from, force=a.force)
         md = markdown(result)
-        with open(os.path.join(a.out, "opinion_logo.md"), "w", encoding="utf-8") as f:
+        with open(os.path.join(a.out, f"opinion_logo{'_' + a.force if a.force else ''}.md"), "w", encoding="utf-8") as f:
             f.write(md + "\n")
         print(md)
         return 0

@@ -150,9 +150,10 @@ def _z(v, ref):
     return (v - ref.mean()) / (ref.std() + 1e-9)
 
 
-def fit_procedure(a, X, y, groups) -> dict:
+def fit_procedure(a, X, y, groups, force: str | None = None) -> dict:
     """Choose among the candidates by the inner loop, refit on everything given; returns a dict with
-    ``choice``, the inner AUCs, and what scoring new items needs."""
+    ``choice``, the inner AUCs, and what scoring new items needs. ``force`` names a candidate to fit
+    whatever the inner loop prefers (to report each variant on the same folds, never to choose)."""
     splits = _inner_splits(y, groups)
     inner = {"aasist_l": _auc(y, a)}
     cross = {}
@@ -161,7 +162,7 @@ def fit_procedure(a, X, y, groups) -> dict:
         cross[C] = cf
         inner[f"ge2e_c{C}"] = _auc(y, cf)
         inner[f"zmean_c{C}"] = _auc(y, (_z(a, a) + _z(cf, cf)) / 2)
-    choice = max(inner, key=lambda k: (inner[k], k == "aasist_l"))  # ties keep the baseline
+    choice = force or max(inner, key=lambda k: (inner[k], k == "aasist_l"))  # ties keep the baseline
     fitted = {"choice": choice, "inner_auc": inner, "a_ref": (float(a.mean()), float(a.std() + 1e-9))}
     if choice != "aasist_l":
         C = float(choice.split("_c")[1])
@@ -212,7 +213,7 @@ def _arrays(meta, cache_path):
     return a, X, y, groups
 
 
-def run_logo(pool_dir: str, cache_path: str, out_dir: str, high_from: float, log=print) -> dict:
+def run_logo(pool_dir: str, cache_path: str, out_dir: str, high_from: float, log=print, force: str | None = None) -> dict:
     from .pool import load
 
     _, _, meta, _ = load(os.path.join(pool_dir, "pool.npz"))
@@ -224,7 +225,7 @@ def run_logo(pool_dir: str, cache_path: str, out_dir: str, high_from: float, log
     for fold in FAMILIES:
         tr, ev_f, ev_r = split(meta, fold)
         tr = np.array(tr)
-        fitted = fit_procedure(a[tr], X[tr], y[tr], groups[tr])
+        fitted = fit_procedure(a[tr], X[tr], y[tr], groups[tr], force)
         base_pl = platt(a[tr], y[tr], group_weights(y[tr], groups[tr]))
         ev = np.array(ev_f + ev_r)
         s_new, s_base = score(fitted, a[ev], X[ev]), a[ev]
@@ -245,17 +246,17 @@ def run_logo(pool_dir: str, cache_path: str, out_dir: str, high_from: float, log
         folds[fold] = row
         log(f"{fold:18s} {row['choice']:14s} AUC {row['auc_base']:.3f} -> {row['auc_new']:.3f} "
             f"(fakes {row['n_fake']}, reals {row['n_real']}); reals high {row['real_high_base']} -> {row['real_high_new']}")
-    final = fit_procedure(a, X, y, groups)
+    final = fit_procedure(a, X, y, groups, force)
     summary = summarise(folds)
     summary["pooled"] = pooled(oof, meta, y, orig)
     summary["final_choice"] = final["choice"]
     summary["final_inner_auc"] = final["inner_auc"]
-    out = {"folds": folds, "summary": summary, "high_from": high_from, "seed": SEED, "c_grid": list(C_GRID),
+    out = {"folds": folds, "summary": summary, "high_from": high_from, "seed": SEED, "c_grid": list(C_GRID), "forced": force,
            "n_items": len(meta), "cache": os.path.basename(cache_path)}
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "opinion_logo.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(out_dir, f"opinion_logo{'_' + force if force else ''}.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, indent=1)
-    if final["choice"] != "aasist_l":
+    if final["choice"] != "aasist_l" and not force:
         save_head(final, os.path.join(out_dir, "opinion_head.json"))
     return out
 
