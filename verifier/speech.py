@@ -400,13 +400,6 @@ RHYTHM_MIN_SOUND_S = 4.0  # s of non-silent sound below which no rhythm is measu
 RHYTHM_MAX_S = 120.0
 
 
-def _power_frames(y: np.ndarray, *, sr: int, hop_length: int, n_fft: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Power spectrum of centred frames of ``n_fft`` (default ``4 * hop_length``) samples with a
-    periodic Hann window, as ``librosa.stft(center=True)`` (zero padding): (frames × bins,
-    bin frequencies in Hz)."""
-    return dsp.power_spectrogram(y, sr=sr, n_fft=4 * hop_length if n_fft is None else n_fft, hop_length=hop_length)
-
-
 def band_energy_db(y: np.ndarray, *, sr: int = SAMPLE_RATE, hop_length: int,
                    band_hz: tuple[float, float] = SPEECH_BAND_HZ) -> np.ndarray:
     """Energy in ``band_hz`` per frame, dB: centred frames of ``4 * hop_length`` samples with a
@@ -419,7 +412,7 @@ def band_energy_db(y: np.ndarray, *, sr: int = SAMPLE_RATE, hop_length: int,
     -------
     np.ndarray [shape=(1 + len(y) // hop_length,)]
     """
-    spec, f = _power_frames(y, sr=sr, hop_length=hop_length)
+    spec, f = dsp.power_spectrogram(y, sr=sr, n_fft=4 * hop_length, hop_length=hop_length)
     band = (f >= band_hz[0]) & (f <= band_hz[1])
     return 10 * np.log10(np.sum(spec[:, band], axis=1, dtype=np.float64) + 1e-10)
 
@@ -447,7 +440,7 @@ def rhythm_strength(y: np.ndarray) -> float:
     if len(y) < RHYTHM_MIN_SOUND_S * SAMPLE_RATE:
         return float("nan")
     y = y[:int(RHYTHM_MAX_S * SAMPLE_RATE)]
-    spec, f = _power_frames(y, sr=SAMPLE_RATE, hop_length=hop, n_fft=int(RHYTHM_FRAME_S * SAMPLE_RATE))
+    spec, f = dsp.power_spectrogram(y, sr=SAMPLE_RATE, n_fft=int(RHYTHM_FRAME_S * SAMPLE_RATE), hop_length=hop)
     n = min(len(spec), len(y) // hop)
     peak = np.abs(np.asarray(y[:n * hop], np.float32)).reshape(n, hop).max(axis=1)
     spec = spec[:n][peak >= DIGITAL_SILENCE_PEAK]
