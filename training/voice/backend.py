@@ -290,6 +290,6 @@ def run(a) -> int:
                    os.path.join(a.out, "aasist_l_backend_ft.pth"))
     print(f"wrote {a.out}/logo.json in {doc['wall_s']} s; mean AUC pre {s['mean_auc_pre_all']:.3f} ft "
           f"{s['mean_auc_ft_all']:.3f} (vi {s['mean_auc_pre_vietnamese']:.3f} → {s['mean_auc_ft_vietnamese']:.3f}); "
-          f"telephone high {s['tel_high_pre_foldcal']} → {s['tel_high_ft_foldcal']} of {s['n_tel_real']}; "
+          f"reals high {s['real_high_pre_foldcal']} → {s['real_high_ft_foldcal']} of {s['n_real_real']}; "
           f"decision {s['decision']}")
     return 0
