@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Issue 22 from a clean checkout with ../shared: the 655-file pool by family, both caches, the two LOGO runs
+# under the fixed rule, and their tables (training/voice/README.md). About 1 h 15 min on the 2-core CPU machine.
+#   bash training/voice/issue22.sh [WORK_DIR]        (default .devcarry; every step resumes or is skipped when done)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+W="${1:-.devcarry}"
+bash scripts/setup.sh --dev
+.venv/bin/python -m pip install -q -r requirements/training.txt     # pyworld (built from source), librosa
+command -v espeak-ng >/dev/null || { echo "espeak-ng is needed (apt-get install espeak-ng)" >&2; exit 1; }
+PY=.venv/bin/python
+[ -f "$W/voicepool2/pool.npz" ] || $PY -m training.voice prepare --out "$W/voicepool2"                       # ~1 min
+$PY -m training.voice opinion-cache --pool "$W/voicepool2" --out "$W/opinion" --max-minutes 120               # ~11 min, resumable
+$PY -m training.voice opinion-logo --pool "$W/voicepool2" --cache "$W/opinion/opinion_cache.npz" --out training/voice/runs/opinion_ge2e
+for v in zmean_c0.01 zmean_c0.1 ge2e_c0.1 ge2e_c1.0; do   # each variant on the same folds (reported, never chosen)
+  $PY -m training.voice opinion-logo --pool "$W/voicepool2" --cache "$W/opinion/opinion_cache.npz" --out training/voice/runs/opinion_ge2e --force $v
+done
+[ -f "$W/backend/backend_cache.npz" ] || $PY -m training.voice backend-cache --pool "$W/voicepool2" --out "$W/backend" --n-aug 1 --max-minutes 50  # ~35 min
+$PY -m training.voice backend-logo --pool "$W/voicepool2" --cache "$W/backend/backend_cache.npz" --out training/voice/runs/backend_issue22   # ~30 min
+$PY -m training.voice report --results training/voice/runs/backend_issue22/logo.json --section backend_issue22
