@@ -86,7 +86,7 @@ def _lang(meta):
 
 def test_node_sampler_is_balanced_seeded_and_stays_in_its_items():
     meta = _lang(_meta())
-    train, _, _ = split(meta, "f5tts_vi")
+    train, _, _ = split(meta, "commercial_vi")
     item = np.repeat(np.arange(len(meta)), 2)
     s = NodeSampler(item, meta, train, seed=3)
     rows, y = s.batch(400)
@@ -129,7 +129,7 @@ def test_inner_splits_hold_out_whole_groups():
         assert sorted(tr + te) == sorted(train)
 
 
-@pytest.mark.parametrize("fold", ["f5tts_vi", FINAL])
+@pytest.mark.parametrize("fold", ["commercial_vi", FINAL])
 def test_run_fold_scores_the_split_items_and_zero_steps_is_the_pretrained(net, fold):
     meta = _lang(_meta())
     cache, S, T = _synthetic_cache(net, meta)
@@ -159,7 +159,7 @@ def test_report_renders_a_backend_run_in_its_own_section(net, tmp_path):
     meta = _lang(_meta())
     cache, S, T = _synthetic_cache(net, meta)
     cfg = BackendConfig(step_grid=(0, 2), batch=8, inner_splits=3)
-    folds = {f: run_fold(net, S, T, cache, meta, f, cfg)[0] for f in ("f5tts_vi", "world")}
+    folds = {f: run_fold(net, S, T, cache, meta, f, cfg)[0] for f in ("commercial_vi", "world")}
     rule = {"high_from": 0.7, "calibration": folds["world"]["calibration_pre"]}
     doc = {"config": {"head": "graph_backend", "seed": 0, "backend": cfg.to_dict(), "n_aug_done": 1,
                       "cache_wall_s": 1.0, "n_cached_windows": len(cache["item"])},
@@ -172,11 +172,11 @@ def test_report_renders_a_backend_run_in_its_own_section(net, tmp_path):
     md = readme.read_text()
     assert "GPU" in md and "PROBE" in md and "OLD" not in md
     part = md.split("<!-- backend:begin -->")[1]
-    assert "graph back-end fine-tuned" in part and "| f5tts_vi | yes |" in part and "all folds present: no" in part
+    assert "graph back-end fine-tuned" in part and "| commercial_vi | yes |" in part and "all folds present: no" in part
     # a second run of the same kind goes into a section of its own
     readme.write_text(md + "<!-- fixed:begin -->\n<!-- fixed:end -->\n")
     write_report(str(tmp_path / "logo.json"), str(readme), section="fixed")
-    assert readme.read_text().split("<!-- fixed:begin -->")[1].count("| f5tts_vi | yes |") == 1
+    assert readme.read_text().split("<!-- fixed:begin -->")[1].count("| commercial_vi | yes |") == 1
 
 
 def test_backend_logo_command_writes_logo_json(net, tmp_path):
@@ -196,8 +196,8 @@ def test_backend_logo_command_writes_logo_json(net, tmp_path):
                                                          "n_aug_done": 1, "wall_s": 1.0}))
     out = tmp_path / "run"
     assert main(["backend-logo", "--pool", str(pool), "--cache", str(pool / "backend_cache.npz"), "--out", str(out),
-                 "--steps", "2", "--folds", "f5tts_vi,all"]) == 0
+                 "--steps", "2", "--folds", "commercial_vi,all"]) == 0
     doc = json.loads((out / "logo.json").read_text())
-    assert set(doc["folds"]) == {"f5tts_vi"} and doc["final"]["train"]["steps"] == 2
+    assert set(doc["folds"]) == {"commercial_vi"} and doc["final"]["train"]["steps"] == 2
     assert doc["summary"]["decision"]["keep_fine_tuned"] is False  # 13 folds missing: never kept
     assert not (out / "aasist_l_backend_ft.pth").exists()

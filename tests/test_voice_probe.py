@@ -126,7 +126,7 @@ def test_item_scores_are_the_median_over_windows():
     assert item_scores([1.0, 5.0, 2.0, -3.0], [7, 7, 7, 2], [2, 7]).tolist() == [-3.0, 2.0]
 
 
-@pytest.mark.parametrize("fold", ["f5tts_vi", "world", FINAL])
+@pytest.mark.parametrize("fold", ["commercial_vi", "world", FINAL])
 def test_run_fold_scores_exactly_the_split_items(fold):
     meta = _meta()
     for m in meta:
@@ -165,7 +165,7 @@ def test_report_renders_a_probe_run_in_its_own_section(tmp_path):
     cache = {"feat": rng.normal(0, 1, (len(item), 6)) + lab[:, None], "logit": rng.normal(0, 1, len(item)),
              "item": item, "kind": np.tile([0, 1], len(meta)).astype(np.int16)}
     cfg = ProbeConfig(Cs=(0.1,), inner_splits=3)
-    folds = {f: run_fold(cache, meta, f, cfg)[0] for f in ("f5tts_vi", "world")}
+    folds = {f: run_fold(cache, meta, f, cfg)[0] for f in ("commercial_vi", "world")}
     rule = {"high_from": 0.7, "calibration": folds["world"]["calibration_pre"]}
     doc = {"config": {"head": "linear_probe", "seed": 0, "probe": cfg.to_dict(), "n_aug_done": 1, "cache_wall_s": 1.0},
            "runtime_rule": rule, "errors": {}, "folds": folds, "summary": summarise(folds, rule), "wall_s": 1.0}
@@ -176,5 +176,5 @@ def test_report_renders_a_probe_run_in_its_own_section(tmp_path):
     md = readme.read_text()
     assert "<!-- logo:begin -->\nGPU\n<!-- logo:end -->" in md and "PREVIOUS-TABLE" not in md
     probe_part = md.split("<!-- probe:begin -->")[1]
-    assert "AUC head" in probe_part and "| f5tts_vi | yes |" in probe_part and "| world |" in probe_part
+    assert "AUC head" in probe_part and "| commercial_vi | yes |" in probe_part and "| world |" in probe_part
     assert "all folds present: no" in probe_part  # two folds of fourteen: never a decision to keep
