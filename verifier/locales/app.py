@@ -58,7 +58,7 @@ Các dấu vết được gộp thành một mức: *ít dấu hiệu*, *có d�
 
 ### Giới hạn
 - Công cụ không thể chứng minh một cuộc gọi là thật. Video giả tốt có thể không để lại dấu vết mà công cụ đo được; mức “ít dấu hiệu” không có nghĩa là cuộc gọi thật.
-- Kết quả đo trên bộ dữ liệu thử: giọng máy kiểu cũ gần như luôn bị phát hiện, nhưng phần lớn giọng **nhân bản** hiện đại thì không: trên 655 đoạn ghi (tháng 12/2026), chỉ 0–16 % giọng giả của CosyVoice2, FishSpeech, MaskGCT, F5-TTS, XTTS, IndexTTS, VITS, Kani-TTS bị xếp mức “cao”, và với tiếng Việt công cụ phân biệt không hơn đoán mò; video **ghép mặt** hiện đại (DeepFaceLive, SadTalker) thường chớp mắt và khớp môi như người thật nên công cụ không phân biệt được.
+- Kết quả đo trên bộ dữ liệu thử: giọng máy kiểu cũ (như Tacotron) thường bị phát hiện, nhưng phần lớn giọng **nhân bản** hiện đại thì không: trên 655 đoạn ghi (tháng 12/2026), chỉ 0–16 % giọng giả của CosyVoice2, FishSpeech, MaskGCT, F5-TTS, XTTS, IndexTTS, VITS, Kani-TTS bị xếp mức “cao”, và với tiếng Việt công cụ phân biệt không hơn đoán mò; video **ghép mặt** hiện đại (DeepFaceLive, SadTalker) thường chớp mắt và khớp môi như người thật nên công cụ không phân biệt được.
 - Đoạn ghi ngắn (vài giây), mặt nhỏ, tối, mờ hoặc không có tiếng nói thì kết quả kém tin cậy hoặc không kết luận được.
 - Ghi màn hình, nén lại nhiều lần có thể làm lệch tiếng–hình hoặc làm nhoè mắt.
 - Luôn xác minh qua kênh khác: gọi lại số đã lưu, hỏi điều chỉ người thật biết.
@@ -79,7 +79,7 @@ The traces are combined into one level: *few signs*, *some suspicious signs*, *s
 
 ### Limits
 - The tool cannot prove a call is real. A good fake may leave no trace it can measure; "few signs" does not mean the call is real.
-- Measured on our test data: older machine voices are almost always caught, but most modern **voice clones** are not: on 655 recordings (December 2026), only 0–16 % of the fakes made with CosyVoice2, FishSpeech, MaskGCT, F5-TTS, XTTS, IndexTTS, VITS or Kani-TTS reach “high”, and on Vietnamese speech the tool does no better than guessing; modern **face swaps** (DeepFaceLive, SadTalker) blink and move their lips like real people, so the tool cannot tell them apart.
+- Measured on our test data: older machine voices (such as Tacotron) are often caught, but most modern **voice clones** are not: on 655 recordings (December 2026), only 0–16 % of the fakes made with CosyVoice2, FishSpeech, MaskGCT, F5-TTS, XTTS, IndexTTS, VITS or Kani-TTS reach “high”, and on Vietnamese speech the tool does no better than guessing; modern **face swaps** (DeepFaceLive, SadTalker) blink and move their lips like real people, so the tool cannot tell them apart.
 - Short recordings (a few seconds), small, dark or blurred faces, or no speech give less reliable results or no conclusion.
 - Screen recording and repeated compression can shift sound against picture or blur the eyes.
 - Always verify through another channel: call back a saved number, ask something only the real person knows.
