@@ -5,7 +5,7 @@
 
 ``media`` builds the README's speed files: a 60 s messenger voice message (real speech from
 ../shared/data/audio when present, else the synthetic voice; AAC 32 kbit/s mono 16 kHz, as
-``scripts/bench_voice.py``) and a 60 s 1280×720 30 fps H.264 call clip (``verifier.synth``).
+``scripts/bench_voice.py``) and a 60 s 1280×720 30 fps H.264 call clip (``verifier.analysis.synth``).
 ``run`` uploads FILE to the app at URL (started beforehand: ``verifier app --port N``), waits for
 the result and prints the seconds from the request to the result (upload, queue, analysis,
 figures) per repeat. Time the whole command from outside to compare two app versions: both
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 def make_media(folder: str) -> None:
     from bench_voice import build_message
 
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     os.makedirs(folder, exist_ok=True)
     build_message(os.path.join(folder, "voice_60s.m4a"), 60.0)

@@ -38,7 +38,7 @@ CLIPS = [(d, size) for d in (10, 20, 30, 15) for size in ((854, 480), (1280, 720
 def make(folder: str) -> None:
     import soundfile as sf
 
-    from verifier.synth import make_call_clip, speech_like, write_wav
+    from verifier.analysis.synth import make_call_clip, speech_like, write_wav
 
     os.makedirs(os.path.join(folder, "voice"), exist_ok=True)
     os.makedirs(os.path.join(folder, "clips"), exist_ok=True)
@@ -132,7 +132,7 @@ GROWTH_S = (10, 60, 300)  # clip durations for ``growth``, s
 
 def growth(outdir: str) -> list[dict]:
     """One ``verifier analyze`` process per 720p clip of each length in :data:`GROWTH_S`."""
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     rows = []
     for d in GROWTH_S:

@@ -2,7 +2,7 @@
 
     python scripts/bench_liveness.py [--clip PATH] [--runs 2]
 
-Generates a 60 s 1280×720 30 fps call clip with :func:`verifier.synth.make_call_clip` (in a temp dir
+Generates a 60 s 1280×720 30 fps call clip with :func:`verifier.analysis.synth.make_call_clip` (in a temp dir
 unless --clip is given), then times ``python -m verifier challenge CLIP --json`` in a fresh process
 (process start, imports, model loading and analysis), with its peak RSS and CPU time.
 """
@@ -30,7 +30,7 @@ def main() -> int:
     args = ap.parse_args()
     clip = args.clip
     if clip is None:
-        from verifier.synth import make_call_clip
+        from verifier.analysis.synth import make_call_clip
 
         clip = os.path.join(tempfile.mkdtemp(), "call_720p.mp4")
         make_call_clip(clip, duration_s=args.duration, size=(1280, 720), fps=30)

@@ -35,8 +35,8 @@ def main():
     ap.add_argument("--duration", type=float, default=60.0)
     ap.add_argument("--frames-weights", help="exported face-picture detector (.pt) to time when sbi-lite0 is not installed")
     args = ap.parse_args()
-    from verifier.media import decode, probe
-    from verifier.synth import make_call_clip
+    from verifier.analysis.media import decode, probe
+    from verifier.analysis.synth import make_call_clip
 
     clip = args.clip
     if clip is None:
@@ -75,9 +75,9 @@ def main():
 
 def frames_timings(clip: str, weights: str | None, runs: int) -> None:
     """In-process cost of the frames signal on this clip's crops (best of ``runs``)."""
-    from verifier.errors import ModelUnavailableError
-    from verifier.pipeline import analyze
-    from verifier.video import detector as det
+    from verifier.core.errors import ModelUnavailableError
+    from verifier.analysis.pipeline import analyze
+    from verifier.analysis.video import detector as det
 
     def clocks():
         return time.perf_counter(), time.process_time()

@@ -4,13 +4,13 @@
 
 Builds a 60 s messenger-like voice message (AAC 32 kbit/s, mono 16 kHz, .m4a) in a temporary
 folder: real speech from ../shared/data/audio when present, else the synthetic speech of
-``verifier.synth``. Then measures
+``verifier.analysis.synth``. Then measures
 
 * cold: a fresh ``python`` process that imports the verifier, loads AASIST-L, decodes the
   file and computes the ``voice`` signal (wall clock from process start to result);
 * warm: in this process with the model already loaded, decode + ``voice`` signal (median);
 * the full CLI (``python -m verifier analyze --kind audio --json``), which also runs
-  the side signals of ``verifier.signals.audio``.
+  the side signals of ``verifier.analysis.signals.audio``.
 
 Targets (issue 3): cold and full CLI ≤ 3 s, warm ≤ 1.5 s on the 2-core development machine.
 """
@@ -35,8 +35,8 @@ WARM_TARGET_S = 1.5
 COLD_SNIPPET = """
 import time, sys
 t0 = time.perf_counter()
-from verifier.media import load_audio
-from verifier.voice.detector import measure_voice
+from verifier.analysis.media import load_audio
+from verifier.analysis.voice.detector import measure_voice
 r = measure_voice(load_audio(sys.argv[1]), 16000)
 print(f"{r.explanation} p_fake={r.score:.3f} windows={r.evidence.get('windows')} of {r.evidence.get('grid_windows')} "
       f"in-process={time.perf_counter() - t0:.2f}s")
@@ -44,8 +44,8 @@ print(f"{r.explanation} p_fake={r.score:.3f} windows={r.evidence.get('windows')}
 
 
 def build_message(path: str, seconds: float) -> None:
-    from verifier.evaluate.channel import encode
-    from verifier.media import load_audio
+    from verifier.analysis.channel import encode
+    from verifier.analysis.media import load_audio
 
     sr, n = 16000, int(seconds * 16000)
     parts, total = [], 0
@@ -57,7 +57,7 @@ def build_message(path: str, seconds: float) -> None:
         if total >= n:
             break
     if total < n:
-        from verifier.synth import speech_like
+        from verifier.analysis.synth import speech_like
 
         parts.append(speech_like(seconds, sr).y.astype(np.float32))
     encode(np.concatenate(parts)[:n], path, condition="messenger_aac")
@@ -86,8 +86,8 @@ def main(argv=None) -> int:
         print(f"cold (process start + imports + model load + decode + voice): median {np.median(colds):.2f} s "
               f"(runs {', '.join(f'{c:.2f}' for c in colds)}; target ≤ {COLD_TARGET_S} s)  [{out.stdout.strip()}]")
 
-        from verifier.media import load_audio
-        from verifier.voice.detector import default_detector, measure_voice
+        from verifier.analysis.media import load_audio
+        from verifier.analysis.voice.detector import default_detector, measure_voice
 
         t0 = time.perf_counter()
         det = default_detector()

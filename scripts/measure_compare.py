@@ -110,11 +110,11 @@ def rates(same, diff, th) -> dict:
 
 def embed_all(shared: Path, cache: Path | None) -> dict:
     """{key: vector}; keys "voice:<rel>", "vhalf0:<rel>", "vhalf1:<rel>", "face:<rel>", "face0:<rel>", "face1:<rel>"."""
-    from verifier.identity.face_embed import align_chip, describe
-    from verifier.identity.sample import sample_file
-    from verifier.identity.speaker import SpeakerParams, embed_utterance, speech_only
-    from verifier.media import load_audio
-    from verifier.speech import detect_speech
+    from verifier.analysis.identity.face_embed import align_chip, describe
+    from verifier.analysis.identity.sample import sample_file
+    from verifier.analysis.identity.speaker import SpeakerParams, embed_utterance, speech_only
+    from verifier.analysis.media import load_audio
+    from verifier.analysis.speech import detect_speech
 
     out = dict(np.load(cache)) if cache and cache.is_file() else {}
     audio = shared / "data" / "audio"
@@ -177,7 +177,7 @@ def stats(x) -> str:
     return f"{len(x)} | {np.min(x):.3f} | {np.median(x):.3f} | {np.max(x):.3f}"
 
 
-QUANTILES = (2, 25, 50, 75, 98)  # percentiles kept for the app's distribution plot (verifier/ui_compare.py)
+QUANTILES = (2, 25, 50, 75, 98)  # percentiles kept for the app's distribution plot (verifier/ui/compare_tab.py)
 
 
 def quantiles(x) -> dict:
@@ -194,7 +194,7 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
-    from verifier import threads
+    from verifier.analysis import threads
 
     threads.configure()
     emb = embed_all(shared, Path(args.cache) if args.cache else None)

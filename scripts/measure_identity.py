@@ -3,8 +3,8 @@
     python scripts/measure_identity.py [--shared ../shared] [--out /tmp/identity.json]
 
 For every clip of ``../shared/data/video`` (MANIFEST.tsv): the pipeline's face crops
-(:class:`verifier.frames.FaceCropSampler`, frames tracked at :data:`TRACK_FPS`), then
-:func:`verifier.identity.consistency.measure_identity`. Prints one row per source (clips, usable,
+(:class:`verifier.analysis.frames.FaceCropSampler`, frames tracked at :data:`TRACK_FPS`), then
+:func:`verifier.analysis.identity.consistency.measure_identity`. Prints one row per source (clips, usable,
 flagged "changes", median score) and the ROC AUC of the score, real against fake, overall and
 for each fake source against all reals (unusable results count as score 0: "not flagged").
 Needs the optional ``dlib-face-resnet`` model. Not a test (minutes).
@@ -38,10 +38,10 @@ TRACK_FPS = 6.0  # frames tracked per second here (the analysis tracks 15-30): t
 
 
 def measure(path: str) -> dict:
-    from verifier.face import FaceTracker
-    from verifier.frames import FaceCropSampler
-    from verifier.identity.consistency import measure_identity
-    from verifier.media import decode, probe
+    from verifier.analysis.face import FaceTracker
+    from verifier.analysis.frames import FaceCropSampler
+    from verifier.analysis.identity.consistency import measure_identity
+    from verifier.analysis.media import decode, probe
 
     info = probe(path)
     sampler = FaceCropSampler(info.duration_s, info.video_start_s or 0.0)
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default="/tmp/identity_dev.json")
     args = ap.parse_args(argv)
-    from verifier import threads
+    from verifier.analysis import threads
 
     threads.configure()
     video = Path(args.shared) / "data" / "video"

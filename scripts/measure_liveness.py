@@ -63,7 +63,7 @@ def main() -> int:
                      f"{x.get('hand_over_face_share', '')} | {x.get('hand_region_change_ratio', '')} | "
                      f"{', '.join(f.removeprefix('challenge.flag.') for f in m['flags'])} | "
                      f"{', '.join(n.removeprefix('challenge.note.') for n in m['notes'])} |")
-    yaw_lines = ["", "Per clip: verdict, largest absolute yaw (degrees, verifier.face.head_pose_deg), face tracking:", "",
+    yaw_lines = ["", "Per clip: verdict, largest absolute yaw (degrees, verifier.analysis.face.head_pose_deg), face tracking:", "",
                  "| clip | verdict | moments | max abs yaw ° | frames tracked | face share | wall s |", "|---|---|---|---|---|---|---|"]
     for d in recs:
         b = d["baseline"]

@@ -28,7 +28,7 @@ def make_long_clip(path: str, minutes: float, w: int, h: int, fps: int = 30) -> 
     """A talking face (8 pre-rendered mouth states, so writing is fast) with a voice track."""
     import av
 
-    from verifier.synth import SPEECH_SR, Portrait, speech_like
+    from verifier.analysis.synth import SPEECH_SR, Portrait, speech_like
 
     face_px = int(0.6 * h)
     portrait = Portrait(face_px)
@@ -68,7 +68,7 @@ def make_long_clip(path: str, minutes: float, w: int, h: int, fps: int = 30) -> 
 def child(path: str) -> None:
     """Run in a fresh process: analyse ``path``, print one JSON line with the figures."""
     sys.path.insert(0, str(ROOT))
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     t0 = time.perf_counter()
     r = analyze(path)

@@ -22,13 +22,13 @@ AUDIO_EXT = {".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".aac"}
 
 def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
-    from verifier import speech
-    from verifier.media import load_audio
-    from verifier.voice import onnx_backend
-    from verifier.voice.aasist import load_aasist
-    from verifier.voice.calibration import LogisticCalibration
-    from verifier.voice.detector import CALIBRATION_FILE, VoiceDetector
-    from verifier.voice.weights import find_weights
+    from verifier.analysis import speech
+    from verifier.analysis.media import load_audio
+    from verifier.analysis.voice import onnx_backend
+    from verifier.analysis.voice.aasist import load_aasist
+    from verifier.analysis.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.detector import CALIBRATION_FILE, VoiceDetector
+    from verifier.analysis.voice.weights import find_weights
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "data" / "audio"))

@@ -68,7 +68,7 @@ def frame_ratios(rgb: np.ndarray, pts: np.ndarray, oval: list[int], lips: list[i
 
 
 def measure_clip(path: str, landmarker, oval, lips) -> tuple[int, np.ndarray]:
-    from verifier import media
+    from verifier.analysis import media
 
     vals = []
 
@@ -87,8 +87,8 @@ def main(argv=None) -> int:
     import mediapipe as mp
     from sklearn.metrics import roc_auc_score
 
-    from verifier.errors import MediaError
-    from verifier.face import MediaPipeLandmarker
+    from verifier.core.errors import MediaError
+    from verifier.analysis.face import MediaPipeLandmarker
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder")

@@ -1,7 +1,7 @@
 """Measure candidate speech-versus-music/singing features on the dev sets (issue 8).
 
 Prints one row per file: label, source, seconds of speech (VAD), low-energy ratio, the
-rhythm strength (verifier.speech.rhythm_strength: the measure the analysis uses, threshold
+rhythm strength (verifier.analysis.speech.rhythm_strength: the measure the analysis uses, threshold
 SpeechParams.music_rhythm), voiced share of speech frames and F0 5–95 % range (st). Measured
 2026-11-29: only the rhythm separated the README's music/singing clips from talking (F0 range:
 speech 5–20 st, music 7–18 st; held-note shares were 0 almost everywhere with YIN's jitter).
@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from verifier.evaluate.manifest import read_manifest
-from verifier.media import load_audio
-from verifier.signals.audio_frames import segment_speech
-from verifier.signals.audio_prosody import F0_HOP_FACTOR, track_f0
-from verifier.speech import detect_speech
+from verifier.analysis.media import load_audio
+from verifier.analysis.signals.audio_frames import segment_speech
+from verifier.analysis.signals.audio_prosody import F0_HOP_FACTOR, track_f0
+from verifier.analysis.speech import detect_speech
 
 SR = 16000
 

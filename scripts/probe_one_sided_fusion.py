@@ -2,7 +2,7 @@
 
 Modern generators copy the driver's blinks and are trained to stay in sync, so a normal blink
 rate or good lip-sync is weak evidence that a call is real; yet in the fused log-odds sum
-(verifier/fusion.py) a low blink or lip-sync score pulls the risk down (lip-sync's in-sync score
+(verifier/core/fusion.py) a low blink or lip-sync score pulls the risk down (lip-sync's in-sync score
 0.15 gives −1.7 logits × weight × reliability). This re-fuses the signals of an
 ``evaluate video --out`` JSON twice: as committed (two-sided), and with those two signals'
 negative log-odds cut to 0 (one-sided), and prints the levels of real and fake clips and each
@@ -33,8 +33,8 @@ ONE_SIDED = ("blink", "lipsync")
 def fuse(signals: dict, fusion, one_sided=()) -> str:
     """The level of one clip's signals (the evaluation JSON's ``signals``), with the signals in
     ``one_sided`` contributing only positive log-odds."""
-    from verifier.fusion import SCORE_CLIP
-    from verifier.levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
+    from verifier.core.fusion import SCORE_CLIP
+    from verifier.core.levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
 
     z = mass = 0.0
     for key, s in signals.items():
@@ -53,7 +53,7 @@ def fuse(signals: dict, fusion, one_sided=()) -> str:
 
 
 def main(argv=None) -> int:
-    from verifier.fusion import Fusion
+    from verifier.core.fusion import Fusion
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("evaluation_json")

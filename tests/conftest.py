@@ -37,7 +37,7 @@ def clip_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def make_clip(clip_dir):
     """Cached generator of synthetic call clips: make_clip(name, **make_call_clip kwargs)."""
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     cache = {}
 

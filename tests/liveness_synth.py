@@ -17,7 +17,7 @@ N_MESH = 468  # FaceMesh points without the iris
 
 
 def landmarks_of(rgb: np.ndarray) -> np.ndarray:
-    from verifier.face import FaceTracker
+    from verifier.analysis.face import FaceTracker
 
     with FaceTracker() as tr:
         obs = None

@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from verifier.advice import ALWAYS, CAUTIONS, PLAN, QUESTIONS, advise, question_keys
-from verifier.i18n import LANGS, messages, t
+from verifier.outputs.advice import ALWAYS, CAUTIONS, PLAN, QUESTIONS, advise, question_keys
+from verifier.core.i18n import LANGS, messages, t
 
 LEVELS = ("low", "medium", "high", "inconclusive", None)
 ALL_ANSWERS = [dict(zip(QUESTIONS, bits)) for bits in itertools.product((False, True), repeat=len(QUESTIONS))]
@@ -84,7 +84,7 @@ def test_every_key_translated_and_no_verdict_words():
 def test_no_phone_numbers_in_advice():
     import re
 
-    from verifier.locales.advice import MESSAGES
+    from verifier.core.locales.advice import MESSAGES
 
     for k, v in MESSAGES.items():
         for lang in LANGS:

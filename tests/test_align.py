@@ -1,10 +1,10 @@
-"""Canonical face alignment (verifier/video/align.py)."""
+"""Canonical face alignment (verifier/analysis/video/align.py)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from verifier.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face, similarity_from_landmarks, transform_points
+from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face, similarity_from_landmarks, transform_points
 
 
 def _landmarks(rng, angle_deg=0.0, scale=1.0, centre=(300.0, 200.0)):

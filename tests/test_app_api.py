@@ -8,7 +8,7 @@ import os
 import pytest
 
 from conftest_app import APP_MAX_MB, alive, running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow
 

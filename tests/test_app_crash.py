@@ -1,6 +1,6 @@
 """A native crash during an analysis ends only that analysis, never the app (issue 21, item 2).
 
-The app runs with the test-only hook ``VERIFIER_TEST_CRASH_ON=NAME`` (``verifier.app.worker``):
+The app runs with the test-only hook ``VERIFIER_TEST_CRASH_ON=NAME`` (``verifier.ui.worker``):
 its worker process writes a temporary file and dies with SIGSEGV when a job reads a file named
 NAME, as a crash in FFmpeg, mediapipe, numba, ONNX Runtime or dlib would. Through gradio_client:
 the user whose file crashed gets a translated message naming it (video, voice, compare,
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest_app import alive, running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _crash_sentence(lang: str) -> str:
 
 @pytest.fixture(scope="module")
 def media(make_clip, tmp_path_factory):
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     d = tmp_path_factory.mktemp("crash_media")
     crash = d / CRASH_NAME

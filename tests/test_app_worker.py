@@ -1,4 +1,4 @@
-"""The app's worker process (verifier.app.worker.Worker) without the app: results, translated
+"""The app's worker process (verifier.ui.worker.Worker) without the app: results, translated
 errors, progress, a crash, a run past the time limit, and what each leaves behind.
 
 The jobs are this module's functions (a spawned worker imports them by name) and the warm-up is
@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from verifier.app.worker import AnalysisStopped, Worker
-from verifier.errors import MediaError
+from verifier.ui.worker import AnalysisStopped, Worker
+from verifier.core.errors import MediaError
 
 pytestmark = pytest.mark.slow
 

@@ -31,7 +31,7 @@ HOSTILE = {  # entry → the reason it must be given
 
 
 def _make_folder(base) -> str:
-    from verifier.synth import make_call_clip, speech_like, write_wav
+    from verifier.analysis.synth import make_call_clip, speech_like, write_wav
 
     d = os.path.join(base, "evidence")
     os.makedirs(os.path.join(d, "sub"))
@@ -57,7 +57,7 @@ def _make_folder(base) -> str:
 
 def _snapshot(root: str) -> dict:
     """path → (sha256, size, mtime_ns, mode) of every file, and mtimes of folders (links not followed)."""
-    from verifier.registry import sha256_of
+    from verifier.analysis.registry import sha256_of
 
     out = {}
     for dirpath, dirs, files in os.walk(os.fsencode(root)):
@@ -141,7 +141,7 @@ def test_walk_gives_every_hostile_entry_its_reason_and_follows_no_link_out(tmp_p
 
 def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
     from verifier.batch.run import run_batch
-    from verifier.errors import ParameterError
+    from verifier.core.errors import ParameterError
 
     (tmp_path / "ev").mkdir()
     with pytest.raises(ParameterError, match="inside the input folder"):
@@ -151,8 +151,8 @@ def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
 
 def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started_with(tmp_path):
     from verifier.batch.run import BatchParams, run_batch
-    from verifier.errors import ParameterError
-    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.core.errors import ParameterError
+    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
 
     (tmp_path / "ev").mkdir()  # nothing to analyse: the run only writes its manifest
     ev, out = str(tmp_path / "ev"), str(tmp_path / "out")
@@ -173,8 +173,8 @@ def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started
 
 def test_a_batch_task_scores_every_voice_window_when_asked(tmp_path):
     from verifier.batch.worker import Task, run_task
-    from verifier.synth import speech_like, write_wav
-    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.analysis.synth import speech_like, write_wav
+    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
 
     wav = str(tmp_path / "note.wav")
     write_wav(wav, speech_like(15.0, seed=3).y, 16000)
@@ -287,7 +287,7 @@ def test_dask_local_cluster_of_two_workers_gives_the_local_results(local_run, ev
 @pytest.mark.slow
 def test_a_file_past_its_time_limit_is_retried_once_then_recorded_with_the_reason(tmp_path):
     from verifier.batch.run import BatchParams, run_batch
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     ev = tmp_path / "ev"
     ev.mkdir()
@@ -308,7 +308,7 @@ def test_a_file_past_its_time_limit_is_retried_once_then_recorded_with_the_reaso
 
 @pytest.mark.slow
 def test_verify_passes_on_the_original_and_fails_on_a_modified_copy(local_run, evidence, tmp_path):
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     out = local_run[0]
     line = next(ln for ln in _lines(out) if ln["batch"]["path"] == "voice_a.wav")
@@ -327,7 +327,7 @@ def test_verify_passes_on_the_original_and_fails_on_a_modified_copy(local_run, e
 
 def test_verify_messages_name_both_hashes(tmp_path):
     from verifier.batch.verify import verify
-    from verifier.registry import sha256_of
+    from verifier.analysis.registry import sha256_of
 
     f = tmp_path / "a.bin"
     f.write_bytes(b"evidence")
@@ -340,8 +340,8 @@ def test_verify_messages_name_both_hashes(tmp_path):
 
 
 def test_the_same_file_twice_gives_the_same_json_apart_from_time_fields(tmp_path):
-    from verifier.pipeline import analyze
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.pipeline import analyze
+    from verifier.analysis.synth import speech_like, write_wav
 
     p = str(tmp_path / "note.wav")
     write_wav(p, speech_like(3.0, seed=7).y, 16000)

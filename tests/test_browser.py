@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest_app import running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -157,7 +157,7 @@ def test_clip_the_browser_cannot_play_is_still_analysed(browser, app_url, tmp_pa
     """An iPhone-style HEVC .mov: Chromium cannot play it, the verifier decodes it."""
     import av
 
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     if "libx265" not in av.codecs_available:
         pytest.skip("this PyAV build has no HEVC encoder")

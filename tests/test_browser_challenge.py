@@ -15,8 +15,8 @@ import pytest
 
 from conftest_app import running_app
 from test_browser import CHROMIUM, LOCAL_HOSTS, _shots, _upload, browser  # noqa: F401 - the browser fixture
-from verifier.i18n import t
-from verifier.liveness.instructions import STEPS, render_printable
+from verifier.core.i18n import t
+from verifier.outputs.challenge_sheet import STEPS, render_printable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (apt-get install chromium)")]

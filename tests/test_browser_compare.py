@@ -12,7 +12,7 @@ import pytest
 
 from conftest_app import running_app
 from test_browser import CHROMIUM, LOCAL_HOSTS, _shots, _upload, browser  # noqa: F401 - the browser fixture
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (apt-get install chromium)")]

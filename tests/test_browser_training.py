@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from test_browser import CHROMIUM, _shots, _upload, app_url, browser  # noqa: F401 - fixtures
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (apt-get install chromium)")]
@@ -32,7 +32,7 @@ def _switch_to_english(page):
 
 
 def test_quiz_vote_reveal_next_score_vi_then_en(browser, app_url, tmp_path):  # noqa: F811
-    from verifier.quiz import load_items
+    from verifier.outputs.quiz import load_items
 
     items = load_items(ROOT / "samples")
     shots = _shots(tmp_path)
@@ -117,7 +117,7 @@ def test_side_by_side_of_an_uploaded_clip_vi_then_en(browser, app_url, make_clip
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_handout_prints_on_one_a4_page(browser, lang, tmp_path):  # noqa: F811
-    from verifier.handout import render_handout
+    from verifier.outputs.handout import render_handout
 
     page = browser.new_page()
     page.set_content(render_handout(lang))

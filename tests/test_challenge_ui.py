@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from conftest_app import running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 from verifier.liveness.report import CHALLENGE_KINDS, VERDICTS, ChallengeReport, Moment, decide_verdict
-from verifier.report import AnalysisError
+from verifier.core.report import AnalysisError
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -43,7 +43,7 @@ def _moment(kind, flags=(), n_frames=3, **measures) -> Moment:
 
 def test_drawings_are_small_well_formed_svg_without_words():
     from verifier.liveness.drawings import DRAWINGS, head_turn
-    from verifier.liveness.instructions import STEPS
+    from verifier.outputs.challenge_sheet import STEPS
 
     assert set(DRAWINGS) == set(STEPS) and STEPS[:len(CHALLENGE_KINDS)] == CHALLENGE_KINDS
     for step, draw in DRAWINGS.items():
@@ -61,7 +61,7 @@ def test_drawings_are_small_well_formed_svg_without_words():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_instructions_read_every_step_the_rule_and_offer_the_printable_page(lang):
-    from verifier.liveness.instructions import STEPS, instructions_html, render_printable
+    from verifier.outputs.challenge_sheet import STEPS, instructions_html, render_printable
 
     other = "en" if lang == "vi" else "vi"
     page = instructions_html(lang)
@@ -86,7 +86,7 @@ def test_cli_writes_the_printable_script(tmp_path):
     import sys
 
     from conftest import ROOT
-    from verifier.liveness.instructions import render_printable
+    from verifier.outputs.challenge_sheet import render_printable
 
     out = tmp_path / "thu_thach.html"
     r = subprocess.run([sys.executable, "-m", "verifier", "challenge-sheet", "--lang", "en", "-o", str(out)], cwd=ROOT,
@@ -102,7 +102,7 @@ def test_cli_writes_the_printable_script(tmp_path):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_moment_says_not_performed_never_a_pass(lang):
-    from verifier.ui_challenge import result_html
+    from verifier.ui.challenge_tab import result_html
 
     html_text = html.unescape(result_html(_report([]), lang))
     assert _verdict(html_text) == "not_performed"
@@ -117,7 +117,7 @@ def test_no_moment_says_not_performed_never_a_pass(lang):
 
 
 def test_moments_with_measures_flags_and_inline_thumbnails():
-    from verifier.ui_challenge import result_html
+    from verifier.ui.challenge_tab import result_html
 
     flagged = _moment("turn_left", flags=["challenge.flag.border_discontinuity"], peak_abs_yaw_deg=52.0,
                       landmark_jitter_px=3.25, identity_distance_before_after=None,
@@ -149,7 +149,7 @@ def test_moments_with_measures_flags_and_inline_thumbnails():
 
 
 def test_every_verdict_has_its_words_and_colour():
-    from verifier.ui_challenge import ADVICE_LEVEL, VERDICT_COLOURS
+    from verifier.ui.challenge_tab import ADVICE_LEVEL, VERDICT_COLOURS
 
     for v in VERDICTS:
         assert v in VERDICT_COLOURS and v in ADVICE_LEVEL
@@ -159,7 +159,7 @@ def test_every_verdict_has_its_words_and_colour():
 
 
 def test_a_file_that_cannot_be_read_is_named_in_the_users_language():
-    from verifier.ui_challenge import result_html
+    from verifier.ui.challenge_tab import result_html
 
     err = AnalysisError("error.not_media", "not media", "probe", {"name": "ghi_am.mp4"})
     r = ChallengeReport("ghi_am.mp4", "", 0.0, error=err)
@@ -171,7 +171,7 @@ def test_a_file_that_cannot_be_read_is_named_in_the_users_language():
 
 
 def test_run_challenge_discards_the_upload_even_on_error(tmp_path):
-    from verifier.ui_challenge import run_challenge
+    from verifier.ui.challenge_tab import run_challenge
 
     bad = tmp_path / "khong_phai_video.mp4"
     bad.write_bytes(b"text, not a video\n" * 40)

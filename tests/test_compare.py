@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import SHARED, requires_shared
-from verifier import registry
-from verifier.identity import compare as cmp
-from verifier.identity import face_embed, speaker
-from verifier.identity.sample import IdentitySample
+from verifier.analysis import registry
+from verifier.analysis.identity import compare as cmp
+from verifier.analysis.identity import face_embed, speaker
+from verifier.analysis.identity.sample import IdentitySample
 
 AUDIO = SHARED / "data" / "audio"
 
@@ -160,7 +160,7 @@ def test_match_on_one_part_names_only_that_part():
 @pytest.mark.data
 @requires_shared
 def test_missing_models_say_so_and_never_pass(tmp_path, monkeypatch, capsys):
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
     monkeypatch.setattr(speaker, "_MODEL", None)
@@ -180,7 +180,7 @@ def test_missing_models_say_so_and_never_pass(tmp_path, monkeypatch, capsys):
 @requires_shared
 @needs_voice_model
 def test_voice_same_speaker_clone_and_other_speaker(capsys):
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     libri = AUDIO / "real" / "librispeech_resemblyzer"
     a, b, other = libri / "1688-142285-0000.flac", libri / "1688-142285-0001.flac", libri / "2609-156975-0000.flac"

@@ -10,10 +10,10 @@ import re
 import pytest
 
 from conftest_app import running_app
-from verifier import registry
-from verifier.identity import compare as cmp
-from verifier.identity import face_embed
-from verifier.i18n import t
+from verifier.analysis import registry
+from verifier.analysis.identity import compare as cmp
+from verifier.analysis.identity import face_embed
+from verifier.core.i18n import t
 
 
 def _face_model_ok() -> bool:
@@ -37,7 +37,7 @@ def _verdict(html_text: str) -> str:
 # --- pure parts (no app) -----------------------------------------------------------------------
 
 def test_distributions_are_stored_with_the_thresholds_and_ordered():
-    from verifier.ui_compare import distributions
+    from verifier.ui.compare_tab import distributions
 
     d = distributions()
     for part in ("voice", "face"):
@@ -51,12 +51,12 @@ def test_distributions_are_stored_with_the_thresholds_and_ordered():
 
 
 def test_result_block_and_figure_in_both_languages():
-    from verifier.ui_compare import compare_html, similarity_figure
+    from verifier.ui.compare_tab import compare_html, similarity_figure
 
     th = cmp.thresholds()
     import numpy as np
 
-    from verifier.identity.sample import IdentitySample
+    from verifier.analysis.identity.sample import IdentitySample
 
     def sample(name, face):
         s = IdentitySample(f"/x/{name}", name, hashlib.sha256(name.encode()).hexdigest(), "image",
@@ -83,7 +83,7 @@ def test_result_block_and_figure_in_both_languages():
 
 
 def test_run_compare_discards_both_uploads_even_on_error(tmp_path):
-    from verifier.ui_compare import run_compare
+    from verifier.ui.compare_tab import run_compare
 
     bad = tmp_path / "not_media.mp4"
     bad.write_bytes(b"text, not a video\n" * 40)

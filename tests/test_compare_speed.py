@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from verifier.identity import speaker
-from verifier.identity.sample import SampleParams, SharedLandmarker, even_excerpts
+from verifier.analysis.identity import speaker
+from verifier.analysis.identity.sample import SampleParams, SharedLandmarker, even_excerpts
 
 
 def test_saved_mel_filterbank_equals_librosa():
@@ -34,7 +34,7 @@ def test_even_excerpts_cover_start_middle_and_end():
 
 
 def test_skip_nonref_decodes_fewer_frames_and_samples_stay_even(make_clip):
-    from verifier.media import decode, probe
+    from verifier.analysis.media import decode, probe
 
     clip = make_clip("skip_nonref_call", duration_s=4.0, fps=25)  # x264 with its default B-frames
     info = probe(clip)
@@ -67,7 +67,7 @@ class _Counting:
 
 
 def test_shared_landmarker_is_made_once_and_closed_once(monkeypatch):
-    from verifier import face
+    from verifier.analysis import face
 
     monkeypatch.setattr(face, "MediaPipeLandmarker", _Counting)
     lm = SharedLandmarker()

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from conftest_app import alive, running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def _files(folder: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def uploads(make_clip, tmp_path_factory):
     """Five users' files, all different. The clips come from the session's clip cache."""
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     d = tmp_path_factory.mktemp("uploads")
     big_video = make_clip("concurrency_720p_60s", duration_s=60.0, size=(1280, 720), blink_times_s=(5.0, 20.0, 41.0),

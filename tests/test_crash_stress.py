@@ -3,7 +3,7 @@
 What broke before: librosa's numba-cached gufuncs (``yin``'s parabolic interpolation), compiled
 by two batch workers at once or by a worker killed mid-compile, left a cache that segfaulted
 every later process (numba issue #10128). The analysis path now never imports numba
-(``verifier.dsp``); these rounds check that, and that nothing else shared between processes
+(``verifier.analysis.dsp``); these rounds check that, and that nothing else shared between processes
 (numba's cache, matplotlib's font cache, the models' folder) can be left broken:
 
 each round starts from fresh caches (an empty ``NUMBA_CACHE_DIR`` and ``MPLCONFIGDIR``), runs
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # modules that got imported (there must be none).
 ANALYSE = """
 import json, sys
-from verifier.pipeline import analyze
-from verifier.report_html import render_html
+from verifier.analysis.pipeline import analyze
+from verifier.outputs.html import render_html
 for p in sys.argv[1:]:
     r = analyze(p)
     render_html(r)
@@ -51,7 +51,7 @@ print(json.dumps({"modules": sorted(m for m in sys.modules if m.split('.')[0] in
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
-    from verifier.synth import make_call_clip, speech_like, write_wav
+    from verifier.analysis.synth import make_call_clip, speech_like, write_wav
 
     d = tmp_path_factory.mktemp("stress_media")
     wav, mp4 = d / "note.wav", d / "clip.mp4"

@@ -1,10 +1,10 @@
-"""verifier.dsp (numpy) against librosa 0.11 (the reference it replaces in the analysis path)."""
+"""verifier.analysis.dsp (numpy) against librosa 0.11 (the reference it replaces in the analysis path)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from verifier import dsp
+from verifier.analysis import dsp
 
 from conftest import SHARED, requires_shared
 
@@ -15,12 +15,12 @@ SR = 16000
 
 def _speech_clips():
     """Real speech when ../shared is present (one file per real source), else a synthetic voice."""
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     real = SHARED / "data" / "audio" / "real"
     if real.is_dir():
         return [load_audio(str(sorted(d.iterdir())[0])) for d in sorted(real.iterdir()) if d.is_dir()]
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     return [speech_like(6.0, seed=s).y for s in range(3)]
 

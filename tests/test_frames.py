@@ -3,10 +3,9 @@ import cv2
 import numpy as np
 import pytest
 
-from verifier.face import (FACE_BOTTOM, FACE_TOP, LEFT_EYE_OUTER, N_LANDMARKS, POSE_POINTS, RIGHT_EYE_OUTER,
-                           FaceObservation, FaceTrackBuilder, head_pose_deg)
-from verifier.frames import CropSamplerParams, FaceCropSampler, face_crop
-from verifier.media import VideoFrame
+from verifier.analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_OUTER, N_LANDMARKS, POSE_POINTS, RIGHT_EYE_OUTER, FaceObservation, FaceTrackBuilder, head_pose_deg
+from verifier.analysis.frames import CropSamplerParams, FaceCropSampler, face_crop
+from verifier.analysis.media import VideoFrame
 
 
 def _face(cx=320.0, cy=240.0, size=100.0, rng=None):
@@ -123,7 +122,7 @@ def test_sampler_count_grows_with_the_clip_up_to_a_bound():
 
 @pytest.mark.slow
 def test_pipeline_feeds_crops_preview_and_track_from_one_decode(make_clip):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     clip = make_clip("blinks", duration_s=12, blink_times_s=(1.0, 2.7, 5.9, 7.4, 10.6), seed=11)
     r = analyze(clip, face_crops=True, preview=True)

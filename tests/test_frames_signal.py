@@ -11,12 +11,12 @@ import cv2
 import numpy as np
 import pytest
 
-from verifier import registry
-from verifier.frames import FaceCrop, face_crop
-from verifier.media import VideoFrame
-from verifier.signals.frames import FramesParams, clip_score, frames_result, measure_frames
-from verifier.video import detector as det
-from verifier.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face
+from verifier.analysis import registry
+from verifier.analysis.frames import FaceCrop, face_crop
+from verifier.analysis.media import VideoFrame
+from verifier.analysis.signals.frames import FramesParams, clip_score, frames_result, measure_frames
+from verifier.analysis.video import detector as det
+from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face
 
 N_LANDMARKS = 478
 
@@ -26,7 +26,7 @@ def random_weights(tmp_path_factory):
     """A random-init binary Lite0 exported as training/sbi/export.py does (fp16, no step counters)."""
     import torch
 
-    from verifier.video.lite0 import EfficientNetLite0
+    from verifier.analysis.video.lite0 import EfficientNetLite0
 
     torch.manual_seed(0)
     model = EfficientNetLite0(n_classes=1)
@@ -193,7 +193,7 @@ def _autograd_gradcam(model, x):
 
 
 def test_folded_detector_matches_the_plain_network_and_its_heat_map_is_grad_cam(detector, random_weights):
-    from verifier.video.lite0 import EfficientNetLite0
+    from verifier.analysis.video.lite0 import EfficientNetLite0
 
     plain = EfficientNetLite0(n_classes=1)
     plain.load_state_dict(det.load_state(random_weights), strict=False)
@@ -215,7 +215,7 @@ def test_measure_frames_not_applicable_without_crops_or_face(detector):
 
 def _fake_entry(tmp_path, monkeypatch, *, content: bytes | None, sha: str):
     """Register a bundled ``sbi-lite0`` entry whose file is ``content`` (None: absent)."""
-    from verifier.registry import ModelEntry
+    from verifier.analysis.registry import ModelEntry
 
     e = ModelEntry.from_dict({"name": det.MODEL_NAME, "file": "sbi_lite0.pt", "sha256": sha, "size_bytes": 10,
                               "licence": "test", "upstream": "test", "trained_on": "test", "used_by": "test",
@@ -230,7 +230,7 @@ def _fake_entry(tmp_path, monkeypatch, *, content: bytes | None, sha: str):
 
 @pytest.mark.parametrize("case", ["unregistered", "missing", "corrupt"])
 def test_model_unavailable_is_not_applicable_with_the_registry_message(case, tmp_path, monkeypatch):
-    from verifier.i18n import t
+    from verifier.core.i18n import t
 
     if case == "unregistered":
         monkeypatch.setattr(registry, "entries", lambda: ())
@@ -252,10 +252,10 @@ def test_model_unavailable_is_not_applicable_with_the_registry_message(case, tmp
 def test_pipeline_gives_the_frames_signal_with_weight_zero(make_clip, random_weights, monkeypatch):
     """The decode pass samples crops, the signal is measured, the report carries its figures."""
     from tests.test_report_schema import _reads
-    from verifier import plots
-    from verifier.pipeline import analyze
+    from verifier.outputs import plots
+    from verifier.analysis.pipeline import analyze
 
-    from verifier import pipeline
+    from verifier.analysis import pipeline
 
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)
@@ -276,7 +276,7 @@ def test_pipeline_gives_the_frames_signal_with_weight_zero(make_clip, random_wei
 def test_a_version_without_the_model_has_no_frames_signal(make_clip, monkeypatch):
     """No registry entry (this version ships no face-picture model): the analysis neither
     samples crops for it nor reports a ``frames`` block."""
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     real = registry.entries
     monkeypatch.setattr(registry, "entries", lambda: tuple(e for e in real() if e.name != det.MODEL_NAME))
@@ -316,7 +316,7 @@ def _paste_face(c: FaceCrop, rng) -> FaceCrop:
 @pytest.mark.slow
 @pytest.mark.skipif(not _installed(), reason="trained model sbi-lite0 not installed (the lead exports it)")
 def test_a_pasted_face_with_a_seam_scores_higher_than_the_untouched_clip(make_clip):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     clip = make_clip("blinks", duration_s=12, blink_times_s=(1.0, 2.7, 5.9, 7.4, 10.6), seed=11)
     r = analyze(clip, face_crops=True)
@@ -367,10 +367,10 @@ def test_video_evaluation_reports_the_frames_signal_through_a_messenger_channel(
     import shutil
 
     from verifier.evaluate import video
-    from verifier.evaluate.channel import reencode_video
-    from verifier.media import probe
+    from verifier.analysis.channel import reencode_video
+    from verifier.analysis.media import probe
 
-    from verifier import pipeline
+    from verifier.analysis import pipeline
 
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)

@@ -1,7 +1,7 @@
 """Fuzzing of the probe/decode entry points (issue 13) with structured mutations of valid
 generated files (hypothesis): truncation, bit flips, overwritten header bytes, cut or
 duplicated chunks. Whatever the bytes, ``probe`` and ``decode`` either work or raise a
-:class:`~verifier.errors.MediaError` (a translated message), in bounded time.
+:class:`~verifier.core.errors.MediaError` (a translated message), in bounded time.
 
 CI runs a bounded number of examples (< 60 s). The long run (``pytest -m long -k fuzz``,
 ``VERIFIER_FUZZ_S`` seconds, default 1800) repeats it until the time is spent and prints the
@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from hostile.build_corpus import write_audio, write_float_wav, write_video  # noqa: E402
-from verifier.errors import MediaError  # noqa: E402
-from verifier.media import Limits, decode, probe  # noqa: E402
+from verifier.core.errors import MediaError  # noqa: E402
+from verifier.analysis.media import Limits, decode, probe  # noqa: E402
 
 FUZZ_LIMITS = Limits(max_duration_s=30.0, max_file_bytes=2**20, max_analysis_s=10.0)
 EXAMPLE_CPU_S = 10.0  # CPU seconds of one probe + decode of a mutated sub-second file (bounded work)

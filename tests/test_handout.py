@@ -1,4 +1,4 @@
-"""The printable handout (verifier/handout.py, ``verifier handout``): renders in both languages
+"""The printable handout (verifier/outputs/handout.py, ``verifier handout``): renders in both languages
 with the plan's "4 không, 2 phải" and the key advice."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from verifier.advice import PLAN
-from verifier.handout import render_handout
-from verifier.i18n import t
+from verifier.outputs.advice import PLAN
+from verifier.outputs.handout import render_handout
+from verifier.core.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def test_cli_says_in_the_users_language_which_file_it_could_not_write(tmp_path, 
 def test_os_error_detail_is_translated_or_falls_back_to_the_system_text():
     import errno
 
-    from verifier.i18n import os_error_detail
+    from verifier.core.i18n import os_error_detail
 
     assert os_error_detail(PermissionError(errno.EACCES, "Permission denied"), "vi") == "không có quyền ghi"
     assert os_error_detail(PermissionError(errno.EPERM, "Operation not permitted"), "en") == "no permission to write"

@@ -58,8 +58,8 @@ def test_table_in_docs_lists_every_case():
 
 @pytest.mark.parametrize("name", [c.name for c in CASES])
 def test_python_api(corpus, name):
-    from verifier.i18n import t
-    from verifier.pipeline import analyze
+    from verifier.core.i18n import t
+    from verifier.analysis.pipeline import analyze
 
     case = BY_NAME[name]
     _skip_if_root(case)
@@ -114,8 +114,8 @@ def test_cli_json_and_reports(corpus, tmp_path):
 
 def test_unreadable_file_gives_its_error(tmp_path, monkeypatch):
     """Reading refused by the system (what a non-root user meets on a 0000 file)."""
-    from verifier import media
-    from verifier.pipeline import analyze
+    from verifier.analysis import media
+    from verifier.analysis.pipeline import analyze
 
     p = tmp_path / "locked.wav"
     p.write_bytes(b"RIFF")
@@ -132,7 +132,7 @@ def test_unreadable_file_gives_its_error(tmp_path, monkeypatch):
 
 def test_fifo_never_blocks(tmp_path):
     """A named pipe without a writer would block open() forever: it is refused unopened."""
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     p = tmp_path / "pipe.mp4"
     os.mkfifo(p)
@@ -144,7 +144,7 @@ def test_fifo_never_blocks(tmp_path):
 def test_read_only_inputs_in_an_immutable_folder(tmp_path):
     """Read-only files in a read-only folder are analysed (as a non-root user the folder
     cannot be written to; as root, its snapshot proves nothing was written)."""
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     folder = tmp_path / "seized"
     built = dict((c.name, p) for c, p in build(folder, [BY_NAME["control_voice.wav"], BY_NAME["audio_only.mp4"]]))
@@ -161,7 +161,7 @@ def test_read_only_inputs_in_an_immutable_folder(tmp_path):
 
 
 def test_non_utf8_name_is_shown_with_replacement_characters(corpus):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     _, built = corpus
     r = analyze(built["non_utf8"])
@@ -251,8 +251,8 @@ def _through_app(corpus, tmp_path, cases):
 
 
 def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
-    from verifier.errors import MediaError
-    from verifier.media import Limits, decode, probe
+    from verifier.core.errors import MediaError
+    from verifier.analysis.media import Limits, decode, probe
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     info = probe(clip)
@@ -264,14 +264,14 @@ def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
 
 
 def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
-    from verifier.media import Limits
-    from verifier.pipeline import analyze
+    from verifier.analysis.media import Limits
+    from verifier.analysis.pipeline import analyze
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     r = analyze(clip, limits=Limits(max_analysis_s=0.0))
     assert r.error.key == "error.time_limit" and r.risk is None and r.level == "inconclusive"
     assert r.signals == {}
-    from verifier.i18n import t
+    from verifier.core.i18n import t
 
     assert t("error.time_limit", "vi", **r.error.params) != t("error.time_limit", "en", **r.error.params)
 
@@ -279,8 +279,8 @@ def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
 @pytest.mark.parametrize("kind", ["video", "audio"])
 def test_media_longer_than_its_header_says_is_refused_while_decoding(make_clip, kind):
     """The decoded duration is checked, not only the declared one (a header may understate it)."""
-    from verifier.errors import MediaError
-    from verifier.media import Limits, decode, probe
+    from verifier.core.errors import MediaError
+    from verifier.analysis.media import Limits, decode, probe
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     info = probe(clip)  # declares 2 s, accepted
@@ -296,7 +296,7 @@ def test_huge_declared_size_is_refused_before_allocating(tmp_path):
     from hostile.build_corpus import _huge_declared, _mjpeg_bomb
 
     files = [_huge_declared(tmp_path / "a.mkv"), _mjpeg_bomb(tmp_path / "b.mkv")]
-    code = ("import resource, sys; from verifier.media import probe; from verifier.errors import MediaError\n"
+    code = ("import resource, sys; from verifier.analysis.media import probe; from verifier.core.errors import MediaError\n"
             "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "for p in sys.argv[1:]:\n"
             "    try: probe(p); print('accepted')\n"

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SHARED, requires_shared
 from test_compare import needs_face_model
-from verifier.identity.consistency import IdentityParams, identity_consistency, identity_figure, measure_identity
+from verifier.analysis.identity.consistency import IdentityParams, identity_consistency, identity_figure, measure_identity
 
 
 def _cluster(rng, centre, n, spread=0.03):
@@ -37,9 +37,9 @@ def _frames_of(photo_paths, rng):
     """Video-call-like frames (640×480) with a face photo pasted at slightly moving places."""
     import cv2
 
-    from verifier.face import FaceTracker
-    from verifier.frames import face_crop
-    from verifier.media import VideoFrame
+    from verifier.analysis.face import FaceTracker
+    from verifier.analysis.frames import face_crop
+    from verifier.analysis.media import VideoFrame
 
     crops = []
     with FaceTracker() as tracker:

@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from verifier.identity import consistency, face_embed
-from verifier.identity.consistency import IdentityParams, measure_identity
+from verifier.analysis.identity import consistency, face_embed
+from verifier.analysis.identity.consistency import IdentityParams, measure_identity
 
 
 def _planted_describe(chips, model=None):
@@ -21,9 +21,9 @@ def _planted_describe(chips, model=None):
 
 @pytest.fixture(scope="module")
 def crops(make_clip):
-    from verifier.frames import FaceCropSampler
-    from verifier.pipeline import decode_and_track
-    from verifier.media import probe
+    from verifier.analysis.frames import FaceCropSampler
+    from verifier.analysis.pipeline import decode_and_track
+    from verifier.analysis.media import probe
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
     info = probe(clip)
@@ -54,8 +54,8 @@ def test_described_crops_are_capped_and_a_small_face_lowers_reliability(crops, m
 
 
 def test_the_pipeline_runs_identity_only_when_asked_and_installed_and_never_counts_it(make_clip, monkeypatch):
-    from verifier import pipeline
-    from verifier.params import AnalysisParams
+    from verifier.analysis import pipeline
+    from verifier.core.params import AnalysisParams
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
     asked = AnalysisParams.from_overrides({"identity": {"enabled": True}})
@@ -72,7 +72,8 @@ def test_the_pipeline_runs_identity_only_when_asked_and_installed_and_never_coun
 
 
 def test_report_figures_hold_the_identity_plot_only_when_measured(make_clip, monkeypatch):
-    from verifier import pipeline, plots
+    from verifier.analysis import pipeline
+    from verifier.outputs import plots
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
     monkeypatch.setattr(pipeline, "_identity_on", lambda params: True)
@@ -85,7 +86,7 @@ def test_report_figures_hold_the_identity_plot_only_when_measured(make_clip, mon
 
 
 def test_cli_identity_flag_asks_for_the_signal(make_clip, monkeypatch, capsys):
-    from verifier import cli
+    from verifier.cli import main as cli
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
     monkeypatch.setattr(consistency, "identity_available", lambda: True)

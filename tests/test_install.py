@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier import registry
-from verifier.doctor import MEDIAPIPE_PIP_COMMAND
+from verifier.analysis import registry
+from verifier.cli.doctor import MEDIAPIPE_PIP_COMMAND
 
 pytestmark = [pytest.mark.install, pytest.mark.slow]
 
@@ -55,7 +55,7 @@ def installed(tmp_path_factory):
     if models_from is None:
         pytest.skip("no model files to install from (neither ../shared/models nor installed weights)")
     if not (VOICE.is_file() and CLIP.is_file()):
-        pytest.skip("demo media absent (python -m verifier.synth samples)")
+        pytest.skip("demo media absent (python -m verifier.analysis.synth samples)")
     tmp = tmp_path_factory.mktemp("wheel_install")
     src = tmp / "src"
     src.mkdir()
@@ -78,7 +78,7 @@ def installed(tmp_path_factory):
 
 def test_wheel_holds_the_package_data(installed):
     bin_dir, env, cwd = installed
-    out = _run([bin_dir / "python", "-c", "import verifier.registry as r, verifier.assets as a; "
+    out = _run([bin_dir / "python", "-c", "import verifier.analysis.registry as r, verifier.core.assets as a; "
                 "print(a.ASSETS_DIR); print(sorted(e.name for e in r.entries()))"], cwd=cwd, env=env, timeout=120)
     assets_dir, names = out.stdout.splitlines()
     assert "site-packages" in assets_dir and not assets_dir.startswith(str(ROOT))

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from verifier.signals.lipsync import LipsyncParams, measure_lipsync, speech_envelope
-from verifier.speech import detect_speech
-from verifier.synth import shift_audio, speech_like
+from verifier.analysis.signals.lipsync import LipsyncParams, measure_lipsync, speech_envelope
+from verifier.analysis.speech import detect_speech
+from verifier.analysis.synth import shift_audio, speech_like
 
 SR = 16000
 FPS = 25.0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from verifier.video.lite0 import IMAGENET_WEIGHTS_SHA256, EfficientNetLite0, load_imagenet, normalise
+from verifier.analysis.video.lite0 import IMAGENET_WEIGHTS_SHA256, EfficientNetLite0, load_imagenet, normalise
 
 SHAPES = Path(__file__).parent / "data" / "efficientnet_lite0_imagenet_shapes.json"  # keys/shapes of the upstream .pth
 WEIGHT_CANDIDATES = [os.environ.get("LITE0_IMAGENET_PTH", ""), "/work/cache/sbi/efficientnet-lite0-57934424.pth"]

@@ -47,14 +47,14 @@ def turning(astronaut):
 
 
 def _identity_available():
-    from verifier.identity.consistency import identity_available
+    from verifier.analysis.identity.consistency import identity_available
 
     return identity_available()
 
 
 def test_synthetic_turn_is_tracked_past_the_threshold(turning):
     """The planted clips are only a test if FaceMesh follows the rendered turn past ±45°."""
-    from verifier.face import POSE_POINTS, FaceTracker, head_pose_deg
+    from verifier.analysis.face import POSE_POINTS, FaceTracker, head_pose_deg
 
     with FaceTracker() as tr:
         seen = []
@@ -139,7 +139,7 @@ def test_bad_input_never_raises(tmp_path):
 def test_cli_challenge_json_and_exit_codes(astronaut, tmp_path, capsys):
     from liveness_synth import write_clip
 
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     path = tmp_path / "still.mp4"
     write_clip(str(path), [astronaut] * 15, FPS)
@@ -153,7 +153,7 @@ def test_cli_challenge_json_and_exit_codes(astronaut, tmp_path, capsys):
 
 
 def test_every_challenge_key_is_translated():
-    from verifier.i18n import messages
+    from verifier.core.i18n import messages
     from verifier.liveness import VERDICTS
 
     keys = [f"challenge.kind.{k}" for k in CHALLENGE_KINDS] + [f"challenge.verdict.{v}" for v in VERDICTS]

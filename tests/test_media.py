@@ -6,8 +6,8 @@ import av
 import numpy as np
 import pytest
 
-from verifier.errors import MediaError
-from verifier.media import SAMPLE_RATE, Limits, decode, load_audio, probe
+from verifier.core.errors import MediaError
+from verifier.analysis.media import SAMPLE_RATE, Limits, decode, load_audio, probe
 
 SR_IN = 48000
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from conftest import SHARED, requires_shared
-from verifier import registry, speech
-from verifier.errors import ModelUnavailableError
-from verifier.synth import speech_like
+from verifier.analysis import registry, speech
+from verifier.core.errors import ModelUnavailableError
+from verifier.analysis.synth import speech_like
 
 ROOT = Path(__file__).resolve().parents[1]
 PARITY_FILES = ("real/librispeech_resemblyzer", "fake/kyubyong_tacotron", "real/vietasr")  # one file of each
@@ -66,7 +66,7 @@ def test_vad_onnx_matches_torchscript_on_generated_speech():
 @needs_vad_models
 @requires_shared
 def test_vad_onnx_matches_torchscript_on_real_speech():
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     files = _shared_audio()
     assert files
@@ -81,10 +81,10 @@ def test_vad_onnx_matches_torchscript_on_real_speech():
 # --- AASIST-L: the set-up export vs torch --------------------------------------------------------
 
 def _detectors():
-    from verifier.voice import onnx_backend
-    from verifier.voice.aasist import load_aasist
-    from verifier.voice.detector import VoiceDetector
-    from verifier.voice.weights import find_weights
+    from verifier.analysis.voice import onnx_backend
+    from verifier.analysis.voice.aasist import load_aasist
+    from verifier.analysis.voice.detector import VoiceDetector
+    from verifier.analysis.voice.weights import find_weights
 
     onnx_det = VoiceDetector.from_file()
     assert onnx_det.backend == "onnx" and isinstance(onnx_det.model, onnx_backend.OnnxAasist)
@@ -93,7 +93,7 @@ def _detectors():
 
 @needs_aasist_export
 def test_voice_score_onnx_equals_torch():
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     onnx_det, torch_det = _detectors()
     tracks = list(_tracks().items()) + [(f.name, load_audio(str(f))) for f in _shared_audio()]
@@ -122,7 +122,7 @@ def test_export_record_names_its_parent_and_parity():
 @pytest.mark.skipif(not _status_ok("aasist-l"), reason="AASIST-L weights not installed")
 def test_export_makes_a_checked_file(tmp_path):
     pytest.importorskip("onnx")
-    from verifier.voice import onnx_backend
+    from verifier.analysis.voice import onnx_backend
 
     dest = tmp_path / "a.onnx"
     meta = onnx_backend.export(registry.model_path("aasist-l"), dest)
@@ -135,8 +135,8 @@ def test_export_makes_a_checked_file(tmp_path):
 
 @pytest.mark.skipif(not _status_ok("aasist-l"), reason="AASIST-L weights not installed")
 def test_detector_falls_back_to_torch_and_says_why(monkeypatch):
-    from verifier.voice import onnx_backend
-    from verifier.voice.detector import VoiceDetector
+    from verifier.analysis.voice import onnx_backend
+    from verifier.analysis.voice.detector import VoiceDetector
 
     def missing():
         raise ModelUnavailableError("model.missing", model="aasist-l-onnx", file="AASIST-L.onnx", location="?",
@@ -145,7 +145,7 @@ def test_detector_falls_back_to_torch_and_says_why(monkeypatch):
     monkeypatch.setattr(onnx_backend, "load", missing)
     d = VoiceDetector.from_file()
     assert d.backend == "torch" and "aasist-l-onnx" in d.backend_note
-    from verifier.doctor import check_voice_backend
+    from verifier.cli.doctor import check_voice_backend
 
     c = check_voice_backend()
     assert not c.ok and "verifier models install aasist-l-onnx" in c.message("vi") and "torch" in c.message("en")
@@ -154,11 +154,11 @@ def test_detector_falls_back_to_torch_and_says_why(monkeypatch):
 @needs_aasist_export
 @needs_vad_models
 def test_voice_analysis_never_imports_torch(tmp_path):
-    from verifier.synth import write_wav
+    from verifier.analysis.synth import write_wav
 
     wav = tmp_path / "m.wav"
     write_wav(str(wav), speech_like(6.0, seed=4).y, 16000)
-    code = ("import sys, json\nfrom verifier.pipeline import analyze\nr = analyze(sys.argv[1])\n"
+    code = ("import sys, json\nfrom verifier.analysis.pipeline import analyze\nr = analyze(sys.argv[1])\n"
             "v = r.signals['voice']\n"
             "print(json.dumps({'torch': 'torch' in sys.modules, 'voice': v.score}))")
     tmp = tmp_path / "tmp"
@@ -241,7 +241,7 @@ def test_derived_model_is_made_recorded_and_checked(derived_reg):
 
 
 def test_derived_entries_are_well_formed(derived_reg):
-    from verifier.errors import ParameterError
+    from verifier.core.errors import ParameterError
 
     bad = registry.MODEL_ENTRIES_DIR / "bad.json"
     bad.write_text(json.dumps({"name": "bad", "file": "b.bin", "sha256": "a" * 64, "size_bytes": 3, "licence": "x",
@@ -268,7 +268,7 @@ needs_ge2e_export = pytest.mark.skipif(
 
 @needs_ge2e_export
 def test_speaker_embedding_onnx_equals_torch():
-    from verifier.identity import speaker
+    from verifier.analysis.identity import speaker
 
     onnx_enc = speaker.OnnxEncoder(registry.model_path("resemblyzer-ge2e-onnx"))
     torch_enc = speaker._load_torch(registry.model_path("resemblyzer-ge2e"))
@@ -287,7 +287,7 @@ def test_speaker_embedding_onnx_equals_torch():
 @pytest.mark.slow
 @pytest.mark.skipif(not _status_ok("resemblyzer-ge2e"), reason="optional: verifier models install resemblyzer-ge2e")
 def test_speaker_export_is_checked(tmp_path):
-    from verifier.identity import speaker
+    from verifier.analysis.identity import speaker
 
     rec = speaker.export_onnx(registry.model_path("resemblyzer-ge2e"), tmp_path / "ge2e.onnx")
     assert (tmp_path / "ge2e.onnx").stat().st_size > 1_000_000 and rec["parity_max_abs_embedding_diff"] < 1e-5
@@ -295,7 +295,7 @@ def test_speaker_export_is_checked(tmp_path):
 
 @pytest.mark.skipif(not _status_ok("resemblyzer-ge2e"), reason="optional: verifier models install resemblyzer-ge2e")
 def test_speaker_encoder_falls_back_to_torch_without_the_export(monkeypatch):
-    from verifier.identity import speaker
+    from verifier.analysis.identity import speaker
 
     real = registry.model_path
 

@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from verifier.errors import ParameterError
-from verifier.face import FaceTrackBuilder
-from verifier.fusion import Fusion
-from verifier.levels import LEVELS
-from verifier.params import DEFAULT_PARAMS, AnalysisParams
-from verifier.result import SignalResult
-from verifier.signals.blink import BlinkParams, measure_blink
-from verifier.signals.face_quality import FaceQualityParams, measure_face_quality
+from verifier.core.errors import ParameterError
+from verifier.analysis.face import FaceTrackBuilder
+from verifier.core.fusion import Fusion
+from verifier.core.levels import LEVELS
+from verifier.core.params import DEFAULT_PARAMS, AnalysisParams
+from verifier.core.result import SignalResult
+from verifier.analysis.signals.blink import BlinkParams, measure_blink
+from verifier.analysis.signals.face_quality import FaceQualityParams, measure_face_quality
 
 
 def test_parameter_objects_are_frozen():
@@ -40,7 +40,7 @@ def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
 
 
 def test_voice_section_sets_the_window_cap_and_is_recorded():
-    from verifier.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
 
     assert DEFAULT_PARAMS.voice.timeline_windows == MAX_WINDOWS
     p = AnalysisParams.from_overrides({"voice": {"timeline_windows": ALL_WINDOWS}})
@@ -52,8 +52,8 @@ def test_voice_section_sets_the_window_cap_and_is_recorded():
 def test_cli_voice_windows_option_reads_all_or_a_count():
     import argparse
 
-    from verifier.cli import voice_windows_arg
-    from verifier.voice.detector import ALL_WINDOWS
+    from verifier.cli.main import voice_windows_arg
+    from verifier.analysis.voice.detector import ALL_WINDOWS
 
     assert voice_windows_arg("all") == voice_windows_arg(" ALL ") == ALL_WINDOWS
     assert voice_windows_arg("7") == 7
@@ -76,8 +76,8 @@ def test_blink_params_change_the_reading():
 
 
 def test_face_quality_params_gate_the_face_signals():
-    from verifier.face import FaceObservation
-    from verifier.media import VideoFrame
+    from verifier.analysis.face import FaceObservation
+    from verifier.analysis.media import VideoFrame
 
     from tests.test_frames import _face
 
@@ -94,7 +94,8 @@ def test_face_quality_params_gate_the_face_signals():
 
 
 def test_levels_are_defined_once_and_fusion_returns_them():
-    from verifier import advice, report, report_html
+    from verifier.outputs import advice, html as report_html
+    from verifier.core import report
 
     assert report.LEVELS is LEVELS and advice.TECH_LEVELS is LEVELS
     assert set(report_html.LEVEL_COLOURS) == {*LEVELS, "error"}

@@ -9,8 +9,8 @@ import av
 import numpy as np
 import pytest
 
-from verifier.media import sha256_file
-from verifier.pipeline import analyze
+from verifier.analysis.media import sha256_file
+from verifier.analysis.pipeline import analyze
 
 pytestmark = pytest.mark.slow
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,7 +51,7 @@ def test_planted_audio_shift_moves_the_offset(make_clip):
 
 
 def test_mismatched_voice_scores_higher_than_matching(make_clip):
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     other = speech_like(10.0, seed=99).y
     good = analyze(make_clip("offset0", duration_s=10, audio_offset_ms=0, seed=12)).signals["lipsync"]
@@ -86,7 +86,7 @@ def test_video_without_face_is_inconclusive(tmp_path):
 
 
 def test_audio_only_file_runs_the_audio_path(tmp_path):
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     p = str(tmp_path / "voice.wav")
     write_wav(p, speech_like(6.0, seed=4).y, 16000)
@@ -97,8 +97,8 @@ def test_audio_only_file_runs_the_audio_path(tmp_path):
 
 
 def test_voice_and_side_signals_for_a_voice_message_and_for_the_sound_of_a_video(tmp_path, blink_clip):
-    from verifier.signals.audio import SIDE_SIGNAL_KEYS
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.signals.audio import SIDE_SIGNAL_KEYS
+    from verifier.analysis.synth import speech_like, write_wav
 
     wav = str(tmp_path / "message.wav")
     write_wav(wav, speech_like(8.0, seed=5).y, 16000)
@@ -142,8 +142,8 @@ def test_cli_json_contract_and_bad_inputs(tmp_path, blink_clip):
     assert ok["error"] is None and len(ok["sha256"]) == 64
     assert ok["media"]["kind"] == "video" and ok["media"]["duration_s"] == pytest.approx(12, abs=0.1)
     # the level and risk are fusion's reading of the signals in the JSON, with the weights it reports
-    from verifier.pipeline import default_fusion
-    from verifier.result import SignalResult
+    from verifier.analysis.pipeline import default_fusion
+    from verifier.core.result import SignalResult
 
     sigs = [SignalResult(k, float("nan") if v["score"] is None else v["score"], v["reliability"])
             for k, v in ok["signals"].items()]
@@ -159,7 +159,7 @@ def test_cli_json_contract_and_bad_inputs(tmp_path, blink_clip):
 
 
 def test_cli_audio_file_given_as_video_is_a_clear_error(tmp_path):
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     p = str(tmp_path / "voice.wav")
     write_wav(p, speech_like(3.0, seed=4).y, 16000)
@@ -173,7 +173,7 @@ def test_cli_human_summary_in_both_languages(blink_clip):
     en = run_cli(blink_clip, "--lang", "en")
     assert vi.returncode == en.returncode == 0
     assert "chớp mắt" in vi.stdout and "blink" in en.stdout.lower()
-    from verifier.i18n import t
+    from verifier.core.i18n import t
 
     for lang, out in (("vi", vi.stdout), ("en", en.stdout)):
         assert blink_clip in out  # the path as given
@@ -218,7 +218,7 @@ def test_cli_report_dir_that_cannot_be_made_is_named_in_the_users_language(tmp_p
 
 
 def test_annotated_preview_is_small_and_bounded(blink_clip):
-    from verifier.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
+    from verifier.analysis.preview import PREVIEW_FPS, PREVIEW_MAX_SIDE_PX, PREVIEW_SECONDS
 
     r = analyze(blink_clip, preview=True)
     assert 0 < len(r.artifacts.preview) <= PREVIEW_SECONDS * PREVIEW_FPS + 1
@@ -228,8 +228,9 @@ def test_annotated_preview_is_small_and_bounded(blink_clip):
 
 
 def test_a_bug_is_a_structured_error_with_its_traceback_only_in_the_log(tmp_path, monkeypatch, capsys):
-    from verifier import cli, pipeline
-    from verifier.synth import speech_like, write_wav
+    from verifier.cli import main as cli
+    from verifier.analysis import pipeline
+    from verifier.analysis.synth import speech_like, write_wav
 
     p = str(tmp_path / "voice.wav")
     write_wav(p, speech_like(3.0, seed=4).y, 16000)

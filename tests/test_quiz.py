@@ -1,4 +1,4 @@
-"""The quiz's state machine (verifier/quiz.py): vote, reveal, next, score, restart, and the
+"""The quiz's state machine (verifier/outputs/quiz.py): vote, reveal, next, score, restart, and the
 answer key of a folder."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier import quiz
-from verifier.errors import ParameterError
+from verifier.outputs import quiz
+from verifier.core.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,7 +118,7 @@ def test_demo_set_has_an_answer_for_every_shipped_clip():
     media = {p.name for p in (ROOT / "samples").iterdir() if p.suffix.lower() in quiz.MEDIA_EXT}
     assert {Path(i.path).name for i in got} == media
     assert {i.answer for i in got} == {"real", "fake"}
-    from verifier.i18n import messages
+    from verifier.core.i18n import messages
 
     for it in got:  # every kind has its "what to look for" sentence in both languages
         assert it.answer == "real" or f"quiz.look.{it.kind}" in messages()

@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verifier import cli, registry
-from verifier.assets import ASSETS_DIR
-from verifier.doctor import MEDIAPIPE_PIP_COMMAND, check_mediapipe
-from verifier.errors import ModelUnavailableError, ParameterError
-from verifier.i18n import t
+from verifier.cli import main as cli
+from verifier.analysis import registry
+from verifier.core.assets import ASSETS_DIR
+from verifier.cli.doctor import MEDIAPIPE_PIP_COMMAND, check_mediapipe
+from verifier.core.errors import ModelUnavailableError, ParameterError
+from verifier.core.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or ROOT.parent / "shared")
@@ -89,7 +90,7 @@ def test_shared_copies_match_their_entries():
 def test_every_asset_is_package_data():
     """A file under verifier/assets/ that the wheel would leave out fails here, not at a user's."""
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    globs = conf["tool"]["setuptools"]["package-data"]["verifier.assets"]
+    globs = conf["tool"]["setuptools"]["package-data"]["verifier.core.assets"]
     for p in ASSETS_DIR.rglob("*"):
         rel = p.relative_to(ASSETS_DIR).as_posix()
         if p.is_file() and p.suffix not in (".py", ".pyc"):

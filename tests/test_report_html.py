@@ -9,15 +9,15 @@ import re
 import numpy as np
 import pytest
 
-from verifier import plots
-from verifier.i18n import t
-from verifier.media import MediaInfo
-from verifier.report import AnalysisError, Artifacts, Quality, Report
-from verifier.signals.face_quality import FaceQuality
-from verifier.report_html import render_html, render_text, result_html, signal_lines
-from verifier.result import SignalResult, not_applicable
-from verifier.signals.frames import frames_result
-from verifier.video.detector import FrameView
+from verifier.outputs import plots
+from verifier.core.i18n import t
+from verifier.analysis.media import MediaInfo
+from verifier.core.report import AnalysisError, Artifacts, Quality, Report
+from verifier.analysis.signals.face_quality import FaceQuality
+from verifier.outputs.html import render_html, render_text, result_html, signal_lines
+from verifier.core.result import SignalResult, not_applicable
+from verifier.analysis.signals.frames import frames_result
+from verifier.analysis.video.detector import FrameView
 
 SHA = "ab" * 32
 

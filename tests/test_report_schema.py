@@ -8,8 +8,8 @@ import string
 
 import pytest
 
-from verifier import plots
-from verifier.i18n import messages
+from verifier.outputs import plots
+from verifier.core.i18n import messages
 
 pytestmark = pytest.mark.slow
 CORE_SIGNALS = ("face", "blink", "lipsync")  # always measured on the generated call clip
@@ -19,8 +19,8 @@ MODEL_SIGNALS = ("voice", "frames")  # measured only where their model is instal
 @pytest.fixture(scope="module")
 def produced(make_clip, tmp_path_factory):
     """Signal results of a real analysis of a generated call clip and of a voice message."""
-    from verifier.pipeline import analyze
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.pipeline import analyze
+    from verifier.analysis.synth import speech_like, write_wav
 
     wav = str(tmp_path_factory.mktemp("schema") / "message.wav")
     write_wav(wav, speech_like(8.0, seed=5).y, 16000)

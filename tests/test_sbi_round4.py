@@ -100,7 +100,7 @@ def test_adapt_bn_recomputes_statistics_on_a_copy():
     import torch
 
     from training.sbi.context_probe import adapt_bn
-    from verifier.video.lite0 import EfficientNetLite0
+    from verifier.analysis.video.lite0 import EfficientNetLite0
 
     torch.manual_seed(0)
     model = EfficientNetLite0(n_classes=1).eval()

@@ -13,7 +13,7 @@ from tests.conftest import SHARED, requires_shared
 from training.sbi.data import CACHE_SIZE_PX, NEVER_TRAIN_SOURCES, read_data_list
 from training.sbi.evaluate import clip_scores, summarise
 from training.sbi.train import TrainConfig, make_batch, train
-from verifier.video.lite0 import EfficientNetLite0
+from verifier.analysis.video.lite0 import EfficientNetLite0
 
 DATA_LIST = Path(__file__).resolve().parents[1] / "training" / "sbi" / "data_list.tsv"
 

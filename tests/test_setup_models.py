@@ -12,7 +12,8 @@ import json
 import subprocess
 import sys
 
-from verifier import cli, registry
+from verifier.cli import main as cli
+from verifier.analysis import registry
 
 PRODUCT_MODELS = {  # model -> what uses it (a tab and a command each)
     "aasist-l": "voice signal: Video call and Voice message tabs, verifier analyze / batch",
@@ -55,7 +56,7 @@ def test_doctor_reports_a_missing_product_model_as_an_error(tmp_path, monkeypatc
 def test_compare_measures_the_voice_of_two_recordings_of_one_speaker(tmp_path):
     """Two different recordings of one synthetic speaker (same voice source and formants, other
     syllables and pauses): ``verifier compare`` gives a voice similarity, here a match."""
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     a, b = tmp_path / "nguoi_than.wav", tmp_path / "tin_nhan_nghi_van.wav"
     write_wav(str(a), speech_like(8.0, seed=1).y, 16000)

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import SHARED, requires_shared
-from verifier.pipeline import analyze
+from verifier.analysis.pipeline import analyze
 
 pytestmark = [requires_shared, pytest.mark.data, pytest.mark.slow]
 VIDEO = SHARED / "data" / "video"

@@ -1,4 +1,4 @@
-"""The one speech-activity module (verifier/speech.py) and the signals that use it:
+"""The one speech-activity module (verifier/analysis/speech.py) and the signals that use it:
 noise, hum, music and silence are not speech; speech is; one "seconds of speech" per report."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from conftest import SHARED, requires_shared
-from verifier import speech as sp_mod
-from verifier.signals.audio import measure_audio_signals
-from verifier.signals.audio_frames import runs
-from verifier.signals.lipsync import measure_lipsync
-from verifier.speech import SpeechParams, detect_speech, probabilities_to_segments
-from verifier.synth import speech_like, write_wav
+from verifier.analysis import speech as sp_mod
+from verifier.analysis.signals.audio import measure_audio_signals
+from verifier.analysis.signals.audio_frames import runs
+from verifier.analysis.signals.lipsync import measure_lipsync
+from verifier.analysis.speech import SpeechParams, detect_speech, probabilities_to_segments
+from verifier.analysis.synth import speech_like, write_wav
 
 SR = 16000
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def test_speech_is_found_with_its_pauses():
 
 @pytest.mark.skipif(not DEMO_VOICE.is_file(), reason="samples/demo_voice_message.wav absent")
 def test_demo_voice_message_is_speech():
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     y = load_audio(str(DEMO_VOICE))
     a = detect_speech(y, SR)
@@ -107,9 +107,9 @@ def test_demo_voice_message_is_speech():
 def test_blocks_agree_with_one_sequential_pass(rel):
     """Blocks run side by side (with 2 s of context each) decide as one sequential pass on real
     and synthesised speech (measured: <= 1.3 % of chunks differ on the 29 files over 12 s of
-    ../shared/data/audio). Not on the formant buzz of verifier.synth, which one long pass stops
+    ../shared/data/audio). Not on the formant buzz of verifier.analysis.synth, which one long pass stops
     calling speech after a few seconds while fresh blocks keep accepting it."""
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     p = AUDIO / rel
     if not p.is_file():
@@ -142,7 +142,7 @@ def test_hysteresis_and_minimum_durations():
 
 
 def test_energy_fallback_when_the_model_is_missing(monkeypatch):
-    from verifier.errors import ModelUnavailableError
+    from verifier.core.errors import ModelUnavailableError
 
     def missing():
         raise ModelUnavailableError("model.missing", model="silero-vad", file="silero_vad.jit", location="?",
@@ -158,7 +158,7 @@ def test_energy_fallback_when_the_model_is_missing(monkeypatch):
 
 
 def test_model_file_comes_from_the_registry_entry():
-    from verifier import registry
+    from verifier.analysis import registry
 
     path = sp_mod._model_file()
     e = registry.entry("silero-vad")
@@ -212,8 +212,8 @@ def test_side_signals_share_one_seconds_of_speech():
 @pytest.fixture
 def has_voice_model(monkeypatch):
     """AASIST-L from the installed weights or ../shared/models/aasist (as test_voice_detector)."""
-    from verifier.registry import entry, expected_path
-    from verifier.voice import detector as det
+    from verifier.analysis.registry import entry, expected_path
+    from verifier.analysis.voice import detector as det
 
     for p in (expected_path(entry("aasist-l")), SHARED / "models" / "aasist" / "AASIST-L.pth"):
         if p.is_file():
@@ -227,7 +227,7 @@ _DETECTORS = {}
 
 
 def _detector(path):
-    from verifier.voice.detector import VoiceDetector
+    from verifier.analysis.voice.detector import VoiceDetector
 
     if path not in _DETECTORS:
         _DETECTORS[path] = VoiceDetector.from_file(path)
@@ -236,7 +236,7 @@ def _detector(path):
 
 @pytest.mark.parametrize("kind", NON_SPEECH)
 def test_voice_is_not_applicable_without_speech(kind, rng, has_voice_model):
-    from verifier.voice.detector import measure_voice
+    from verifier.analysis.voice.detector import measure_voice
 
     r = measure_voice(_non_speech(kind, rng), SR)
     assert r.reliability == 0 and r.explanation in ("voice.no_speech", "voice.too_short")
@@ -245,7 +245,7 @@ def test_voice_is_not_applicable_without_speech(kind, rng, has_voice_model):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["white", "pink", "hum", "music", "silence"])
 def test_voice_message_of_non_speech_is_inconclusive(kind, rng, tmp_path, has_voice_model):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     path = tmp_path / f"{kind}.wav"
     write_wav(str(path), _non_speech(kind, rng, 8.0), SR)
@@ -259,7 +259,7 @@ def test_voice_message_of_non_speech_is_inconclusive(kind, rng, tmp_path, has_vo
 @pytest.mark.slow
 @pytest.mark.skipif(not DEMO_VOICE.is_file(), reason="samples/demo_voice_message.wav absent")
 def test_report_holds_one_seconds_of_speech(has_voice_model):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     r = analyze(str(DEMO_VOICE))
     speech_s = r.quality["speech_s"]
@@ -279,7 +279,7 @@ VIDEO = SHARED / "data" / "video"
 
 
 def test_a_beat_is_music_and_speech_like_sound_is_not():
-    from verifier.speech import rhythm_strength
+    from verifier.analysis.speech import rhythm_strength
 
     music = 0.3 * _music(10.0)
     talk = speech_like(10.0, SR, seed=1).y
@@ -294,7 +294,7 @@ def test_a_beat_is_music_and_speech_like_sound_is_not():
 
 def test_rhythm_reads_only_the_first_two_minutes(rng):
     """Memory and time stay bounded on long tracks: what follows RHYTHM_MAX_S is not read."""
-    from verifier.speech import RHYTHM_MAX_S, rhythm_strength
+    from verifier.analysis.speech import RHYTHM_MAX_S, rhythm_strength
 
     head = np.tile(0.3 * _music(10.0), int(RHYTHM_MAX_S / 10)).astype(np.float32)
     tail = (0.3 * rng.standard_normal(60 * SR)).astype(np.float32)
@@ -302,7 +302,7 @@ def test_rhythm_reads_only_the_first_two_minutes(rng):
 
 
 def test_rhythm_needs_four_seconds_of_sound():
-    from verifier.speech import rhythm_strength
+    from verifier.analysis.speech import rhythm_strength
 
     assert np.isnan(rhythm_strength(0.3 * _music(3.0)))
     assert np.isnan(rhythm_strength(np.concatenate([0.3 * _music(3.0), np.zeros(5 * SR)])))
@@ -313,7 +313,7 @@ def test_music_activity_sets_the_voice_to_count_little(has_voice_model):
     """A track with a beat keeps its voice score but with the music reliability and key."""
     from dataclasses import replace
 
-    from verifier.voice.detector import MUSIC_RELIABILITY, measure_voice
+    from verifier.analysis.voice.detector import MUSIC_RELIABILITY, measure_voice
 
     y = speech_like(8.0, SR, seed=2).y
     speech = detect_speech(y, SR)
@@ -330,8 +330,8 @@ def test_music_activity_sets_the_voice_to_count_little(has_voice_model):
 @pytest.mark.slow
 def test_no_voice_message_of_the_dev_set_is_taken_for_music():
     from verifier.evaluate.manifest import read_manifest
-    from verifier.media import load_audio
-    from verifier.speech import rhythm_strength
+    from verifier.analysis.media import load_audio
+    from verifier.analysis.speech import rhythm_strength
 
     if not (AUDIO / "MANIFEST.tsv").is_file():
         pytest.skip("../shared/data/audio absent")
@@ -348,7 +348,7 @@ def test_no_voice_message_of_the_dev_set_is_taken_for_music():
 @pytest.mark.parametrize("rel", ["real/librispeech_resemblyzer/1688-142285-0000.flac",
                                  "real/vietasr", "real/f5tts_vi_refs/kha_banh.wav"])
 def test_real_speech_is_speech(rel):
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     p = AUDIO / rel
     if p.is_dir():
@@ -372,7 +372,7 @@ MUSIC_CLIPS = ["real/liveportrait_driving/d6.mp4", "real/liveportrait_driving/d1
 def test_music_and_singing_clips_are_not_lipsync_speech(rel):
     """Lip-sync's gate on the audio of the README's music/singing clips (the mouth series here
     is a stand-in: the gate decides before the mouth is looked at)."""
-    from verifier.media import decode, probe
+    from verifier.analysis.media import decode, probe
 
     p = VIDEO / rel
     info = probe(str(p))

@@ -15,7 +15,7 @@ from verifier.tamper.video import (FaceSwapParams, TalkingPhotoParams, face_mask
 
 @pytest.fixture(scope="module")
 def voice():
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     return speech_like(4.0, seed=11).y
 
@@ -23,7 +23,7 @@ def voice():
 @pytest.fixture(scope="module")
 def portrait_frame():
     """A 640×480 frame holding the synthetic caller (the astronaut's head) and its landmarks."""
-    from verifier.synth import Portrait
+    from verifier.analysis.synth import Portrait
     from verifier.tamper.lab import photo_landmarks
 
     face = Portrait(300).render()
@@ -109,7 +109,7 @@ def test_talking_photo_moves_only_below_the_lips(portrait_frame):
 
 def test_remove_blinks_keeps_eyes_open_on_frames(portrait_frame):
     """Pure function: a closed-eye frame gets the open eyes of the reference frame."""
-    from verifier.synth import Portrait
+    from verifier.analysis.synth import Portrait
     from verifier.tamper.lab import track_landmarks
     from verifier.tamper.video import _eye_ratio
 
@@ -129,7 +129,7 @@ def test_remove_blinks_keeps_eyes_open_on_frames(portrait_frame):
 
 @pytest.mark.slow
 def test_planted_300ms_shift_is_measured_by_lipsync(make_clip, tmp_path):
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     src = make_clip("tamper_src", duration_s=10, blink_times_s=(1.0, 3.0, 5.5, 8.0), seed=5)
     out = tamper_file(src, str(tmp_path / "shift.mp4"), "shift")
@@ -140,8 +140,8 @@ def test_planted_300ms_shift_is_measured_by_lipsync(make_clip, tmp_path):
 
 @pytest.mark.slow
 def test_no_blink_left_after_removal(make_clip, tmp_path):
-    from verifier.pipeline import analyze
-    from verifier.registry import sha256_of
+    from verifier.analysis.pipeline import analyze
+    from verifier.analysis.registry import sha256_of
 
     src = make_clip("tamper_src", duration_s=10, blink_times_s=(1.0, 3.0, 5.5, 8.0), seed=5)
     digest = sha256_of(src)
@@ -183,7 +183,7 @@ def test_messenger_degradation_gives_480p_and_the_asked_bit_rates(make_clip, tmp
 def test_voice_message_tampers_and_the_cli(tmp_path, voice):
     import soundfile as sf
 
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     src = tmp_path / "voice.wav"
     sf.write(src, voice, 16000, subtype="PCM_16")
@@ -198,7 +198,7 @@ def test_voice_message_tampers_and_the_cli(tmp_path, voice):
     assert main(["tamper", str(src), "--kind", "messenger", "-o", str(tmp_path / "m.m4a")]) == 0
     # composed: vocoded, then through the messenger's AAC 32 kbit/s
     assert main(["tamper", str(src), "--kind", "vocoder", "--messenger", "-o", str(tmp_path / "vm.m4a")]) == 0
-    from verifier.media import probe
+    from verifier.analysis.media import probe
 
     info = probe(str(tmp_path / "vm.m4a"))
     assert info.audio_codec == "aac" and not info.has_video and abs(info.duration_s - len(voice) / 16000) < 0.15
@@ -209,7 +209,7 @@ def test_voice_message_tampers_and_the_cli(tmp_path, voice):
 
 
 def test_every_kind_has_a_name_and_an_explanation_in_both_languages():
-    from verifier.i18n import messages
+    from verifier.core.i18n import messages
 
     table = messages()
     for kind in KINDS:
@@ -223,7 +223,7 @@ def test_shipped_training_pair_is_low_then_raised():
     """samples/: the silent call with natural blinks is rated low, its blink-removed copy higher."""
     from pathlib import Path
 
-    from verifier.pipeline import analyze
+    from verifier.analysis.pipeline import analyze
 
     root = Path(__file__).resolve().parents[1] / "samples"
     real = analyze(str(root / "demo_call_natural_blinks_silent.mp4"))
@@ -237,7 +237,7 @@ def test_shipped_training_pair_is_low_then_raised():
 def test_cli_side_by_side_page_shows_the_blink_score_rising(tmp_path):
     from pathlib import Path
 
-    from verifier.cli import main
+    from verifier.cli.main import main
 
     src = Path(__file__).resolve().parents[1] / "samples" / "demo_call_natural_blinks_silent.mp4"
     page = tmp_path / "pair.html"

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from verifier.threads import ThreadBudget
+from verifier.analysis.threads import ThreadBudget
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,7 +25,7 @@ def _py(code, **env):
 
 
 def test_budget_is_set_once_per_process_and_an_analysis_keeps_it(tmp_path):
-    from verifier.synth import speech_like, write_wav
+    from verifier.analysis.synth import speech_like, write_wav
 
     wav = str(tmp_path / "m.wav")
     write_wav(wav, speech_like(4.0, seed=3).y, 16000)
@@ -40,7 +40,7 @@ try:
     raise SystemExit("a second, different budget was accepted")
 except RuntimeError:
     pass
-from verifier.pipeline import analyze
+from verifier.analysis.pipeline import analyze
 for _ in range(2):
     analyze({wav!r})
     assert torch.get_num_threads() == 2, torch.get_num_threads()

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from conftest_app import running_app
-from verifier.i18n import t
+from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def test_named_endpoints(client):
 
 
 def test_tamper_compare_and_export(client, clip, app_dir, work_tmp):
-    from verifier.media import probe
+    from verifier.analysis.media import probe
 
     before = os.path.getmtime(clip), os.path.getsize(clip)
     page = html.unescape(_tamper(client, clip, "shift", "en"))
@@ -116,7 +116,7 @@ def test_translated_errors(client, tmp_path):
 
 
 def test_quiz_from_first_vote_to_score(client):
-    from verifier.quiz import load_items
+    from verifier.outputs.quiz import load_items
 
     items = load_items(os.path.join(os.path.dirname(__file__), "..", "samples"))
     view = client.predict("en", api_name="/quiz_restart")[0]

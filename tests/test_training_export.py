@@ -1,5 +1,5 @@
-"""The Training tab's library side: the side-by-side MP4 (verifier/tamper/export.py) and the
-side-by-side page's verdict and one sentence per signal (verifier/tamper/side_by_side.py)."""
+"""The Training tab's library side: the side-by-side MP4 (verifier/outputs/video_export.py) and the
+side-by-side page's verdict and one sentence per signal (verifier/outputs/side_by_side.py)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from verifier.errors import MediaError, ParameterError
-from verifier.i18n import t
-from verifier.result import SignalResult
+from verifier.core.errors import MediaError, ParameterError
+from verifier.core.i18n import t
+from verifier.core.result import SignalResult
 from verifier.tamper import KINDS
-from verifier.tamper.export import ExportParams, compose, export_side_by_side, label_band
-from verifier.tamper.side_by_side import TARGETS, side_by_side_html, signal_sentences, verdict
+from verifier.outputs.video_export import ExportParams, compose, export_side_by_side, label_band
+from verifier.outputs.side_by_side import TARGETS, side_by_side_html, signal_sentences, verdict
 
 GREEN, RED = ("#1e8449", "#ffffff"), ("#b03a2e", "#ffffff")
 
@@ -51,7 +51,7 @@ def test_compose_stacks_band_over_picture_and_columns_side_by_side():
 
 
 def test_export_puts_both_clips_side_by_side_with_their_levels(make_clip, tmp_path):
-    from verifier.media import probe
+    from verifier.analysis.media import probe
     from verifier.tamper.lab import tamper_file
 
     src = make_clip("export_src", duration_s=3.0, blink_times_s=(1.0,), size=(320, 240), seed=3)
@@ -130,7 +130,7 @@ def test_one_sentence_per_signal_says_what_changed_and_why():
 
 
 def test_every_kind_has_targets_and_every_sentence_both_languages():
-    from verifier.i18n import messages
+    from verifier.core.i18n import messages
 
     assert set(TARGETS) == set(KINDS)
     for case in ("rose", "same", "fell"):

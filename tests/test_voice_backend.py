@@ -14,7 +14,7 @@ from training.voice.families import FINAL, split
 from training.voice.pool import WINDOW_SAMPLES
 from training.voice.probe import group_of
 from training.voice.probe_cache import CacheConfig, build_cache
-from verifier.voice.aasist import AASIST
+from verifier.analysis.voice.aasist import AASIST
 
 from test_voice_finetune import _meta
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verifier.errors import ParameterError
-from verifier.i18n import messages, t
-from verifier.voice import detector as det
-from verifier.voice.aasist import WINDOW_SAMPLES
+from verifier.core.errors import ParameterError
+from verifier.core.i18n import messages, t
+from verifier.analysis.voice import detector as det
+from verifier.analysis.voice.aasist import WINDOW_SAMPLES
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 WEIGHTS = SHARED / "models" / "aasist" / "AASIST-L.pth"
@@ -28,7 +28,7 @@ def _speechlike(rng, seconds: float, sr: int = SR) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def detector():
-    from verifier.registry import expected_path, entry
+    from verifier.analysis.registry import expected_path, entry
 
     for p in (expected_path(entry("aasist-l")), WEIGHTS):  # installed by `verifier models install`, else ../shared
         if p.is_file():
@@ -65,7 +65,7 @@ def test_silence_is_no_speech(detector):
 
 
 def test_speech_is_scored_deterministically(detector, rng):
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     y = speech_like(6.0, seed=8).y  # formant-filtered syllables: speech to the VAD (a plain AM tone is not)
     a, b = det.measure_voice(y, SR, detector=detector), det.measure_voice(y.copy(), SR, detector=detector)
@@ -137,7 +137,7 @@ def test_timeline_evidence_covers_the_message(detector, rng):
 
 
 def test_narrowband_speech_is_flagged_not_called_fake(detector, rng):
-    from verifier.evaluate.channel import telephone_band
+    from verifier.analysis.channel import telephone_band
 
     y = _speechlike(rng, 6.0)
     wide = detector.measure(y, SR)
@@ -147,8 +147,8 @@ def test_narrowband_speech_is_flagged_not_called_fake(detector, rng):
     assert narrow.evidence["bandwidth_hz"] < det.NARROWBAND_MAX_HZ
     assert narrow.reliability == pytest.approx(det.NARROWBAND_RELIABILITY * wide.reliability)
     # even a certain P(fake) cannot make a narrowband voice message "high" on its own
-    from verifier.fusion import Fusion
-    from verifier.result import SignalResult
+    from verifier.core.fusion import Fusion
+    from verifier.core.result import SignalResult
 
     fusion = Fusion.from_file()
     sure = SignalResult("voice", 0.999, narrow.reliability, {}, "voice.narrowband")
@@ -249,7 +249,7 @@ def test_numpy_framing_matches_librosa(rng):
 @pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng not installed")
 def test_vietnamese_espeak_message_is_scored(detector, tmp_path):
     from verifier.evaluate.audio import espeak_vi_rows
-    from verifier.media import load_audio
+    from verifier.analysis.media import load_audio
 
     (row,) = espeak_vi_rows(str(tmp_path), 1)
     r = det.measure_voice(load_audio(row["path"]), SR, detector=detector)
@@ -284,7 +284,7 @@ def test_all_windows_find_a_short_insert_the_default_cap_misses(rng):
     """A 60 s message with 3 s of a marked ("machine-made") insert at 10-13 s: the default three
     windows (start, middle, end) do not land on it; every window does, and the peak window
     points at it. The median stays "real" either way (one insert does not make a message fake)."""
-    from verifier.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.calibration import LogisticCalibration
 
     y = _speechlike(rng, 60.0)
     t = np.arange(3 * SR) / SR
@@ -306,7 +306,7 @@ def test_timeline_windows_never_change_the_messages_score(rng):
     """The score is the median of the calibrated default windows even when most of the other
     windows disagree: marked sound everywhere but where the default windows (0-4 s, 28.3-32.3 s,
     56-60 s) fall."""
-    from verifier.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.calibration import LogisticCalibration
 
     y = _speechlike(rng, 60.0)
     for a, b in ((5, 27), (33.5, 55)):
@@ -342,7 +342,7 @@ def test_a_capped_window_scores_as_the_same_window_of_the_full_grid(detector, rn
 
 def test_evaluation_reports_each_generator_family_and_real_false_alarms():
     from verifier.evaluate.audio import row_family, summarise_condition
-    from verifier.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.calibration import LogisticCalibration
 
     rows = [{"path": "fake/indextts_demo/a.flac", "y": 1, "source": "fake/indextts_demo", "generator_or_recording": "XTTS (zero-shot clone)"},
             {"path": "fake/vvcs_benchmark_engines/b.flac", "y": 1, "source": "fake/vvcs_benchmark_engines",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verifier.voice import detector as det
+from verifier.analysis.voice import detector as det
 
 SR = 16000
 

@@ -83,7 +83,7 @@ def test_pack_unpack_is_lossless():
 
 
 def test_eval_windows_match_runtime():
-    from verifier.voice.detector import make_windows, window_starts
+    from verifier.analysis.voice.detector import make_windows, window_starts
 
     rng = np.random.default_rng(2)
     for n in (20000, WINDOW_SAMPLES, 2 * WINDOW_SAMPLES, 3 * WINDOW_SAMPLES + 123):
@@ -107,8 +107,8 @@ def test_rawboost_shape_finite_and_seeded():
 
 
 def _aasist_l_path():
-    from verifier.errors import ModelUnavailableError
-    from verifier.voice.weights import find_weights
+    from verifier.core.errors import ModelUnavailableError
+    from verifier.analysis.voice.weights import find_weights
 
     try:
         return find_weights()
@@ -234,7 +234,7 @@ def test_vocoder_families_are_made_deterministically_from_a_seed(family):
     if family in ("world", "lpc"):  # both take WORLD's F0 (requirements/training.txt)
         pytest.importorskip("pyworld")
     from training.voice.generate import RESYNTH
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     y = speech_like(1.5, seed=2).y.astype(np.float32)
     a, b = RESYNTH[family](y, 7), RESYNTH[family](y, 7)

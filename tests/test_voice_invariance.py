@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from verifier.evaluate import invariance as inv
-from verifier.voice.calibration import LogisticCalibration
-from verifier.voice.detector import active_level_dbfs, effective_bandwidth_hz, frame_rms
+from verifier.analysis.voice.calibration import LogisticCalibration
+from verifier.analysis.voice.detector import active_level_dbfs, effective_bandwidth_hz, frame_rms
 
 SR = 16000
 

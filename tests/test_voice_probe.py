@@ -68,7 +68,7 @@ def test_cache_is_deterministic_and_matches_the_network():
 
 
 def test_readout_is_the_input_of_aasist_output_layer():
-    from verifier.voice.aasist import AASIST
+    from verifier.analysis.voice.aasist import AASIST
 
     torch.manual_seed(0)
     torch.set_num_threads(1)

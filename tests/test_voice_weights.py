@@ -1,4 +1,4 @@
-"""``verifier.voice.weights``: the AASIST-L alias of the registry (checks, set-up command)."""
+"""``verifier.analysis.voice.weights``: the AASIST-L alias of the registry (checks, set-up command)."""
 from __future__ import annotations
 
 import os
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from verifier import registry
-from verifier.errors import ModelUnavailableError
-from verifier.voice import weights as W
+from verifier.analysis import registry
+from verifier.core.errors import ModelUnavailableError
+from verifier.analysis.voice import weights as W
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 LOCAL = SHARED / "models" / "aasist"

@@ -5,13 +5,13 @@ __version__ = "0.1.0"
 
 
 def analyze(path, **kw):
-    """See :func:`verifier.pipeline.analyze`."""
-    from .pipeline import analyze as _analyze
+    """See :func:`verifier.analysis.pipeline.analyze`."""
+    from .analysis.pipeline import analyze as _analyze
 
     return _analyze(path, **kw)
 
 
-from .errors import MediaError, VerifierError  # noqa: E402
-from .result import SignalResult  # noqa: E402
+from .core.errors import MediaError, VerifierError  # noqa: E402
+from .core.result import SignalResult  # noqa: E402
 
 __all__ = ["analyze", "MediaError", "VerifierError", "SignalResult", "__version__"]

@@ -1,7 +1,7 @@
 import os
 import sys
 
-from .cli import main
+from .cli.main import main
 
 if __name__ == "__main__":
     rc = main()

@@ -60,7 +60,7 @@ def _frame(w: int, h: int, i: int) -> np.ndarray:
 
 
 def _voice(seconds: float, sr: int = SR, seed: int = 0) -> np.ndarray:
-    from verifier.synth import speech_like
+    from verifier.analysis.synth import speech_like
 
     y = speech_like(seconds + 0.5, sr=sr, seed=seed).y[: int(seconds * sr)]
     return y.astype(np.float32)
@@ -382,7 +382,7 @@ def _missing(folder: Path, name: str) -> Path:
 
 
 def _call_clip(p: Path, **kw) -> Path:
-    from verifier.synth import make_call_clip
+    from verifier.analysis.synth import make_call_clip
 
     make_call_clip(str(p), **{"duration_s": 3.0, "size": (320, 240), **kw})
     return p
@@ -639,7 +639,7 @@ def main(argv=None) -> int:
         if args.run and c.name == "unreadable.mp4" and os.geteuid() == 0:
             got = "not run (root reads every file)"
         elif args.run:
-            from verifier.pipeline import analyze
+            from verifier.analysis.pipeline import analyze
 
             t0 = time.perf_counter()
             got = outcome(analyze(p, kind=c.kind))

@@ -8,6 +8,6 @@
     python -m training.sbi codec-probe   --ckpt r1=... --out probe.json  # round 4: photos through H.264/VP8/VP9/JPEG; occlusion
     python -m training.sbi context-probe --ckpt r1=... --out ctx.json    # round 4: video crops with the photos' context
 
-Outside the runtime package: only the network (verifier/video/lite0.py) and the face
-alignment (verifier/video/align.py) are shared with inference.
+Outside the runtime package: only the network (verifier/analysis/video/lite0.py) and the face
+alignment (verifier/analysis/video/align.py) are shared with inference.
 """

@@ -32,7 +32,7 @@ class AugmentParams:
 
 def reframe(img: np.ndarray, *, cache_margin: float, margin: float, size_px: int,
             rng: np.random.Generator | None = None, p: AugmentParams = AugmentParams()) -> np.ndarray:
-    """Crop a canonical crop of ``margin`` (see verifier.video.align) out of a cached crop that
+    """Crop a canonical crop of ``margin`` (see verifier.analysis.video.align) out of a cached crop that
     was aligned with the larger ``cache_margin``, and resize it to ``size_px``. With ``rng``,
     the margin and centre are jittered."""
     h = img.shape[0]

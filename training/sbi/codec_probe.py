@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from verifier.evaluate.metrics import roc_auc
-from verifier.video.lite0 import EfficientNetLite0, normalise
+from verifier.analysis.video.lite0 import EfficientNetLite0, normalise
 
 from .augment import reframe
 from .blend import self_blend

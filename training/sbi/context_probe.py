@@ -17,7 +17,7 @@ import os
 import cv2
 import numpy as np
 
-from verifier.video.align import similarity_from_landmarks
+from verifier.analysis.video.align import similarity_from_landmarks
 
 from .data import CACHE_MARGIN, CACHE_SIZE_PX, StaticMesh, photo_landmarks
 from .evaluate import clip_scores, format_summary, score_crops, summarise
@@ -69,7 +69,7 @@ def adapt_bn(model, crops: np.ndarray, batch: int = 64):
 
     import torch
 
-    from verifier.video.lite0 import normalise
+    from verifier.analysis.video.lite0 import normalise
 
     m = copy.deepcopy(model).eval()
     for mod in m.modules():

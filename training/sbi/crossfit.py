@@ -34,7 +34,7 @@ import time
 import numpy as np
 import torch
 
-from verifier.video.lite0 import IMAGENET_MEAN, IMAGENET_STD, EfficientNetLite0, load_imagenet
+from verifier.analysis.video.lite0 import IMAGENET_MEAN, IMAGENET_STD, EfficientNetLite0, load_imagenet
 
 from .data import CACHE_MARGIN
 from .evaluate import REAL_THRESHOLD, clip_scores, photo_pairs, summarise

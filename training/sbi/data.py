@@ -8,7 +8,7 @@ The list is committed (``training/sbi/data_list.tsv``: paths relative to the sha
 folder and sha256 from its MANIFEST.tsv files) and checked against the files when caching.
 
 The cache (gitignored, default ``/work/cache/sbi``) holds, per split, aligned face crops
-(:func:`verifier.video.align.align_face`, side :data:`CACHE_SIZE_PX`, margin
+(:func:`verifier.analysis.video.align.align_face`, side :data:`CACHE_SIZE_PX`, margin
 :data:`CACHE_MARGIN`) and their 478 landmarks in crop pixels, as ``.npz``.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 
 from verifier.evaluate.manifest import read_manifest
-from verifier.registry import sha256_of as sha256_file
-from verifier.video.align import AlignParams, align_face
+from verifier.analysis.registry import sha256_of as sha256_file
+from verifier.analysis.video.align import AlignParams, align_face
 
 TRAIN_CLIP_SOURCES = ("real/liveportrait_driving", "real/videoretalking_input")  # set aside for training (16 clips)
 NEVER_TRAIN_SOURCES = ("real/deepfacelive_original",)  # real halves of the DeepFaceLive pairs: the key evaluation
@@ -121,7 +121,7 @@ def sample_clip_frames(path: str, n: int) -> list[tuple[int, np.ndarray]]:
 def clip_faces(path: str, n: int, align: AlignParams) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Aligned crops of ``n`` evenly spaced frames: (frame index, crop, landmarks in crop px);
     frames where no face is found are left out."""
-    from verifier.face import FaceTracker
+    from verifier.analysis.face import FaceTracker
 
     out = []
     with FaceTracker() as tracker:

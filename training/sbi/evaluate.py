@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from verifier.evaluate.metrics import roc_auc
-from verifier.video.lite0 import EfficientNetLite0, normalise
+from verifier.analysis.video.lite0 import EfficientNetLite0, normalise
 
 CLIP_QUANTILE = 0.9  # clip score = this quantile of its frame scores (set by hand, not tuned)
 REAL_THRESHOLD = 0.5  # P(fake) over which a real clip counts as a false alarm

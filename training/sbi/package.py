@@ -113,7 +113,7 @@ def save_start_weights(imagenet_pth: str, out: str) -> None:
 
 def load_start_weights(path: str) -> dict:
     """The packed start weights as float32, with a placeholder 1000-class head so that
-    :func:`verifier.video.lite0.load_imagenet` (``head=False``) checks every other key."""
+    :func:`verifier.analysis.video.lite0.load_imagenet` (``head=False``) checks every other key."""
     import torch
 
     state = {k: (v.float() if v.is_floating_point() else v) for k, v in torch.load(path, map_location="cpu", weights_only=True).items()}
@@ -136,7 +136,7 @@ def build_package(out: str, *, shared_data: str, data_list: str, folds_tsv: str,
     """Build the package into ``out`` (needs mediapipe, PyAV and the shared data). With
     ``raw_eval_out``, the evaluation crops are also saved there losslessly (to measure what
     the JPEG does)."""
-    from verifier.video.align import AlignParams, align_face
+    from verifier.analysis.video.align import AlignParams, align_face
 
     from .data import StaticMesh, _check, clip_faces, photo_landmarks, read_data_list
     from .folds import read_folds

@@ -47,7 +47,7 @@ def imagenet_features(crops: np.ndarray, imagenet_pth: str, depths=DEPTHS, batch
     """Mean-pooled activations after each block in ``depths`` and the head (``"head"``), per crop."""
     import torch
 
-    from verifier.video.lite0 import EfficientNetLite0, load_imagenet, normalise
+    from verifier.analysis.video.lite0 import EfficientNetLite0, load_imagenet, normalise
 
     net = load_imagenet(EfficientNetLite0(), torch.load(imagenet_pth, map_location="cpu")).eval()
     out: dict[str, list] = {f"block{d}": [] for d in depths} | {"head": []}
@@ -67,7 +67,7 @@ def checkpoint_features(crops: np.ndarray, ckpt: str, batch: int = 64) -> np.nda
     """The SBI checkpoint's pooled features (the input of its binary head), per crop."""
     import torch
 
-    from verifier.video.lite0 import normalise
+    from verifier.analysis.video.lite0 import normalise
 
     from .codec_probe import load_model
 

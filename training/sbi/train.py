@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from verifier.video.lite0 import EfficientNetLite0, load_imagenet, normalise
+from verifier.analysis.video.lite0 import EfficientNetLite0, load_imagenet, normalise
 
 from .augment import AugmentParams, SharedChainParams, degrade, reframe, shared_chain
 from .blend import SBIParams, self_blend
@@ -30,7 +30,7 @@ class TrainConfig:
     """One training run. Speeds measured on the 2-core dev VM (see the report in the README)."""
 
     size_px: int = 128  # network input side; 128 px trains ~95 img/s unfrozen here (stack-feasibility notes)
-    margin: float = 1.25  # canonical crop margin (verifier.video.align.AlignParams.margin)
+    margin: float = 1.25  # canonical crop margin (verifier.analysis.video.align.AlignParams.margin)
     batch_pairs: int = 16  # real faces per step -> 32 images (16 real + 16 self-blended)
     steps: int = 3000  # length of the schedule
     lr: float = 5e-4  # AdamW peak learning rate (set by hand)

@@ -8,5 +8,5 @@
 
 Outside the runtime package: nothing here is imported by ``verifier``. The device-side path
 (``logo``, ``train``, ``rawboost``, ``pool.load``, ``families``) imports numpy, torch,
-scikit-learn and ``verifier.voice.aasist`` / ``verifier.voice.calibration`` only.
+scikit-learn and ``verifier.analysis.voice.aasist`` / ``verifier.analysis.voice.calibration`` only.
 """

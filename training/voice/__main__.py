@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         build_cache(a.pool, a.out, max_minutes=a.max_minutes)
         return 0
     if a.cmd == "opinion-logo":
-        from verifier.fusion import Fusion
+        from verifier.core.fusion import Fusion
 
         from .opinion import markdown, run_logo
 
@@ -94,7 +94,7 @@ def main(argv=None) -> int:
         write_data_list(load(os.path.join(a.out, "pool.npz"))[2], DATA_LIST)
         import shutil
 
-        from verifier.voice.weights import find_weights
+        from verifier.analysis.voice.weights import find_weights
 
         shutil.copy(find_weights(), os.path.join(a.out, "AASIST-L.pth"))  # the registry's checked copy, for the device
         return 0

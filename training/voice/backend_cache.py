@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-N_SPECTRAL = 23  # spectral nodes (verifier.voice.aasist.N_SPECTRAL_NODES)
+N_SPECTRAL = 23  # spectral nodes (verifier.analysis.voice.aasist.N_SPECTRAL_NODES)
 N_TEMPORAL = 29  # temporal nodes of a 64,600-sample window: 64,472 sinc outputs // 3 (max-pool) then // 3 six times
 N_CHANNELS = 24  # encoder output channels of AASIST-L (filts[-1][-1])
 FEAT_DIM = (N_SPECTRAL + N_TEMPORAL) * N_CHANNELS  # 1,248 cached values per window

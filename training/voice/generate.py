@@ -54,8 +54,8 @@ ESPEAK_VARIANTS = ("", "+m1", "+m3", "+f2", "+f4")  # espeak-ng voice variants (
 
 def espeak(text: str, lang: str, seed: int) -> np.ndarray:
     """``text`` spoken by espeak-ng (voice ``lang`` + a seeded variant, speed 140-185 wpm,
-    pitch 30-70), 16 kHz float32 (decoded and resampled by ``verifier.media.load_audio``)."""
-    from verifier.media import load_audio
+    pitch 30-70), 16 kHz float32 (decoded and resampled by ``verifier.analysis.media.load_audio``)."""
+    from verifier.analysis.media import load_audio
 
     rng = np.random.default_rng(seed)
     voice = lang + ESPEAK_VARIANTS[int(rng.integers(len(ESPEAK_VARIANTS)))]

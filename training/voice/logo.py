@@ -41,7 +41,7 @@ def runtime_rule() -> dict:
 
 
 def _calibrate(logits, labels) -> dict | None:
-    from verifier.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.calibration import LogisticCalibration
 
     if len(set(labels)) < 2:
         return None
@@ -49,7 +49,7 @@ def _calibrate(logits, labels) -> dict | None:
 
 
 def _p(cal: dict, logits) -> np.ndarray:
-    from verifier.voice.calibration import LogisticCalibration
+    from verifier.analysis.voice.calibration import LogisticCalibration
 
     return LogisticCalibration.from_dict(cal).predict_proba(np.asarray(logits, float)[:, None])
 

@@ -5,7 +5,7 @@ Two commands (``python -m training.voice opinion-cache`` / ``opinion-logo``):
 
 * **cache** (CPU, once, resumable): for every pool item, AASIST-L's message logit exactly as the
   runtime computes it (``VoiceDetector.logits`` on the runtime's windows, spoof − bona fide, median)
-  and the GE2E utterance embedding of the item (``verifier.identity.speaker.embed_utterance``, the
+  and the GE2E utterance embedding of the item (``verifier.analysis.identity.speaker.embed_utterance``, the
   Compare tab's encoder, ONNX). Written every :data:`CHECKPOINT_EVERY` items; a rerun resumes.
 * **logo**: for each fold of ``families.split`` (one family's fakes held out with the reals of its
   sources), a procedure chooses among the candidates below by an **inner** group cross-validation on
@@ -54,8 +54,8 @@ SEED = 0
 
 def build_cache(pool_dir: str, out_dir: str, *, max_minutes: float = 60.0, log=print) -> str:
     """Compute (or resume) ``opinion_cache.npz`` in ``out_dir``; returns its path."""
-    from verifier.identity.speaker import embed_utterance, load_encoder
-    from verifier.voice.detector import aggregate, default_detector
+    from verifier.analysis.identity.speaker import embed_utterance, load_encoder
+    from verifier.analysis.voice.detector import aggregate, default_detector
 
     from .pool import eval_windows, load
 

@@ -4,12 +4,12 @@
 one dict per item) and the committed data list ``training/voice/data_list.tsv``:
 
 * every file of ``../shared/data/audio``, decoded and resampled to 16 kHz by the runtime's
-  loader (``verifier.media.load_audio``), channel-normalised by the runtime
-  (``verifier.voice.detector.normalise_channel``: trim, DC, active level -26 dBFS), then cropped
+  loader (``verifier.analysis.media.load_audio``), channel-normalised by the runtime
+  (``verifier.analysis.voice.detector.normalise_channel``: trim, DC, active level -26 dBFS), then cropped
   to :data:`ORIGINAL_MAX_SAMPLES` (two windows: the runtime's three 50 %-overlap windows cover it);
 * spoofs made here (``generate.py``): espeak-ng Vietnamese and English from text, and WORLD,
   Griffin-Lim and LPC resyntheses of real clips (disjoint sets of reals, one family each);
-* codec (AAC 32k, Opus 16k, AMR-NB 12.2k, MP3 64k; ``verifier.evaluate.channel``) and telephone
+* codec (AAC 32k, Opus 16k, AMR-NB 12.2k, MP3 64k; ``verifier.analysis.channel``) and telephone
   (300-3400 Hz band, 8 kHz) versions of a seeded share of the reals AND fakes, cropped to one
   window: the channel is an augmentation of both classes, never a class cue.
 
@@ -25,14 +25,14 @@ import os
 import numpy as np
 
 SR = 16000  # Hz
-WINDOW_SAMPLES = 64600  # the network's input (verifier.voice.aasist.WINDOW_SAMPLES)
+WINDOW_SAMPLES = 64600  # the network's input (verifier.analysis.voice.aasist.WINDOW_SAMPLES)
 ORIGINAL_MAX_SAMPLES = 2 * WINDOW_SAMPLES  # 8.07 s: files of the shared set, after normalisation
 GENERATED_MAX_SAMPLES = WINDOW_SAMPLES  # 4.04 s: spoofs made here
 DERIVED_MAX_SAMPLES = WINDOW_SAMPLES  # 4.04 s: codec and telephone versions
 N_PER_RESYNTH_FAMILY = 12  # real clips resynthesised per WORLD / Griffin-Lim / LPC family
 CODEC_SHARE = 0.35  # share of the (non-derived) items given one codec version, both classes
 TELEPHONE_SHARE = 0.2  # share given a telephone-band (300-3400 Hz, 8 kHz) version, both classes
-CODECS = ("messenger_aac", "messenger_opus16", "amr_nb", "mp3_64")  # verifier.evaluate.channel.CONDITIONS
+CODECS = ("messenger_aac", "messenger_opus16", "amr_nb", "mp3_64")  # verifier.analysis.channel.CONDITIONS
 NARROWBAND_CONDITIONS = ("amr_nb", "telephone")
 SIZE_LIMIT_BYTES = 25 * 2 ** 20  # the device package's share for the pool
 
@@ -73,7 +73,7 @@ def load(path_npz: str) -> tuple[np.ndarray, np.ndarray, list[dict], dict]:
 
 
 def eval_windows(clip: np.ndarray, starts) -> np.ndarray:
-    """The runtime's windows of one normalised clip (``verifier.voice.detector.make_windows``):
+    """The runtime's windows of one normalised clip (``verifier.analysis.voice.detector.make_windows``):
     at ``starts`` (``window_starts``, stored in the metadata), or the clip tiled to one window
     when shorter than a window. float32 [n, 64600]."""
     y = np.asarray(clip, np.float32)
@@ -107,10 +107,10 @@ POOL_PREPROCESSING = {"level": "active_rms", "trim_exact": False, "trim_top_db":
 
 def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     """Build the pool into ``out_dir`` (``pool.npz``, ``pool.json``); returns the info dict."""
-    from verifier.evaluate.channel import reencode, telephone_band
-    from verifier.media import load_audio
-    from verifier.signals.audio_frames import resample
-    from verifier.voice.detector import Preprocessing, normalise_channel, window_starts
+    from verifier.analysis.channel import reencode, telephone_band
+    from verifier.analysis.media import load_audio
+    from verifier.analysis.signals.audio_frames import resample
+    from verifier.analysis.voice.detector import Preprocessing, normalise_channel, window_starts
 
     from . import generate
     from .families import family_of, real_group
@@ -175,10 +175,10 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
         for c in conds:
             if c == "telephone":
                 y = resample(resample(telephone_band(base), orig_sr=SR, target_sr=8000), orig_sr=8000, target_sr=SR)
-                how = "verifier.evaluate.channel.telephone_band, 16→8→16 kHz (verifier's resampler)"
+                how = "verifier.analysis.channel.telephone_band, 16→8→16 kHz (verifier's resampler)"
             else:
                 y = reencode(base, condition=c)
-                how = f"verifier.evaluate.channel.reencode(condition={c!r})"
+                how = f"verifier.analysis.channel.reencode(condition={c!r})"
             add(y, max_samples=DERIVED_MAX_SAMPLES, id_=f"{m['id']}#{c}", label=m["label"], family=m["family"],
                 real_group=m["real_group"], language=m["language"], condition=c, parent=m["id"], root=m["root"],
                 made_by=f"{how} of the first 64600 samples of {m['id']} (pool seed {seed})", source=m["source"])
@@ -186,7 +186,7 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
 
     os.makedirs(out_dir, exist_ok=True)
     info = {"seed": seed, "sample_rate": SR, "n_items": len(meta), "window_samples": WINDOW_SAMPLES,
-            "preprocessing": f"verifier.voice.detector.normalise_channel (Preprocessing(**{POOL_PREPROCESSING})), then crop",
+            "preprocessing": f"verifier.analysis.voice.detector.normalise_channel (Preprocessing(**{POOL_PREPROCESSING})), then crop",
             "total_seconds": round(sum(len(c) for c in clips) / SR, 1)}
     path = os.path.join(out_dir, "pool.npz")
     save(path, clips, meta, info)

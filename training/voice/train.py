@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from verifier.voice.aasist import AASIST_L_CONFIG, load_aasist
+from verifier.analysis.voice.aasist import AASIST_L_CONFIG, load_aasist
 
 from .pool import WINDOW_SAMPLES, eval_windows
 from .rawboost import RawBoostParams, rawboost
@@ -89,7 +89,7 @@ class WindowSampler:
 
 
 def load_model(weights: str, device="cpu") -> torch.nn.Module:
-    """The pretrained AASIST-L (``verifier.voice.aasist.load_aasist``) on ``device``."""
+    """The pretrained AASIST-L (``verifier.analysis.voice.aasist.load_aasist``) on ``device``."""
     return load_aasist(weights, AASIST_L_CONFIG).to(torch.device(device))
 
 

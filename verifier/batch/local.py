@@ -9,7 +9,7 @@ temporary folder (its ``TMPDIR``), removed when the worker is replaced or the en
 killed worker leaves no temporary file behind; the folders of an engine whose process was killed
 (``verifier-worker-<pid>-*`` of a process that no longer runs) are removed by the next engine.
 
-The app runs its analyses on the same engine (``verifier.app.worker``): ``run`` and ``warm_up``
+The app runs its analyses on the same engine (``verifier.ui.worker``): ``run`` and ``warm_up``
 choose what a worker does (module-level functions, pickled by reference), and
 ``forward_progress`` relays the analysis' progress as ``("progress", task, fraction, key)`` events.
 """

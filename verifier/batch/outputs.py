@@ -16,7 +16,7 @@ import html
 import json
 import os
 
-from ..i18n import normalize_lang, t
+from ..core.i18n import normalize_lang, t
 
 TIME_FIELDS = ("analyzed_at", "elapsed_s")  # the only fields of a line that differ between identical runs
 RESULTS, ATTEMPTS, TIMINGS = "results.jsonl", "attempts.jsonl", "timings.jsonl"
@@ -109,7 +109,7 @@ def _status_words(b: dict, lang: str) -> str:
 def write_index_html(out: str, lines: list[dict], root: str, lang: str = "vi") -> str:
     """``index.html``: a self-contained page (inline CSS, no script) listing every entry by
     risk, with links to each file's HTML and JSON report."""
-    from ..report_html import CSS, LEVEL_COLOURS
+    from ..outputs.html import CSS, LEVEL_COLOURS
 
     lang = normalize_lang(lang)
     e = html.escape

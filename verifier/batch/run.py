@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..errors import ParameterError
-from ..i18n import t
-from ..levels import INCONCLUSIVE
-from ..voice.detector import MAX_WINDOWS
+from ..core.errors import ParameterError
+from ..core.i18n import t
+from ..core.levels import INCONCLUSIVE
+from ..analysis.voice.detector import MAX_WINDOWS
 from . import outputs
 from .walk import Entry, display, walk
 from .worker import Task
@@ -64,13 +64,13 @@ def _now() -> str:
 
 
 def _versions() -> dict:
-    from ..pipeline import _versions as pipeline_versions
+    from ..analysis.pipeline import _versions as pipeline_versions
 
     return pipeline_versions()
 
 
 def _error_line(rel: str, sha: str | None, key: str, params: dict, status: str, reason_en: str) -> dict:
-    from ..report import AnalysisError, Report
+    from ..core.report import AnalysisError, Report
 
     rep = Report(file=rel, sha256=sha, media=None, risk=None, level=INCONCLUSIVE, versions=_versions(),
                  analyzed_at=_now(), error=AnalysisError(key, reason_en, "batch", params))
@@ -81,7 +81,7 @@ def _error_line(rel: str, sha: str | None, key: str, params: dict, status: str, 
 
 
 def _models() -> list[dict]:
-    from .. import registry
+    from ..analysis import registry
 
     out = []
     for e in registry.entries():

@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 
-from ..registry import sha256_of
+from ..analysis.registry import sha256_of
 
 SNIFF_BYTES = 64  # bytes read from the start of a file to recognise its container
 

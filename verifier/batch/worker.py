@@ -24,7 +24,7 @@ class Task:
     rel: str
     kind: str = "auto"
     lang: str = "vi"
-    voice_windows: int | None = None  # None: the default cap (verifier.voice.detector.MAX_WINDOWS)
+    voice_windows: int | None = None  # None: the default cap (verifier.analysis.voice.detector.MAX_WINDOWS)
 
 
 def budget_cores(workers: int, cores: int | None = None) -> int:
@@ -39,14 +39,14 @@ def warm(cores: int) -> None:
 
     A model that is not installed is left out: each report then says so in its signal.
     """
-    from .. import threads
-    from ..errors import ModelUnavailableError
+    from ..analysis import threads
+    from ..core.errors import ModelUnavailableError
 
     threads.configure(threads.ThreadBudget.for_cores(cores))
     threads.apply_torch()
-    from .. import speech
-    from ..pipeline import _frame_detector, default_fusion
-    from ..voice.detector import default_detector
+    from ..analysis import speech
+    from ..analysis.pipeline import _frame_detector, default_fusion
+    from ..analysis.voice.detector import default_detector
 
     for load in (speech._load_model, default_detector, _frame_detector, default_fusion):
         try:
@@ -61,9 +61,9 @@ def _first_calls() -> None:
     JIT compilation, the face tracker's graph) are paid at start-up, not by the first file."""
     import tempfile
 
-    from ..pipeline import analyze
-    from ..report_html import render_html
-    from ..synth import make_call_clip, speech_like, write_wav
+    from ..analysis.pipeline import analyze
+    from ..outputs.html import render_html
+    from ..analysis.synth import make_call_clip, speech_like, write_wav
 
     with tempfile.TemporaryDirectory(prefix="verifier-warm-") as d:
         wav, mp4 = os.path.join(d, "warm.wav"), os.path.join(d, "warm.mp4")
@@ -100,8 +100,8 @@ def run_task(task: Task) -> dict:
         memory) and ``stages_s`` (seconds per pipeline stage: probe, decode_track, frames,
         voice, fusion).
     """
-    from ..pipeline import analyze_many
-    from ..report_html import render_html
+    from ..analysis.pipeline import analyze_many
+    from ..outputs.html import render_html
 
     stages: dict[str, float] = {}
     last = [None, time.perf_counter()]
@@ -114,7 +114,7 @@ def run_task(task: Task) -> dict:
 
     kw = {}
     if task.voice_windows is not None:
-        from ..params import AnalysisParams
+        from ..core.params import AnalysisParams
 
         kw["params"] = AnalysisParams.from_overrides({"voice": {"timeline_windows": task.voice_windows}})
     (_, report), = analyze_many([task.path], kind=task.kind, progress=progress, **kw)

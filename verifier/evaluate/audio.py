@@ -6,9 +6,9 @@
 
 The folder holds ``MANIFEST.tsv`` with columns ``path`` (relative), ``label`` (real/fake)
 and optionally ``language``; the source of a file is its folder (``fake/<source>/…``).
-Every file is decoded with :func:`verifier.media.load_audio` (mono 16 kHz) and scored in
+Every file is decoded with :func:`verifier.analysis.media.load_audio` (mono 16 kHz) and scored in
 each condition: ``published`` (as decoded) and messenger re-encodes (AAC 32 kbit/s, Opus
-24 kbit/s; see :mod:`verifier.evaluate.channel`); ``telephone_amr`` (real files only:
+24 kbit/s; see :mod:`verifier.analysis.channel`); ``telephone_amr`` (real files only:
 band-limited to 300-3400 Hz and AMR-NB encoded, a phone call) measures false alarms on
 narrowband real speech, with the ``published`` real files whose effective bandwidth is
 narrowband (the 8 kHz call-centre clips): the share at risk >= 0.7 ("high", voice alone
@@ -36,8 +36,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..media import load_audio
-from .channel import CONDITIONS, encode, telephone_band
+from ..analysis.media import load_audio
+from ..analysis.channel import CONDITIONS, encode, telephone_band
 from .manifest import read_manifest
 from .metrics import brier, eer, paired_loso, roc_auc
 
@@ -88,7 +88,7 @@ def espeak_vi_rows(folder: str, n: int) -> list[dict]:
 
 def _side_features(y: np.ndarray, sr: int) -> dict:
     """Side-signal scores as reliability-weighted log-odds (0 when unusable)."""
-    from ..signals.audio import measure_audio_signals
+    from ..analysis.signals.audio import measure_audio_signals
 
     out = {}
     for s in measure_audio_signals(y, sr):
@@ -163,14 +163,14 @@ def row_family(row: dict) -> str:
 
 
 def _fit_predict_platt(Xtr, ytr, Xte):
-    from ..voice.calibration import LogisticCalibration
+    from ..analysis.voice.calibration import LogisticCalibration
 
     return LogisticCalibration(features=("aasist_logit",)).fit(Xtr, ytr).predict_proba(Xte)
 
 
 def _fit_predict_fusion(features):
     def fp(Xtr, ytr, Xte):
-        from ..voice.calibration import LogisticCalibration
+        from ..analysis.voice.calibration import LogisticCalibration
 
         return LogisticCalibration(features=tuple(features)).fit(Xtr, ytr).predict_proba(Xte)
 
@@ -227,7 +227,7 @@ def summarise_condition(recs: list[dict], *, side: bool, calibration=None) -> di
             p = calibration.predict_proba(s[m, None])
             res["per_source"][so].update(mean_p_fake=float(p.mean()), share_p_fake_ge_0_5=float((p >= 0.5).mean()))
     if calibration is not None:
-        from ..fusion import Fusion
+        from ..core.fusion import Fusion
 
         high_from = Fusion.from_file().high_from
         fams = np.array([r.get("family") or (r["source"] if r["y"] else "") for r in recs])
@@ -253,8 +253,8 @@ def fit_calibration(recs: list[dict], *, manifest_path: str, conditions, summary
                     preprocessing: dict | None = None, script: str | None = None):
     """Platt calibration of ``aasist_logit`` on every file of every condition (pooled).
     ``preprocessing`` (the records', default the runtime's) and ``script`` go to the provenance."""
-    from ..voice.calibration import LogisticCalibration
-    from ..voice.detector import DEFAULT_PREPROCESSING
+    from ..analysis.voice.calibration import LogisticCalibration
+    from ..analysis.voice.detector import DEFAULT_PREPROCESSING
 
     recs = [r for r in recs if r["source"] != ESPEAK_SOURCE]  # fitted on the manifest only
     y = np.array([r["y"] for r in recs])
@@ -284,9 +284,9 @@ def narrowband_report(recs: list[dict], calibration) -> dict:
     Risk is the voice signal alone through ``verifier/assets/fusion.json`` (as for a voice message:
     the side signals have weight 0), once with the detector's narrowband reliability cut
     (``with_cut``) and once without (``without_cut``)."""
-    from ..fusion import Fusion
-    from ..result import SignalResult
-    from ..voice.detector import FULL_RELIABILITY_SPEECH_S, NARROWBAND_MAX_HZ, NARROWBAND_RELIABILITY
+    from ..core.fusion import Fusion
+    from ..core.result import SignalResult
+    from ..analysis.voice.detector import FULL_RELIABILITY_SPEECH_S, NARROWBAND_MAX_HZ, NARROWBAND_RELIABILITY
 
     fusion = Fusion.from_file()
     nb = lambda r: bool(np.isfinite(r.get("bandwidth_hz", np.nan)) and r["bandwidth_hz"] < NARROWBAND_MAX_HZ)  # noqa: E731
@@ -368,8 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = set(conditions) - set(ALL_CONDITIONS)
     if bad:
         ap.error(f"unknown conditions {sorted(bad)}; choose from {ALL_CONDITIONS}")
-    from ..voice.calibration import LogisticCalibration
-    from ..voice.detector import CALIBRATION_FILE, MAX_WINDOWS
+    from ..analysis.voice.calibration import LogisticCalibration
+    from ..analysis.voice.detector import CALIBRATION_FILE, MAX_WINDOWS
 
     if args.from_json:
         with open(args.from_json, encoding="utf-8") as f:
@@ -378,9 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         prep, script = old.get("preprocessing"), old.get("script")  # scripts/compare_voice_trim.py records them
         side = not args.no_side and all(k in recs[0] for k in SIDE_KEYS)
     else:
-        from ..voice.aasist import load_aasist
-        from ..voice.detector import VoiceDetector
-        from ..voice.weights import find_weights
+        from ..analysis.voice.aasist import load_aasist
+        from ..analysis.voice.detector import VoiceDetector
+        from ..analysis.voice.weights import find_weights
 
         detector = VoiceDetector(load_aasist(find_weights()), None, max_windows=args.max_windows or MAX_WINDOWS)
         max_windows = detector.max_windows

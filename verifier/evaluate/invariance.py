@@ -22,8 +22,8 @@ import tempfile
 
 import numpy as np
 
-from ..media import load_audio
-from .channel import encode, telephone_band
+from ..analysis.media import load_audio
+from ..analysis.channel import encode, telephone_band
 from .manifest import read_manifest
 
 SR = 16000  # Hz
@@ -93,7 +93,7 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
         g = 10 ** (float(condition.split("_")[-1]) / 20) / float(np.sqrt(np.mean(y ** 2)))
         return np.clip(y * g, -1, 1).astype(np.float32), SR
     if condition in ("silence", "silence_rel"):
-        from ..voice.detector import frame_rms
+        from ..analysis.voice.detector import frame_rms
 
         rms = SILENCE_DBFS if condition == "silence" else 20 * np.log10(float(frame_rms(y).max())) - SILENCE_REL_DB
         noise = lambda s: (10 ** (rms / 20) * rng.standard_normal(int(s * SR))).astype(np.float32)  # noqa: E731
@@ -102,7 +102,7 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
         pad = np.zeros(int(SILENCE_ZERO_S * SR), np.float32)
         return np.concatenate([pad, y, pad]), SR
     if condition.startswith("rate_"):
-        from ..signals.audio_frames import resample
+        from ..analysis.signals.audio_frames import resample
 
         sr = int(condition.split("_")[1])
         return resample(y, orig_sr=SR, target_sr=sr), sr
@@ -116,7 +116,7 @@ def apply_condition(y: np.ndarray, condition: str, tmp: str, rng: np.random.Gene
         return y[SHIFT_SAMPLES:], SR
     if condition == "telephone":
         return telephone_band(y), SR
-    from .channel import CONDITIONS as CODECS
+    from ..analysis.channel import CONDITIONS as CODECS
 
     p = os.path.join(tmp, "message" + CODECS[condition][3])
     encode(y, p, condition=condition)
@@ -145,12 +145,12 @@ def _variants(model: str) -> dict:
 def _load_model(model: str):
     """The network: AASIST-L through its ONNX export when installed (the runtime's backend, logits
     within 1e-4 of torch, checked at export), else torch."""
-    from .. import registry
-    from ..voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
+    from ..analysis import registry
+    from ..analysis.voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
 
     if model == "aasist-l":
         try:
-            from ..voice import onnx_backend
+            from ..analysis.voice import onnx_backend
 
             return onnx_backend.load()
         except Exception:  # noqa: BLE001 no export / no onnxruntime: the torch network gives the same logits
@@ -162,7 +162,7 @@ def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, mo
             per_source: int = 1, variants: tuple | None = None) -> dict:
     """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``
     (``per_source`` files of each source of :data:`SUBSET`; ``variants``: a subset of the names)."""
-    from ..voice.detector import Preprocessing, VoiceDetector
+    from ..analysis.voice.detector import Preprocessing, VoiceDetector
 
     cache = {}
     if cache_path and os.path.isfile(cache_path):
@@ -217,8 +217,8 @@ def table(cache: dict, calibrations: dict) -> tuple[str, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..voice.calibration import LogisticCalibration
-    from ..voice.detector import CALIBRATION_FILE
+    from ..analysis.voice.calibration import LogisticCalibration
+    from ..analysis.voice.detector import CALIBRATION_FILE
 
     ap = argparse.ArgumentParser(prog="python -m verifier.evaluate invariance", description=__doc__.split("\n\n")[0])
     ap.add_argument("data_dir")

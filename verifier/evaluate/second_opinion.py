@@ -4,7 +4,7 @@
         [--out records.json] [--from-json records.json] [--write-calibration aasist5_calibration.json]
 
 Every file of the folder (``MANIFEST.tsv``) is decoded, prepared as the voice signal prepares
-it (:data:`verifier.voice.detector.DEFAULT_PREPROCESSING`, the same ≤ 3 windows) and scored by
+it (:data:`verifier.analysis.voice.detector.DEFAULT_PREPROCESSING`, the same ≤ 3 windows) and scored by
 both networks: AASIST-L (registry entry ``aasist-l``, ASVspoof 2019 LA) and the ASVspoof 5
 baseline AASIST (entry ``aasist5``). Each model's message score is the median over windows of
 its ``spoof − bona fide`` logit difference. Printed (and written with ``--out``):
@@ -42,9 +42,9 @@ import time
 
 import numpy as np
 
-from ..media import load_audio
-from .channel import CONDITIONS as CODECS
-from .channel import encode
+from ..analysis.media import load_audio
+from ..analysis.channel import CONDITIONS as CODECS
+from ..analysis.channel import encode
 from .manifest import read_manifest
 from .metrics import eer, paired_loso, roc_auc
 
@@ -57,7 +57,7 @@ VI = "vi"
 
 
 def _upstream():
-    from ..voice.detector import Preprocessing
+    from ..analysis.voice.detector import Preprocessing
 
     return Preprocessing(level="own", trim=False)
 
@@ -71,7 +71,7 @@ UPSTREAM_PREPROCESSING = _upstream()  # the file's own level, no trimming (upstr
 
 def _platt(col: int):
     def fp(Xtr, ytr, Xte):
-        from ..voice.calibration import LogisticCalibration
+        from ..analysis.voice.calibration import LogisticCalibration
 
         return LogisticCalibration(features=(MODELS[col],)).fit(Xtr[:, [col]], ytr).predict_proba(Xte[:, [col]])
 
@@ -80,7 +80,7 @@ def _platt(col: int):
 
 def fit_predict_stacking(Xtr, ytr, Xte):
     """Logistic regression on both logits (standardised, C = 1): P(fake) of ``Xte``."""
-    from ..voice.calibration import LogisticCalibration
+    from ..analysis.voice.calibration import LogisticCalibration
 
     return LogisticCalibration(features=MODELS).fit(Xtr, ytr).predict_proba(Xte)
 
@@ -144,8 +144,8 @@ def tpr_at_fpr(y, score, max_fpr: float = MAX_FALSE_ALARM) -> float:
 def load_models(aasist5_path: str | None = None) -> dict:
     """``{"aasist_l": AASIST-L, "aasist5": ASVspoof 5 AASIST}`` from the registry (checked
     files; ModelUnavailableError when one is not installed)."""
-    from .. import registry
-    from ..voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
+    from ..analysis import registry
+    from ..analysis.voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, load_aasist
 
     return {"aasist_l": load_aasist(registry.model_path("aasist-l"), AASIST_L_CONFIG),
             "aasist5": load_aasist(aasist5_path or registry.model_path("aasist5"), AASIST_CONFIG)}
@@ -180,7 +180,7 @@ def score_pair(detectors: dict, y: np.ndarray) -> dict:
 def score_all(folder: str, rows: list[dict], conditions, models: dict, log=print, aasist5_upstream: bool = False) -> list[dict]:
     """One record per (file, condition). ``aasist5_upstream``: the ASVspoof 5 network gets
     the upstream input instead of the voice signal's (:data:`UPSTREAM_PREPROCESSING`, first window)."""
-    from ..voice.detector import VoiceDetector
+    from ..analysis.voice.detector import VoiceDetector
 
     detectors = {k: VoiceDetector(m, None) for k, m in models.items()}
     if aasist5_upstream:
@@ -267,7 +267,7 @@ def render(summary: dict) -> str:
 def fit_aasist5_calibration(recs: list[dict], manifest_path: str):
     """Platt scaling of the ASVspoof 5 median logit on every file (in-sample, for the
     invariance table's ΔP and for evidence display; never used to decide what ships)."""
-    from ..voice.calibration import LogisticCalibration
+    from ..analysis.voice.calibration import LogisticCalibration
 
     s = np.array([r["aasist5"] for r in recs], float)
     y = np.array([r["y"] for r in recs])

@@ -23,7 +23,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..levels import HIGH, LOW, MEDIUM
+from ..core.levels import HIGH, LOW, MEDIUM
 from ..tamper import AUDIO_KINDS, KINDS
 from .manifest import read_manifest
 
@@ -41,7 +41,7 @@ DEFAULT_CACHE = os.path.join(os.path.expanduser("~"), ".cache", "verifier", "tam
 
 
 def _analyse(path: str) -> dict:
-    from ..pipeline import analyze
+    from ..analysis.pipeline import analyze
 
     r = analyze(path)
     sig = {k: {"score": v.score, "reliability": v.reliability, "explanation": v.explanation,

@@ -5,7 +5,7 @@
 
 ``--params`` takes alternative parameters as JSON overrides of the defaults, e.g.
 ``{"blink": {"min_drop": 0.25}, "face": {"min_face_px": 30}, "fusion": {"high_from": 0.65}}``
-(sections: :class:`verifier.params.AnalysisParams`); the parameters used are written into
+(sections: :class:`verifier.core.params.AnalysisParams`); the parameters used are written into
 ``--out``.
 
 Prints, per file, what the verifier measured; per source, the blink rates and levels; ROC
@@ -16,7 +16,7 @@ and the lip-sync stress test on real talking clips: how offset, correlation and 
 move when their audio is shifted by ±400 ms or swapped with another clip's audio. The
 ``frames`` detector was trained on the real clips of :data:`FRAMES_TRAINED_SOURCES`, so its
 AUC is also given without them. ``--channel messenger_h264`` re-encodes every clip, real and
-fake alike, as a messenger passes it on (480p, low-rate H.264, :mod:`verifier.evaluate.channel`)
+fake alike, as a messenger passes it on (480p, low-rate H.264, :mod:`verifier.analysis.channel`)
 before the analysis. Nothing here is fitted.
 """
 from __future__ import annotations
@@ -32,11 +32,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..media import probe
-from ..params import DEFAULT_PARAMS, AnalysisParams
-from ..pipeline import _video_signals, analyze, decode_and_track
-from ..signals.lipsync import measure_lipsync
-from .channel import VIDEO_CONDITIONS, reencode_video
+from ..analysis.media import probe
+from ..core.params import DEFAULT_PARAMS, AnalysisParams
+from ..analysis.pipeline import _video_signals, analyze, decode_and_track
+from ..analysis.signals.lipsync import measure_lipsync
+from ..analysis.channel import VIDEO_CONDITIONS, reencode_video
 from .manifest import read_manifest
 from .metrics import roc_auc
 

@@ -1,6 +1,6 @@
 """Analysis of a recorded liveness challenge: find each moment, measure in and around it.
 
-``analyze_challenge(path)`` decodes the clip once (:func:`verifier.media.decode` with a frame
+``analyze_challenge(path)`` decodes the clip once (:func:`verifier.analysis.media.decode` with a frame
 consumer), tracks the face with the FaceMesh tracker at ``face_fps`` and runs mediapipe's bundled
 hand model on every ``hand_every_n``-th tracked frame, on a square around the face. Then:
 
@@ -11,7 +11,7 @@ hand model on every ``hand_every_n``-th tracked frame, on a square around the fa
 * measures per moment (:mod:`verifier.liveness.measures`), compared with the clip's calm frames
   (frontal, no hand near the face, outside every moment).
 
-Keys (i18n, verifier/locales/challenge.py), for the app:
+Keys (i18n, verifier/core/locales/challenge.py), for the app:
 
 * kinds ``challenge.kind.{turn_left,turn_right,hand,nose_touch}``;
   verdicts ``challenge.verdict.{anomaly,not_performed,partly_performed,no_anomaly_found}``;
@@ -35,8 +35,8 @@ import time
 
 import numpy as np
 
-from ..errors import MediaError, ModelUnavailableError, VerifierError
-from ..report import AnalysisError
+from ..core.errors import MediaError, ModelUnavailableError, VerifierError
+from ..core.report import AnalysisError
 from . import measures as ms
 from .moments import Span, find_hand_moments, find_nose_touches, find_turns, hand_gaps_over_face
 from .params import ChallengeParams
@@ -64,7 +64,7 @@ def analyze_challenge(path: str, params: ChallengeParams = ChallengeParams(), pr
     ChallengeReport
         Never raises: a file that cannot be analysed gives ``error`` set and verdict "not_performed".
     """
-    from ..media import display_name, probe
+    from ..analysis.media import display_name, probe
 
     t0 = time.perf_counter()
     path = os.fspath(path)
@@ -101,8 +101,8 @@ def analyze_challenge(path: str, params: ChallengeParams = ChallengeParams(), pr
 
 
 def _collect(path, info, params):
-    from ..face import FaceTracker
-    from ..media import decode
+    from ..analysis.face import FaceTracker
+    from ..analysis.media import decode
     from .collect import ChallengeCollector, HandModel
 
     hands = HandModel()
@@ -177,7 +177,7 @@ def _measure(report: ChallengeReport, col, p: ChallengeParams) -> None:
     desc, id_ok = _describe(col, sorted(want))
     threshold = p.identity_distance
     if threshold is None:
-        from ..identity.consistency import different_distance
+        from ..analysis.identity.consistency import different_distance
 
         threshold = different_distance()
     ref = ms.medoid(np.stack([desc[i] for i in ref_idx])) if id_ok and ref_idx else None
@@ -307,7 +307,7 @@ def _describe(col, idx):
     if not idx:
         return {}, True
     try:
-        from ..identity.face_embed import describe
+        from ..analysis.identity.face_embed import describe
 
         d = describe([unjpeg(col.id_jpeg[i]) for i in idx])
     except ModelUnavailableError:
@@ -329,13 +329,13 @@ def _r(x, nd):
 
 def render_text(report: ChallengeReport, lang: str = "vi") -> str:
     """The report as a few lines of text in ``lang`` (``verifier challenge FILE``)."""
-    from ..i18n import t
+    from ..core.i18n import t
 
     lines = [t("challenge.title", lang),
              t("challenge.file_line", lang, file=report.file, duration_s=round(report.duration_s, 1),
                sha256=report.sha256 or "-")]
     if report.error is not None:
-        from ..i18n import messages
+        from ..core.i18n import messages
 
         msg = t(report.error.key, lang, **report.error.params) if report.error.key in messages() else report.error.message
         lines.append(t("challenge.error_line", lang, message=msg))
@@ -361,7 +361,7 @@ def render_text(report: ChallengeReport, lang: str = "vi") -> str:
 
 def add_parser(sub) -> None:
     """Register ``verifier challenge FILE [--json] [--lang vi|en]`` on ``sub`` (argparse subparsers)."""
-    from ..i18n import LANGS
+    from ..core.i18n import LANGS
 
     c = sub.add_parser("challenge", help="phân tích đoạn ghi thử thách trực tiếp / analyse a recorded live challenge "
                                          "(head turns, hand over the face, nose touch)")
@@ -374,7 +374,7 @@ def add_parser(sub) -> None:
 def _run(args) -> int:
     import json
 
-    from ..media import printable
+    from ..analysis.media import printable
 
     failed = 0
     for path in args.paths:

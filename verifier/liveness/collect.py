@@ -6,7 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..face import FACE_BOTTOM, FACE_TOP, POSE_POINTS
+from ..analysis.face import FACE_BOTTOM, FACE_TOP, POSE_POINTS
 from .measures import NOSE_TIP, border_step, fingertip_nose_rel, hand_share_in_box
 from .params import ChallengeParams
 
@@ -26,8 +26,8 @@ def unjpeg(data: bytes) -> np.ndarray:
 
 
 def chip_transform(landmarks: np.ndarray, size: int, padding: float) -> np.ndarray:
-    """The 2×3 similarity of :func:`verifier.identity.face_embed.align_chip` for these landmarks."""
-    from ..identity.face_embed import DLIB_TEMPLATE_5, FACEMESH_5, similarity_transform
+    """The 2×3 similarity of :func:`verifier.analysis.identity.face_embed.align_chip` for these landmarks."""
+    from ..analysis.identity.face_embed import DLIB_TEMPLATE_5, FACEMESH_5, similarity_transform
 
     dst = (padding + DLIB_TEMPLATE_5) / (2 * padding + 1) * size
     return similarity_transform(np.asarray(landmarks)[list(FACEMESH_5), :2], dst)
@@ -44,7 +44,7 @@ class HandModel:
     def __init__(self):
         import mediapipe as mp
 
-        from ..face import _native_stderr_quiet
+        from ..analysis.face import _native_stderr_quiet
 
         with _native_stderr_quiet():
             self._h = mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2, model_complexity=0,
@@ -54,7 +54,7 @@ class HandModel:
 
     def hands(self, rgb: np.ndarray) -> list[np.ndarray]:
         """(21, 2) landmarks in ``rgb`` pixels for each hand found."""
-        from ..face import _native_stderr_quiet
+        from ..analysis.face import _native_stderr_quiet
 
         h, w = rgb.shape[:2]
         with _native_stderr_quiet(self._runs < 3):
@@ -96,8 +96,8 @@ class ChallengeCollector:
         self.frame_size = (0, 0)
 
     def __call__(self, frame) -> None:
-        from ..face import head_pose_deg
-        from ..identity.face_embed import align_chip
+        from ..analysis.face import head_pose_deg
+        from ..analysis.identity.face_embed import align_chip
 
         img = frame.image
         i = self._n
@@ -182,7 +182,7 @@ class ChallengeCollector:
         return count, xy, box
 
     def arrays(self) -> dict:
-        from ..face import head_pose_deg
+        from ..analysis.face import head_pose_deg
 
         pose = np.stack(self.pose) if self.pose else np.zeros((0, 4, 3))
         yaw, pitch, _ = head_pose_deg(pose)

@@ -3,7 +3,7 @@
 Each function returns a self-contained ``<svg>`` element (viewBox 160 × 160) that the app and the
 printable page inline as they are: a head turned to one side with the ear showing, an open hand
 passing in front of the face, a finger on the nose, and a person stepping closer to the camera.
-The captions (vi, en) come from ``verifier/locales/challenge_ui.py``.
+The captions (vi, en) come from ``verifier/core/locales/challenge_ui.py``.
 """
 from __future__ import annotations
 
@@ -102,6 +102,6 @@ def step_closer() -> str:
     return _svg(far + near + arrow, "standing up and moving closer to the camera")
 
 
-#: The drawing of each step (keys as in :data:`verifier.liveness.instructions.STEPS`).
+#: The drawing of each step (keys as in :data:`verifier.outputs.challenge_sheet.STEPS`).
 DRAWINGS = {"turn_left": lambda: head_turn("left"), "turn_right": lambda: head_turn("right"),
             "hand": hand_pass, "nose_touch": nose_touch, "stand_closer": step_closer}

@@ -1,6 +1,6 @@
 """Finding the challenge moments in per-frame tracks (pure functions on arrays).
 
-Sign convention (verifier.face.head_pose_deg): yaw > 0 when the face turns towards image left,
+Sign convention (verifier.analysis.face.head_pose_deg): yaw > 0 when the face turns towards image left,
 i.e. the person turns to their own right → ``turn_right``; yaw < 0 → ``turn_left``. A mirrored
 recording (some phones mirror the front camera) swaps the two; the challenge asks for both.
 """

@@ -22,7 +22,7 @@ class ChallengeParams:
     Moments:
 
     turn_yaw_deg : float
-        |yaw| (verifier.face.head_pose_deg) at which a turn counts as performed, degrees (issue 12: ±45°).
+        |yaw| (verifier.analysis.face.head_pose_deg) at which a turn counts as performed, degrees (issue 12: ±45°).
     turn_window_yaw_deg : float
         The turn moment spans the frames with |yaw| beyond this on the same side, degrees (set by hand).
     turn_lost_min_yaw_deg : float
@@ -51,7 +51,7 @@ class ChallengeParams:
 
     identity_distance : float or None
         Identity distance from which the face is another person; None = ``verify compare``'s face
-        threshold (:func:`verifier.identity.consistency.different_distance`).
+        threshold (:func:`verifier.analysis.identity.consistency.different_distance`).
     min_calm_frames : int
         Fewer calm frames (frontal, no hand, outside the moments) give no calm level, hence no jitter or
         border ratio (one real dev clip is a single long turn with 2 calm frames).

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..report import AnalysisError
-from ..result import _jsonable
+from ..core.report import AnalysisError
+from ..core.result import _jsonable
 
 #: The actions, in the order they are read to the caller (i18n: ``challenge.kind.<kind>``).
 CHALLENGE_KINDS = ("turn_left", "turn_right", "hand", "nose_touch")

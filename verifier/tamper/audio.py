@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class EspeakParams:
 
 def shift(y: np.ndarray, sr: int, p: ShiftParams = ShiftParams()) -> np.ndarray:
     """``y`` delayed by ``p.shift_ms`` (advanced when negative), zero-filled, same length."""
-    from ..synth import shift_audio
+    from ..analysis.synth import shift_audio
 
     return shift_audio(np.asarray(y, np.float32), sr, p.shift_ms)
 
@@ -96,7 +96,7 @@ def vocode(y: np.ndarray, sr: int, p: VocoderParams = VocoderParams()) -> np.nda
     Same length; loudness matched to the input's."""
     from scipy.signal import ShortTimeFFT
 
-    from ..dsp import hann
+    from ..analysis.dsp import hann
 
     y = np.asarray(y, np.float32)
     stft = ShortTimeFFT(hann(p.n_fft, np.float64), hop=p.hop_length, fs=sr, mfft=p.n_fft)
@@ -124,7 +124,7 @@ def espeak(text: str, sr: int, p: EspeakParams = EspeakParams()) -> np.ndarray:
     """
     import soundfile as sf
 
-    from ..signals.audio_frames import resample
+    from ..analysis.signals.audio_frames import resample
 
     exe = shutil.which("espeak-ng")
     if exe is None:

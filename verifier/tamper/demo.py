@@ -1,4 +1,4 @@
-"""Demo calls for training: the synthetic caller (:class:`verifier.synth.Portrait`) whose mouth
+"""Demo calls for training: the synthetic caller (:class:`verifier.analysis.synth.Portrait`) whose mouth
 follows a given sound's loudness and who blinks at planted times.
 
 The project may ship only material it may redistribute: the astronaut photo (public domain)
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..synth import Portrait
+from ..analysis.synth import Portrait
 from .lab import write_clip
 from .video import loudness_envelope
 
@@ -51,7 +51,7 @@ def make_demo_call(path: str, voice: np.ndarray | None, *, sr: int = 16000, dura
     write_clip(path, frames, fps, y, sr, crf=crf)
 
 
-DEMO_CRF = 23  # x264 quality of the shipped demos (as verifier.synth's): small files
+DEMO_CRF = 23  # x264 quality of the shipped demos (as verifier.analysis.synth's): small files
 
 
 def make_training_samples(folder: str) -> list[str]:

@@ -1,7 +1,7 @@
 """File level of the tamper lab: read a clip or voice message, apply one tamper, write the result.
 
 ``tamper_file(src, dst, kind, ...)`` decodes ``src`` (only read), tracks the face when the
-tamper needs landmarks (:class:`verifier.face.FaceTracker`), applies the pure function of
+tamper needs landmarks (:class:`verifier.analysis.face.FaceTracker`), applies the pure function of
 :mod:`.audio` or :mod:`.video`, and writes ``dst``: H.264/AAC mp4 for a clip, WAV (or FLAC)
 for a voice message, or — with ``messenger=True`` or ``kind="messenger"`` — the messenger
 degradation on top (:class:`DegradeParams`).
@@ -15,12 +15,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import MediaError, ParameterError
-from ..media import SAMPLE_RATE, Limits, decode, load_audio, probe
+from ..core.errors import MediaError, ParameterError
+from ..analysis.media import SAMPLE_RATE, Limits, decode, load_audio, probe
 from . import AUDIO_KINDS, KINDS
 from .audio import EspeakParams, ReplaceParams, ShiftParams, VocoderParams, espeak_voice, replace_voice, shift, vocode
-from .video import (BlinkRemovalParams, FaceSwapParams, TalkingPhotoParams, face_swap, loudness_envelope,
-                    remove_blinks, talking_photo)
+from .video import BlinkRemovalParams, FaceSwapParams, TalkingPhotoParams, face_swap, loudness_envelope, remove_blinks, talking_photo
 
 MAX_TAMPER_DURATION_S = 120.0  # s: every frame is held in memory (a training clip is ~10 s)
 OUT_CRF = 18  # x264 constant quality of the tampered clip: visually lossless, so the tamper is what shows
@@ -30,7 +29,7 @@ OUT_AUDIO_BIT_RATE = 128_000  # bit/s, AAC of the tampered clip (not a degradati
 @dataclass(frozen=True)
 class DegradeParams:
     """(g) Messenger degradation: what a forwarded clip or voice note goes through
-    (as :data:`verifier.evaluate.channel.VIDEO_CONDITIONS` ``messenger_h264``, set by hand)."""
+    (as :data:`verifier.analysis.channel.VIDEO_CONDITIONS` ``messenger_h264``, set by hand)."""
 
     max_height_px: int = 480
     video_bit_rate: int = 400_000  # bit/s H.264
@@ -124,8 +123,8 @@ def write_clip(path: str, frames, fps: float, audio: np.ndarray | None, sr: int 
 def degrade_file(src: str, dst: str, p: DegradeParams = DegradeParams()) -> None:
     """(g) ``src`` as a messenger passes it on: a clip scaled to at most ``p.max_height_px``
     lines, H.264 at ``p.video_bit_rate`` and mono AAC at ``p.audio_bit_rate``
-    (:func:`verifier.evaluate.channel.reencode_video`); a voice message as mono AAC (.m4a)."""
-    from ..evaluate import channel
+    (:func:`verifier.analysis.channel.reencode_video`); a voice message as mono AAC (.m4a)."""
+    from ..analysis import channel
 
     info = probe(src)
     if info.has_video:
@@ -148,7 +147,7 @@ def degrade_file(src: str, dst: str, p: DegradeParams = DegradeParams()) -> None
 
 def track_landmarks(frames) -> list[np.ndarray | None]:
     """FaceMesh landmarks (478, 3) of every frame, or None where no face was found."""
-    from ..face import FaceTracker
+    from ..analysis.face import FaceTracker
 
     with FaceTracker() as trk:
         return [trk.track(img).landmarks for img in frames]
@@ -156,7 +155,7 @@ def track_landmarks(frames) -> list[np.ndarray | None]:
 
 def photo_landmarks(img: np.ndarray) -> np.ndarray:
     """Landmarks of the one face of a still photo (raises when none is found)."""
-    from ..face import FaceTracker
+    from ..analysis.face import FaceTracker
 
     with FaceTracker() as trk:
         pts = trk.track(img).landmarks

@@ -12,8 +12,8 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from ..errors import ParameterError
-from ..face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_EAR, RIGHT_EYE_EAR, eye_aspect_ratio
+from ..core.errors import ParameterError
+from ..analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_EAR, RIGHT_EYE_EAR, eye_aspect_ratio
 from .blend import blend, feathered_mask
 
 # FaceMesh (468-point topology) contours.
@@ -67,7 +67,7 @@ class TalkingPhotoParams:
     """(f) Talking photo: a still photo whose lower lip and jaw move with the sound's loudness.
 
     max_open_frac : lower-lip drop at full loudness, share of the face height (as in
-        :class:`verifier.synth.Portrait`: 9 %).
+        :class:`verifier.analysis.synth.Portrait`: 9 %).
     floor_db : loudness this far below the clip's loudest frame gives a closed mouth (dB).
     """
 

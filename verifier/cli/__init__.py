@@ -1,0 +1,1 @@
+"""The command line: `verifier analyze|batch|compare|challenge|tamper|models|doctor|app`."""
