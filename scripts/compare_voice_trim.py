@@ -35,7 +35,7 @@ NEW_SPEC = "trim_exact=1,trim_top_db=40"  # since
 
 def parse_prep(spec: str) -> dict:
     """``"trim_exact=1,trim_top_db=40"`` → Preprocessing keyword arguments (typed by the dataclass)."""
-    from verifier.analysis.voice.detector import Preprocessing
+    from verifier.core.params import Preprocessing
 
     types = {f.name: f.type for f in dataclasses.fields(Preprocessing)}
     out = {}
@@ -51,7 +51,9 @@ def score(data: str, outdir: str, conds: list[str], old_spec: str = OLD_SPEC, ne
     from verifier.evaluate.invariance import _load_model
     from verifier.evaluate.manifest import read_manifest
     from verifier.analysis.media import load_audio
-    from verifier.analysis.voice.detector import MAX_WINDOWS, Preprocessing, VoiceDetector
+    from verifier.analysis.voice.detector import VoiceDetector
+    from verifier.core.constants import MAX_WINDOWS
+    from verifier.core.params import Preprocessing
 
     model = _load_model("aasist-l")  # the ONNX export when installed (runtime backend), else torch
     dets = {"old": VoiceDetector(model, None, preprocessing=Preprocessing(**parse_prep(old_spec))),

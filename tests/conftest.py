@@ -49,3 +49,10 @@ def make_clip(clip_dir):
         return cache[name]
 
     return _make
+
+
+def forget(monkeypatch, once) -> None:
+    """Make a :func:`verifier.core.once.load_once` function load again during one test; the value
+    loaded before comes back afterwards (monkeypatch restores both fields)."""
+    monkeypatch.setattr(once, "_done", False)
+    monkeypatch.setattr(once, "_value", None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face, similarity_from_landmarks, transform_points
+from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, align_face, similarity_from_landmarks, transform_points
+from verifier.core.params import AlignParams
 
 
 def _landmarks(rng, angle_deg=0.0, scale=1.0, centre=(300.0, 200.0)):

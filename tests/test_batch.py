@@ -100,7 +100,8 @@ def evidence(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_run(evidence, tmp_path_factory):
     """One uninterrupted local run with 2 workers; the inputs' snapshot before and after."""
-    from verifier.batch.run import BatchParams, run_batch
+    from verifier.batch.run import run_batch
+    from verifier.core.params import BatchParams
 
     before = _snapshot(evidence)
     out = str(tmp_path_factory.mktemp("out_local"))
@@ -134,9 +135,27 @@ def test_walk_gives_every_hostile_entry_its_reason_and_follows_no_link_out(tmp_p
     escaped = [e for e in entries.values() if e.name_escaped]
     assert [e.rel for e in escaped] == ["ghi_\\xe9_am.wav"]
     assert os.path.isfile(escaped[0].path)  # the real (non-UTF-8) name still opens
-    # stable order: byte-sorted relative paths, whatever order the file system lists them in
-    paths = [os.path.relpath(e.path, d) for e in walk(d)]
-    assert paths == sorted(paths, key=os.fsencode) and len(paths) == len(entries)
+
+
+
+def test_walk_order_does_not_depend_on_the_order_the_file_system_lists(tmp_path, monkeypatch):
+    """Byte-sorted relative paths, even when the file system lists entries in reverse order."""
+    import verifier.batch.walk as walk_mod
+
+    d = _make_folder(str(tmp_path))
+    as_listed = [e.rel for e in walk(d)]
+    real_walk = os.walk
+
+    def reversed_walk(top, *a, **k):
+        for dirpath, dirnames, filenames in real_walk(top, *a, **k):
+            dirnames.reverse()
+            yield dirpath, dirnames, filenames[::-1]
+
+    monkeypatch.setattr(walk_mod.os, "walk", reversed_walk)
+    reversed_listing = [e.rel for e in walk(d)]
+    assert reversed_listing == as_listed
+    rels = [os.fsencode(r) for r in as_listed if "\\x" not in r]  # names shown as escapes sort by their bytes
+    assert rels == sorted(rels) and len(as_listed) >= 10
 
 
 def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
@@ -150,38 +169,48 @@ def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
 
 
 def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started_with(tmp_path):
-    from verifier.batch.run import BatchParams, run_batch
+    from verifier.batch.run import run_batch
+    from verifier.analysis.voice.detector import ALL_WINDOWS
     from verifier.core.errors import ParameterError
-    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.core.params import AnalysisParams, BatchParams
+    from verifier.core.constants import MAX_WINDOWS
 
     (tmp_path / "ev").mkdir()  # nothing to analyse: the run only writes its manifest
     ev, out = str(tmp_path / "ev"), str(tmp_path / "out")
     run_batch(ev, out, BatchParams(), progress=False)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["parameters"]["voice_windows"] == MAX_WINDOWS
-    run_batch(ev, out, BatchParams(voice_windows=MAX_WINDOWS), progress=False)  # same settings: resumes
+    assert manifest["parameters"]["analysis"] == AnalysisParams().to_dict()  # every analysis setting is recorded
+
+    def windows(n):
+        return BatchParams(analysis=AnalysisParams.from_overrides({"voice": {"timeline_windows": n}}))
+
+    run_batch(ev, out, windows(MAX_WINDOWS), progress=False)  # same settings: resumes
     with pytest.raises(ParameterError, match="--voice-windows 3, not 10000"):
-        run_batch(ev, out, BatchParams(voice_windows=ALL_WINDOWS), progress=False)
+        run_batch(ev, out, windows(ALL_WINDOWS), progress=False)
     with pytest.raises(ParameterError, match="--kind auto, not audio"):
         run_batch(ev, out, BatchParams(kind="audio"), progress=False)
     del manifest["parameters"]["voice_windows"]  # a manifest older than the option held the default
     (tmp_path / "out" / "manifest.json").write_text(json.dumps(manifest))
     run_batch(ev, out, BatchParams(), progress=False)
-    with pytest.raises(ParameterError, match="voice_windows"):
-        BatchParams(voice_windows=0)
+    with pytest.raises(ParameterError, match="timeline_windows"):
+        windows(0)
 
 
 def test_a_batch_task_scores_every_voice_window_when_asked(tmp_path):
     from verifier.batch.worker import Task, run_task
     from verifier.analysis.synth import speech_like, write_wav
-    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.analysis.voice.detector import ALL_WINDOWS
+    from verifier.core.constants import MAX_WINDOWS
+    from verifier.core.params import AnalysisParams
 
     wav = str(tmp_path / "note.wav")
     write_wav(wav, speech_like(15.0, seed=3).y, 16000)
     default = run_task(Task("0" * 64, wav, "note.wav", "audio", "en"))["report"]["signals"]["voice"]
     if default["explanation"] == "voice.model_missing":
         pytest.skip("AASIST-L is not installed")
-    every = run_task(Task("0" * 64, wav, "note.wav", "audio", "en", ALL_WINDOWS))["report"]["signals"]["voice"]
+    every = run_task(Task("0" * 64, wav, "note.wav", "audio", "en",
+                          AnalysisParams.from_overrides({"voice": {"timeline_windows": ALL_WINDOWS}})))["report"]["signals"]["voice"]
     assert default["evidence"]["windows"] == MAX_WINDOWS < every["evidence"]["grid_windows"]
     assert every["evidence"]["windows"] == every["evidence"]["grid_windows"] == len(every["evidence"]["window_p_fake"])
 
@@ -240,7 +269,8 @@ def test_local_run_records_every_entry_with_a_reason_and_leaves_inputs_untouched
 
 @pytest.mark.slow
 def test_a_rerun_resumes_without_redoing_anything(local_run, evidence, tmp_path):
-    from verifier.batch.run import BatchParams, run_batch
+    from verifier.batch.run import run_batch
+    from verifier.core.params import BatchParams
 
     out = str(tmp_path / "copy")
     shutil.copytree(local_run[0], out)
@@ -275,7 +305,8 @@ def test_killed_half_way_then_rerun_gives_the_uninterrupted_results(local_run, e
 @pytest.mark.slow
 def test_dask_local_cluster_of_two_workers_gives_the_local_results(local_run, evidence, tmp_path):
     pytest.importorskip("distributed")
-    from verifier.batch.run import BatchParams, run_batch
+    from verifier.batch.run import run_batch
+    from verifier.core.params import BatchParams
 
     before = _snapshot(evidence)
     out = str(tmp_path / "dask")
@@ -286,7 +317,8 @@ def test_dask_local_cluster_of_two_workers_gives_the_local_results(local_run, ev
 
 @pytest.mark.slow
 def test_a_file_past_its_time_limit_is_retried_once_then_recorded_with_the_reason(tmp_path):
-    from verifier.batch.run import BatchParams, run_batch
+    from verifier.batch.run import run_batch
+    from verifier.core.params import BatchParams
     from verifier.analysis.synth import make_call_clip
 
     ev = tmp_path / "ev"

@@ -12,6 +12,7 @@ from verifier.analysis import registry
 from verifier.analysis.identity import compare as cmp
 from verifier.analysis.identity import face_embed, speaker
 from verifier.analysis.identity.sample import IdentitySample
+from conftest import forget
 
 AUDIO = SHARED / "data" / "audio"
 
@@ -163,7 +164,7 @@ def test_missing_models_say_so_and_never_pass(tmp_path, monkeypatch, capsys):
     from verifier.cli.main import main
 
     monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
-    monkeypatch.setattr(speaker, "_MODEL", None)
+    forget(monkeypatch, speaker.default_encoder)
     f = AUDIO / "real" / "librispeech_resemblyzer" / "1688-142285-0000.flac"
     assert main(["compare", str(f), str(f), "--json", "--lang", "en"]) == 0
     d = json.loads(capsys.readouterr().out)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from verifier.analysis.identity import speaker
-from verifier.analysis.identity.sample import SampleParams, SharedLandmarker, even_excerpts
+from verifier.analysis.identity.sample import SharedLandmarker, even_excerpts
+from verifier.core.params import SampleParams
 
 
 def test_saved_mel_filterbank_equals_librosa():

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from verifier.analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_OUTER, N_LANDMARKS, POSE_POINTS, RIGHT_EYE_OUTER, FaceObservation, FaceTrackBuilder, head_pose_deg
-from verifier.analysis.frames import CropSamplerParams, FaceCropSampler, face_crop
+from verifier.analysis.frames import FaceCropSampler, face_crop
+from verifier.core.params import CropSamplerParams
 from verifier.analysis.media import VideoFrame
 
 

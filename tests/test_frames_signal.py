@@ -14,9 +14,11 @@ import pytest
 from verifier.analysis import registry
 from verifier.analysis.frames import FaceCrop, face_crop
 from verifier.analysis.media import VideoFrame
-from verifier.analysis.signals.frames import FramesParams, clip_score, frames_result, measure_frames
+from verifier.analysis.signals.frames import clip_score, frames_result, measure_frames
+from verifier.core.params import FramesParams
 from verifier.analysis.video import detector as det
-from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, AlignParams, align_face
+from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, align_face
+from verifier.core.params import AlignParams
 
 N_LANDMARKS = 478
 

@@ -252,7 +252,8 @@ def _through_app(corpus, tmp_path, cases):
 
 def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
     from verifier.core.errors import MediaError
-    from verifier.analysis.media import Limits, decode, probe
+    from verifier.analysis.media import decode, probe
+    from verifier.core.params import Limits
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     info = probe(clip)
@@ -264,7 +265,7 @@ def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
 
 
 def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
-    from verifier.analysis.media import Limits
+    from verifier.core.params import Limits
     from verifier.analysis.pipeline import analyze
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
@@ -280,7 +281,8 @@ def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
 def test_media_longer_than_its_header_says_is_refused_while_decoding(make_clip, kind):
     """The decoded duration is checked, not only the declared one (a header may understate it)."""
     from verifier.core.errors import MediaError
-    from verifier.analysis.media import Limits, decode, probe
+    from verifier.analysis.media import decode, probe
+    from verifier.core.params import Limits
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     info = probe(clip)  # declares 2 s, accepted

@@ -6,7 +6,8 @@ import pytest
 
 from conftest import SHARED, requires_shared
 from test_compare import needs_face_model
-from verifier.analysis.identity.consistency import IdentityParams, identity_consistency, identity_figure, measure_identity
+from verifier.analysis.identity.consistency import identity_consistency, identity_figure, measure_identity
+from verifier.core.params import IdentityParams
 
 
 def _cluster(rng, centre, n, spread=0.03):

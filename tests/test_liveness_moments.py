@@ -6,7 +6,7 @@ from verifier.liveness.measures import (border_step, fingertip_nose_rel, hand_re
                                         identity_distances, jitter_rel, medoid)
 from verifier.liveness.moments import (find_hand_moments, find_nose_touches, find_turns, hand_gaps_over_face,
                                        merge_runs, runs)
-from verifier.liveness.params import ChallengeParams
+from verifier.core.params import ChallengeParams
 
 P = ChallengeParams()
 

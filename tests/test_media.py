@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from verifier.core.errors import MediaError
-from verifier.analysis.media import SAMPLE_RATE, Limits, decode, load_audio, probe
+from verifier.analysis.media import decode, load_audio, probe
+from verifier.core.constants import SAMPLE_RATE
+from verifier.core.params import Limits
 
 SR_IN = 48000
 

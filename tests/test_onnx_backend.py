@@ -15,6 +15,7 @@ from conftest import SHARED, requires_shared
 from verifier.analysis import registry, speech
 from verifier.core.errors import ModelUnavailableError
 from verifier.analysis.synth import speech_like
+from conftest import forget
 
 ROOT = Path(__file__).resolve().parents[1]
 PARITY_FILES = ("real/librispeech_resemblyzer", "fake/kyubyong_tacotron", "real/vietasr")  # one file of each
@@ -305,7 +306,7 @@ def test_speaker_encoder_falls_back_to_torch_without_the_export(monkeypatch):
         return real(name, *a, **k)
 
     monkeypatch.setattr(registry, "model_path", no_export)
-    monkeypatch.setattr(speaker, "_MODEL", None)
+    forget(monkeypatch, speaker.default_encoder)
     enc = speaker.load_encoder()
     assert not isinstance(enc, speaker.OnnxEncoder) and type(enc).__name__ == "GE2EEncoder"
     e, _ = speaker.embed_utterance(speech_like(3.0, seed=2).y, model=enc)

@@ -11,8 +11,10 @@ from verifier.core.fusion import Fusion
 from verifier.core.levels import LEVELS
 from verifier.core.params import DEFAULT_PARAMS, AnalysisParams
 from verifier.core.result import SignalResult
-from verifier.analysis.signals.blink import BlinkParams, measure_blink
-from verifier.analysis.signals.face_quality import FaceQualityParams, measure_face_quality
+from verifier.analysis.signals.blink import measure_blink
+from verifier.core.params import BlinkParams
+from verifier.analysis.signals.face_quality import measure_face_quality
+from verifier.core.params import FaceQualityParams
 
 
 def test_parameter_objects_are_frozen():
@@ -40,7 +42,8 @@ def test_overrides_replace_named_fields_and_refuse_unknown_ones(tmp_path):
 
 
 def test_voice_section_sets_the_window_cap_and_is_recorded():
-    from verifier.analysis.voice.detector import ALL_WINDOWS, MAX_WINDOWS
+    from verifier.analysis.voice.detector import ALL_WINDOWS
+    from verifier.core.constants import MAX_WINDOWS
 
     assert DEFAULT_PARAMS.voice.timeline_windows == MAX_WINDOWS
     p = AnalysisParams.from_overrides({"voice": {"timeline_windows": ALL_WINDOWS}})
@@ -52,11 +55,12 @@ def test_voice_section_sets_the_window_cap_and_is_recorded():
 def test_cli_voice_windows_option_reads_all_or_a_count():
     import argparse
 
-    from verifier.cli.main import voice_windows_arg
     from verifier.analysis.voice.detector import ALL_WINDOWS
+    from verifier.cli.options import voice_windows_arg
+    from verifier.core.params import VoiceParams
 
-    assert voice_windows_arg("all") == voice_windows_arg(" ALL ") == ALL_WINDOWS
-    assert voice_windows_arg("7") == 7
+    assert voice_windows_arg("all") == voice_windows_arg(" ALL ") == VoiceParams(timeline_windows=ALL_WINDOWS)
+    assert voice_windows_arg("7") == VoiceParams(timeline_windows=7)
     for bad in ("0", "-2", "three", "2.5"):
         with pytest.raises(argparse.ArgumentTypeError, match="expected 'all' or an integer"):
             voice_windows_arg(bad)
@@ -128,3 +132,14 @@ def test_video_evaluation_runs_with_alternative_parameters(make_clip, tmp_path, 
     with pytest.raises(ParameterError):
         overrides.write_text(json.dumps({"face": {"min_face_pixels": 1}}))
         video.main([str(tmp_path), "--no-stress", "--params", str(overrides)])
+
+
+def test_fusion_defaults_in_code_are_the_committed_ones():
+    """A default-constructed Fusion holds the committed file's numbers (only weights and provenance
+    are the file's alone), so no second set of defaults can drift away from it."""
+    import dataclasses
+
+    committed = Fusion.from_file()
+    for f in dataclasses.fields(Fusion):
+        if f.name not in ("weights", "provenance"):
+            assert getattr(Fusion(), f.name) == getattr(committed, f.name), f.name

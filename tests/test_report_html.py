@@ -11,9 +11,9 @@ import pytest
 
 from verifier.outputs import plots
 from verifier.core.i18n import t
-from verifier.analysis.media import MediaInfo
+from verifier.core.report import MediaInfo
 from verifier.core.report import AnalysisError, Artifacts, Quality, Report
-from verifier.analysis.signals.face_quality import FaceQuality
+from verifier.core.report import FaceQuality
 from verifier.outputs.html import render_html, render_text, result_html, signal_lines
 from verifier.core.result import SignalResult, not_applicable
 from verifier.analysis.signals.frames import frames_result

@@ -13,8 +13,10 @@ from verifier.analysis import speech as sp_mod
 from verifier.analysis.signals.audio import measure_audio_signals
 from verifier.analysis.signals.audio_frames import runs
 from verifier.analysis.signals.lipsync import measure_lipsync
-from verifier.analysis.speech import SpeechParams, detect_speech, probabilities_to_segments
+from verifier.analysis.speech import detect_speech, probabilities_to_segments
+from verifier.core.params import SpeechParams
 from verifier.analysis.synth import speech_like, write_wav
+from conftest import forget
 
 SR = 16000
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,7 +151,7 @@ def test_energy_fallback_when_the_model_is_missing(monkeypatch):
                                     command="pip install silero-vad==6.2.3")
 
     monkeypatch.setattr(sp_mod, "_model_file", missing)
-    monkeypatch.setattr(sp_mod, "_MODEL", None)
+    forget(monkeypatch, sp_mod.load_model)
     s = speech_like(10.0, seed=5)
     a = detect_speech(s.y, SR)
     assert a.method == "energy" and a.reliability == sp_mod.ENERGY_FALLBACK_RELIABILITY

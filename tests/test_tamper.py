@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 from verifier.tamper import AUDIO_KINDS, KINDS
-from verifier.tamper.audio import EspeakParams, active_rms_db, espeak_voice, replace_voice, shift, vocode
-from verifier.tamper.lab import DegradeParams, degrade_file, read_clip, tamper_file
-from verifier.tamper.video import (FaceSwapParams, TalkingPhotoParams, face_mask, face_swap, remove_blinks,
-                                   talking_photo)
+from verifier.tamper.audio import active_rms_db, espeak_voice, replace_voice, shift, vocode
+from verifier.core.params import EspeakParams
+from verifier.tamper.lab import degrade_file, read_clip, tamper_file
+from verifier.core.params import DegradeParams
+from verifier.tamper.video import face_mask, face_swap, remove_blinks, talking_photo
+from verifier.core.params import FaceSwapParams, TalkingPhotoParams
 
 
 @pytest.fixture(scope="module")

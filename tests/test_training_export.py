@@ -11,7 +11,8 @@ from verifier.core.errors import MediaError, ParameterError
 from verifier.core.i18n import t
 from verifier.core.result import SignalResult
 from verifier.tamper import KINDS
-from verifier.outputs.video_export import ExportParams, compose, export_side_by_side, label_band
+from verifier.outputs.video_export import compose, export_side_by_side, label_band
+from verifier.core.params import ExportParams
 from verifier.outputs.side_by_side import TARGETS, side_by_side_html, signal_sentences, verdict
 
 GREEN, RED = ("#1e8449", "#ffffff"), ("#b03a2e", "#ffffff")

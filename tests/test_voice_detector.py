@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from verifier.core.constants import TARGET_ACTIVE_DBFS
 from verifier.core.errors import ParameterError
 from verifier.core.i18n import messages, t
 from verifier.analysis.voice import detector as det
@@ -112,7 +113,7 @@ def test_level_does_not_move_the_calibrated_probability(detector, rng, peak_dbfs
 def test_active_level_sets_speech_rms_and_never_clips(rng):
     y = _speechlike(rng, 3.0)
     out = det.set_level(0.01 * y)
-    assert det.active_level_dbfs(out) == pytest.approx(det.TARGET_ACTIVE_DBFS, abs=0.01)
+    assert det.active_level_dbfs(out) == pytest.approx(TARGET_ACTIVE_DBFS, abs=0.01)
     spiky = 0.01 * y.copy()
     spiky[100] = 0.5  # one click 40 dB above the speech: the gain stops at the clipping point
     assert np.abs(det.set_level(spiky)).max() <= det.MAX_PEAK + 1e-6
@@ -215,7 +216,7 @@ def test_normalise_trims_digital_padding_and_sets_level(rng):
     padded = np.concatenate([np.zeros(SR, np.float32), 0.1 * y, np.zeros(SR, np.float32)])
     out = det.normalise_channel(padded)
     assert abs(len(out) - len(y)) < 0.05 * SR
-    assert det.active_level_dbfs(out) == pytest.approx(det.TARGET_ACTIVE_DBFS, abs=0.01)
+    assert det.active_level_dbfs(out) == pytest.approx(TARGET_ACTIVE_DBFS, abs=0.01)
     peak = det.normalise_channel(padded, det.Preprocessing(level="peak"))
     assert np.abs(peak).max() == pytest.approx(det.TARGET_PEAK, rel=1e-5)
     own = det.normalise_channel(padded, det.Preprocessing(level="own", trim=False))

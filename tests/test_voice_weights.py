@@ -1,10 +1,13 @@
-"""``verifier.analysis.voice.weights``: the AASIST-L alias of the registry (checks, set-up command)."""
+"""``verifier.analysis.voice.weights``: the AASIST-L checks of the registry, and its set-up command
+(``verifier models install aasist-l``)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
+
+from verifier.cli.main import main as cli_main
 
 from verifier.analysis import registry
 from verifier.core.errors import ModelUnavailableError
@@ -34,17 +37,17 @@ def test_find_weights_missing_and_corrupt(tmp_path):
 
 
 @requires_models
-def test_alias_installs_from_a_folder(tmp_path, monkeypatch, capsys):
+def test_models_install_aasist_l_from_a_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path / "m"))
-    assert W.main(["--from", str(LOCAL), "--no-download"]) == 0
+    assert cli_main(["models", "install", "aasist-l", "--from", str(LOCAL), "--no-download"]) == 0
     assert "copied" in capsys.readouterr().out
     assert W.find_weights() == tmp_path / "m" / "AASIST-L.pth" == W.find_weights(tmp_path / "m" / "AASIST-L.pth")
 
 
-def test_alias_offline_failure_exit_code(tmp_path, monkeypatch, capsys):
+def test_models_install_offline_failure_exit_code(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VERIFIER_MODELS_DIR", str(tmp_path))
     monkeypatch.setattr(registry, "shared_roots", lambda: [])
-    assert W.main(["--no-download"]) == 1
+    assert cli_main(["models", "install", "aasist-l", "--no-download"]) == 1
     out = capsys.readouterr().out
     assert "AASIST-L.pth" in out and "verifier models install aasist-l --from" in out
     assert not list(tmp_path.iterdir())  # nothing half-written

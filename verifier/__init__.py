@@ -1,7 +1,7 @@
 """Deepfake call verification assistant: analyse a video-call clip or a voice message for
 signs of manipulation and explain the evidence. Everything runs locally."""
 
-__version__ = "0.1.0"
+from .core.version import __version__
 
 
 def analyze(path, **kw):

@@ -77,7 +77,7 @@ def main(argv=None) -> int:
         write_data_list(build_data_list(args.shared), args.out)
         print(f"wrote {args.out}")
     elif args.cmd == "prepare":
-        from verifier.analysis.video.align import AlignParams
+        from verifier.core.params import AlignParams
 
         from .data import cache_eval, cache_train, read_data_list
 
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
         import numpy as np
         import torch
 
-        from verifier.analysis.video.align import AlignParams
+        from verifier.core.params import AlignParams
         from verifier.analysis.video.lite0 import EfficientNetLite0
 
         from .data import cache_eval, read_data_list

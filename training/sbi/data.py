@@ -19,10 +19,12 @@ import time
 
 import cv2
 import numpy as np
+import platformdirs
 
 from verifier.evaluate.manifest import read_manifest
 from verifier.analysis.registry import sha256_of as sha256_file
-from verifier.analysis.video.align import AlignParams, align_face
+from verifier.analysis.video.align import align_face
+from verifier.core.params import AlignParams
 
 TRAIN_CLIP_SOURCES = ("real/liveportrait_driving", "real/videoretalking_input")  # set aside for training (16 clips)
 NEVER_TRAIN_SOURCES = ("real/deepfacelive_original",)  # real halves of the DeepFaceLive pairs: the key evaluation
@@ -32,7 +34,8 @@ PHOTO_PAD_FRAC = 0.25  # photos are padded (reflected) by this fraction of their
 TRAIN_FRAMES_PER_CLIP = 48  # evenly spaced frames of each training clip
 EVAL_FRAMES_PER_CLIP = 16  # evenly spaced frames of each evaluation clip
 FIELDS = ("split", "kind", "path", "sha256", "label", "source")
-DEFAULT_CACHE = "/work/cache/sbi"
+# Landmarks, crops, fetched start weights and runs (outside git): $SBI_CACHE, else the per-user cache folder.
+DEFAULT_CACHE = os.environ.get("SBI_CACHE") or os.path.join(platformdirs.user_cache_dir("deepfake-call-verifier"), "sbi")
 
 
 def build_data_list(shared_data: str) -> list[dict]:

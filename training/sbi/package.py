@@ -136,7 +136,8 @@ def build_package(out: str, *, shared_data: str, data_list: str, folds_tsv: str,
     """Build the package into ``out`` (needs mediapipe, PyAV and the shared data). With
     ``raw_eval_out``, the evaluation crops are also saved there losslessly (to measure what
     the JPEG does)."""
-    from verifier.analysis.video.align import AlignParams, align_face
+    from verifier.analysis.video.align import align_face
+    from verifier.core.params import AlignParams
 
     from .data import StaticMesh, _check, clip_faces, photo_landmarks, read_data_list
     from .folds import read_folds

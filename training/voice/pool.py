@@ -110,7 +110,8 @@ def build(shared_audio: str, out_dir: str, seed: int = 0, log=print) -> dict:
     from verifier.analysis.channel import reencode, telephone_band
     from verifier.analysis.media import load_audio
     from verifier.analysis.signals.audio_frames import resample
-    from verifier.analysis.voice.detector import Preprocessing, normalise_channel, window_starts
+    from verifier.analysis.voice.detector import normalise_channel, window_starts
+    from verifier.core.params import Preprocessing
 
     from . import generate
     from .families import family_of, real_group

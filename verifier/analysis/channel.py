@@ -13,6 +13,7 @@ import av
 import numpy as np
 
 from ..core.errors import ParameterError
+from ..core.constants import SAMPLE_RATE
 
 CONDITIONS = {
     # name: (container format, codec, bit rate in bit/s, file suffix)
@@ -23,7 +24,6 @@ CONDITIONS = {
     "amr_nb": ("amr", "libopencore_amrnb", 12200, ".amr"),  # AMR-NB 12.2 kbit/s at 8 kHz (GSM/3G calls, MMS)
 }
 CODEC_RATES = {"amr_nb": 8000}  # Hz, codecs that only take one rate: the audio is resampled to it first
-SAMPLE_RATE = 16000  # Hz
 TELEPHONE_BAND_HZ = (300.0, 3400.0)  # Hz, narrowband telephony pass band (ITU-T G.712)
 TELEPHONE_FILTER_ORDER = 8  # Butterworth band-pass order (scipy.signal.butter; 4 per edge)
 

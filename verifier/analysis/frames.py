@@ -12,7 +12,6 @@ Consumers here: :class:`verifier.analysis.face.FaceTrackBuilder` (the per-frame 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from .face import FaceObservation
 from .media import VideoFrame
+from ..core.params import CropSamplerParams
 
 
 class FrameConsumer(Protocol):
@@ -30,23 +30,6 @@ class FrameConsumer(Protocol):
 
     def finish(self) -> Any:
         """Called once after the last frame; returns what the consumer collected."""
-
-
-@dataclass(frozen=True)
-class CropSamplerParams:
-    """How many face crops a clip gives, and how they are cut. Set by hand (not tuned)."""
-
-    n_min: int = 32  # crops per clip at least (clips up to n_min × max_gap_s seconds)
-    max_gap_s: float = 2.0  # longer clips get one crop per this many seconds…
-    n_max: int = 96  # …up to this many (96 × 384² × 3 B ≈ 42 MB at most)
-    margin: float = 2.0  # crop side = this × the larger side of the landmarks' bounding box
-    max_side_px: int = 384  # crops are downscaled to at most this side (never upscaled)
-
-    def n_for(self, duration_s: float) -> int:
-        """Number of target times for a clip of ``duration_s`` seconds."""
-        if not duration_s > 0:
-            return self.n_min
-        return int(min(self.n_max, max(self.n_min, math.ceil(duration_s / self.max_gap_s))))
 
 
 @dataclass(frozen=True)

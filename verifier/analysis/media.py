@@ -13,7 +13,7 @@ import errno
 import os
 import stat
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import av
@@ -22,8 +22,10 @@ import numpy as np
 from . import threads
 from ..core.errors import MediaError
 from .registry import sha256_of
+from ..core.params import Limits
+from ..core.report import MediaInfo
+from ..core.constants import SAMPLE_RATE
 
-SAMPLE_RATE = 16000  # Hz, every audio path works at this rate (AASIST, lip-sync envelope)
 # Sample rates a real recording can have, Hz: below, above: a corrupt header. The 30-minute fuzz run found a
 # float WAV declaring 1.07 GHz whose resampling to 16 kHz took ~10 s of CPU for 8,000 samples.
 PLAUSIBLE_AUDIO_RATE_HZ = (1_000, 768_000)  # 768 kHz: the highest rate of studio converters
@@ -33,53 +35,7 @@ NOT_MEDIA_FORMATS = {"tty", "image2", "gif", "apng", "lavfi", "srt", "ass", "web
 NOT_MEDIA_CODECS = {"ansi", "text", "subrip", "ass", "webvtt"}
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What the verifier accepts. Defaults suit messenger clips and voice messages."""
-
-    max_duration_s: float = 600.0  # 10 min: calls to verify are short; longer files are cut by the user
-    max_file_bytes: int = 500 * 1024 * 1024  # 500 MiB
-    max_pixels: int = 3840 * 2160  # 4K UHD; larger frames are refused (memory, decode time)
-    # Resource bounds of one file's analysis (issue 13), enforced while decoding. The decode
-    # stops with a clear error, never with a partial result:
-    max_analysis_s: float = 1800.0  # wall clock of the decode passes per file; set by hand: 3 × the 10 min allowed (slow laptops)
-    max_rss_bytes: int = 3 * 2**30  # resident memory of the process (Linux /proc); set by hand: 2× a 10-min 1080p analysis (1.5 GB, docs/hardening.md)
-    duration_slack_s: float = 0.5  # tolerance on max_duration_s: encoder padding (AAC adds ~0.05 s), rounding
-
-
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    """Metadata of a media file, as read from its container (nothing decoded yet)."""
-
-    path: str
-    kind: str  # "video" | "audio"
-    sha256: str
-    size_bytes: int
-    container: str
-    duration_s: float
-    has_video: bool
-    has_audio: bool
-    width: int | None = None  # displayed size, after rotation
-    height: int | None = None
-    fps: float | None = None
-    n_frames: int | None = None  # from the container, may be None
-    video_codec: str | None = None
-    rotation_deg: int = 0  # display rotation, degrees counter-clockwise (FFmpeg display matrix); frames are returned upright
-    video_start_s: float | None = None
-    audio_codec: str | None = None
-    audio_sample_rate: int | None = None
-    audio_channels: int | None = None
-    audio_start_s: float | None = None
-    encoder: str | None = None
-    tags: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("path")
-        return d
 
 
 @dataclass

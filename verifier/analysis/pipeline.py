@@ -19,25 +19,32 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import __version__
+from ..core.version import __version__
 from . import threads
 from ..core.errors import MediaError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from ..core.fusion import Fusion
 from .frames import FaceCropSampler, FrameConsumer
 from ..core.levels import INCONCLUSIVE
-from .media import DEFAULT_LIMITS, SAMPLE_RATE, AudioTrack, Limits, MediaInfo, decode, display_name, probe
+from .media import DEFAULT_LIMITS, AudioTrack, decode, display_name, probe
+from ..core.constants import SAMPLE_RATE
+from ..core.params import Limits
+from ..core.report import MediaInfo
 from ..core.params import DEFAULT_PARAMS, AnalysisParams
 from .preview import PreviewCollector
 from ..core.report import AnalysisError, Artifacts, Quality, Report
 from ..core.result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
 from .signals.blink import measure_blink
-from .signals.face_quality import FaceQuality, measure_face_quality
+from .signals.face_quality import measure_face_quality
+from ..core.report import FaceQuality
 from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
-from .speech import SpeechActivity, SpeechParams, detect_speech
-from .voice.detector import VoiceParams, measure_voice
+from .speech import SpeechActivity, detect_speech
+from ..core.params import SpeechParams
+from .voice.detector import measure_voice
+from ..core.params import VoiceParams
+from ..core.once import load_once
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -75,7 +82,7 @@ def _frames_model_shipped() -> bool:
     return MODEL_NAME in {e.name for e in registry.entries()}
 
 
-def _frame_detector():
+def frame_detector():
     """(detector, None); (None, the not-applicable ``frames`` result) when its registered model
     is not installed; (None, None) when this version ships no face-picture model (no registry
     entry): then the ``frames`` signal is not part of the analysis at all."""
@@ -130,7 +137,7 @@ def _voice(y: np.ndarray, sr: int, speech: SpeechActivity, params: VoiceParams) 
     return measure_voice(y, sr, speech=speech, params=params)
 
 
-def _versions() -> dict:
+def versions() -> dict:
     import av
     import scipy
 
@@ -179,7 +186,7 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     path = os.fspath(path)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     report = Report(file=display_name(path), sha256=None, media=None, risk=None, level=INCONCLUSIVE,
-                    versions=_versions(), analyzed_at=now)
+                    versions=versions(), analyzed_at=now)
     stage = "probe"  # where a failure happened: the last stage begun
 
     def step(frac: float, key: str) -> None:
@@ -217,14 +224,10 @@ def analyze(path: str, *, kind: str = "auto", progress: Progress | None = None, 
     return report
 
 
-_FUSION: Fusion | None = None
-
-
+@load_once
 def default_fusion() -> Fusion:
-    global _FUSION  # read-only parameters loaded once per process
-    if _FUSION is None:
-        _FUSION = Fusion.from_file()
-    return _FUSION
+    """The committed fusion parameters (``verifier/assets/fusion.json``), read once per process."""
+    return Fusion.from_file()
 
 
 def analysis_fps(info: MediaInfo) -> float:
@@ -297,7 +300,7 @@ def _measure(path: str, info: MediaInfo, kind: str, progress: Progress, tracker,
                      if audio is not None else None)
         if info.has_video and kind != "audio":
             # The one place that wires frame consumers to the decode pass.
-            detector, frames_na = _frame_detector()  # loaded once per process; None when its model is missing
+            detector, frames_na = frame_detector()  # loaded once per process; None when its model is missing
             preview = PreviewCollector() if want_preview else None
             identity_on = _identity_on(params)  # identity consistency (verifier/analysis/identity/consistency.py)
             sampler = (FaceCropSampler(info.duration_s, info.video_start_s or 0.0)

@@ -34,8 +34,10 @@ import numpy as np
 
 from . import dsp
 from ..core.errors import ModelUnavailableError
+from ..core.params import SpeechParams
+from ..core.constants import SAMPLE_RATE
+from ..core.once import load_once
 
-SAMPLE_RATE = 16000  # Hz, the VAD's input rate
 CHUNK_SAMPLES = 512  # samples per VAD step at 16 kHz (32 ms), fixed by the model
 MODEL_NAME = "silero-vad"  # registry entry: verifier/assets/models/silero-vad.json (silero-vad 6.2.3 wheel)
 ONNX_MODEL_NAME = "silero-vad-onnx"  # the same network as ONNX (same wheel), run by ONNX Runtime: no torch import
@@ -49,52 +51,6 @@ ENERGY_FALLBACK_RELIABILITY = 0.5  # reliability factor of the energy gate when 
 # 0.40–0.55, music/singing 0.13–0.26).
 LOW_ENERGY_HOP_S = 0.010  # s, frame step of the low-energy measure
 LOW_ENERGY_WINDOW_S = 1.0  # s, the "local mean" window
-
-
-@dataclass(frozen=True)
-class SpeechParams:
-    """Tunable numbers of :func:`detect_speech`.
-
-    Attributes
-    ----------
-    threshold : float
-        Speech probability from which a chunk starts speech (upstream default 0.5).
-    neg_threshold_gap : float
-        Speech ends when the probability falls below ``threshold − neg_threshold_gap``
-        (upstream default 0.15: hysteresis).
-    min_speech_ms : float
-        Shorter speech runs are dropped, ms (upstream default 250).
-    min_silence_ms : float
-        Shorter gaps between speech runs are closed, ms (upstream default 100).
-    speech_pad_ms : float
-        Each speech run is widened by this at both ends, ms (upstream default 30).
-    block_s, warmup_s : float
-        Blocks run side by side, s, and the audio before each block it sees first, s. Set by
-        hand on the demo message tiled to 60 s: with 2 s of warm-up 0.8 % of chunk decisions
-        differ from one sequential pass, with 0.5 s up to 76 % in one block (the state needs
-        1–2 s to settle).
-    energy_active_above_floor_db, energy_active_below_top_db : float
-        Fallback energy gate: a 10 ms frame is speech when its 300–3400 Hz energy is this far
-        above the 10th percentile and no further than this below the 99th, dB (set by hand
-        on ../shared/data/video; the gate lip-sync used before the VAD).
-    music_rhythm : float
-        :func:`rhythm_strength` from which the sound is taken for music or singing (a beat).
-        Set by hand on the dev sets (scripts/probe_music.py): speech 0.32 at most over the 122
-        voice messages of ../shared/data/audio and the talking clips of ../shared/data/video;
-        the music/singing clips d6, d10, d11, d12 0.41–0.46 (hamilton, a stage song, 0.20:
-        missed). Four music examples only: a first guard, not a music detector.
-    """
-
-    threshold: float = 0.5
-    neg_threshold_gap: float = 0.15
-    min_speech_ms: float = 250.0
-    min_silence_ms: float = 100.0
-    speech_pad_ms: float = 30.0
-    block_s: float = 4.0
-    warmup_s: float = 2.0
-    energy_active_above_floor_db: float = 12.0
-    energy_active_below_top_db: float = 40.0
-    music_rhythm: float = 0.37
 
 
 @dataclass(frozen=True)
@@ -208,9 +164,9 @@ def _onnx_model_file() -> Path:
     return registry.model_path(ONNX_MODEL_NAME)
 
 
-_MODEL = None  # (backend, network) of the default backend, loaded once per process
 _BACKENDS: dict = {}  # backend -> network, for an explicitly chosen backend (parity checks)
-_MODEL_LOCK = threading.Lock()
+_BACKENDS_LOCK = threading.Lock()
+_TORCH_RUN_LOCK = threading.Lock()  # the TorchScript VAD keeps state between calls: one run at a time
 
 
 def _open(backend: str, jit_path: Path | None = None):
@@ -226,7 +182,8 @@ def _open(backend: str, jit_path: Path | None = None):
     return torch.jit.load(str(jit_path or _model_file()), map_location="cpu").eval()
 
 
-def _load_model():
+@load_once
+def load_model():
     """``(backend, network)``, loaded once per process: the ONNX model with ONNX Runtime when
     onnxruntime and the file are there (no torch import), else the TorchScript model.
 
@@ -235,20 +192,16 @@ def _load_model():
     ModelUnavailableError
         The silero-vad wheel (its TorchScript file) is missing or corrupt.
     """
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            jit_path = _model_file()  # the registered wheel is installed (raises otherwise)
-            try:
-                _MODEL = ("onnx", _open("onnx"))
-            except (ImportError, ModelUnavailableError):
-                _MODEL = ("torch", _open("torch", jit_path))
-        return _MODEL
+    jit_path = _model_file()  # the registered wheel is installed (raises otherwise)
+    try:
+        return ("onnx", _open("onnx"))
+    except (ImportError, ModelUnavailableError):
+        return ("torch", _open("torch", jit_path))
 
 
 def _load_backend(backend: str):
     """The network on an explicitly chosen ``backend`` ("onnx" or "torch"), loaded once."""
-    with _MODEL_LOCK:
+    with _BACKENDS_LOCK:
         if backend not in _BACKENDS:
             _BACKENDS[backend] = _open(backend)
         return _BACKENDS[backend]
@@ -257,7 +210,7 @@ def _load_backend(backend: str):
 def default_backend() -> str:
     """``"onnx"`` or ``"torch"``: the runtime :func:`vad_probabilities` uses by default
     (loads the model). Raises ModelUnavailableError when the wheel is missing."""
-    return _load_model()[0]
+    return load_model()[0]
 
 
 def _blocks(y: np.ndarray, params: SpeechParams) -> tuple[np.ndarray, int, int, int]:
@@ -323,7 +276,7 @@ def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams(), *, b
         The model file is missing or corrupt.
     """
     if backend is None:
-        backend, model = _load_model()
+        backend, model = load_model()
     else:
         model = _load_backend(backend)
     if math.ceil(len(y) / CHUNK_SAMPLES) == 0:
@@ -340,7 +293,7 @@ def vad_probabilities(y: np.ndarray, params: SpeechParams = SpeechParams(), *, b
         # 2-core machine, where the network's small steps run 2-4x slower on two, measured). The
         # probabilities are the same for any thread count (max |diff| 0 for 1 vs 2, measured).
         apply_torch()
-        with _MODEL_LOCK, torch.inference_mode():
+        with _TORCH_RUN_LOCK, torch.inference_mode():
             model.reset_states()
             out = model.audio_forward(torch.from_numpy(rows), SAMPLE_RATE).numpy()
             model.reset_states()

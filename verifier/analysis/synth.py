@@ -186,7 +186,6 @@ def make_call_clip(
     Returns the :class:`SpeechLike` whose envelope drives the mouth.
     """
     import av
-    import cv2
 
     w, h = size
     face_px = face_px or int(0.6 * h)

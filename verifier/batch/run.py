@@ -13,35 +13,14 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import __version__
+from ..core.version import __version__
 from ..core.errors import ParameterError
 from ..core.i18n import t
 from ..core.levels import INCONCLUSIVE
-from ..analysis.voice.detector import MAX_WINDOWS
 from . import outputs
 from .walk import Entry, display, walk
 from .worker import Task
-
-MAX_ATTEMPTS = 2  # a file that crashed, timed out or was interrupted this many times is given up
-DEFAULT_TIMEOUT_S = 600.0  # per file; the longest accepted file (10 min) analyses in ~1–2 min here
-
-
-@dataclass(frozen=True)
-class BatchParams:
-    """How a batch runs (recorded in the manifest)."""
-
-    workers: int = 1
-    engine: str = "local"  # "local" (process pool, no server) or "dask"
-    address: str | None = None  # an existing Dask scheduler, tcp://host:8786
-    timeout_s: float | None = DEFAULT_TIMEOUT_S
-    lang: str = "vi"
-    kind: str = "auto"
-    max_attempts: int = MAX_ATTEMPTS
-    voice_windows: int = MAX_WINDOWS  # windows the voice detector scores per file (ALL_WINDOWS: every one)
-
-    def __post_init__(self):
-        if not isinstance(self.voice_windows, int) or self.voice_windows < 1:
-            raise ParameterError(f"voice_windows must be an integer >= 1, not {self.voice_windows!r}")
+from ..core.params import BatchParams
 
 
 # BatchParams fields that change what a results line holds: a results folder is only resumed
@@ -64,7 +43,7 @@ def _now() -> str:
 
 
 def _versions() -> dict:
-    from ..analysis.pipeline import _versions as pipeline_versions
+    from ..analysis.pipeline import versions as pipeline_versions
 
     return pipeline_versions()
 
@@ -236,7 +215,7 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
         elif e.sha256 in tasks:
             waiting[e.sha256].append(e)
         else:
-            task = Task(e.sha256, e.path, e.rel, params.kind, params.lang, params.voice_windows)
+            task = Task(e.sha256, e.path, e.rel, params.kind, params.lang, params.analysis)
             if tries[e.sha256] >= params.max_attempts:
                 key, detail = last_failure.get(e.sha256, ("batch.interrupted", ""))
                 settle(e.sha256, give_up(task, key, detail))
@@ -290,7 +269,6 @@ def run_batch(root: str, out: str, params: BatchParams = BatchParams(), *, progr
 
 def _write_manifest(out: str, root: str, entries: list[Entry], params: BatchParams, started_at: str) -> None:
     import json
-    from dataclasses import asdict
 
     path = os.path.join(out, "manifest.json")
     runs = []
@@ -300,14 +278,14 @@ def _write_manifest(out: str, root: str, entries: list[Entry], params: BatchPara
                 runs = json.load(f).get("runs", [])
         except (OSError, ValueError):
             runs = []
-    runs.append({"started_at": started_at, "ended_at": _now(), **asdict(params)})
+    runs.append({"started_at": started_at, "ended_at": _now(), **params.record()})
     manifest = {
         "tool": "deepfake-call-verifier", "version": __version__, "versions": _versions(),
         "root": display(root),
         "inputs": [{"path": e.rel, "size_bytes": e.size_bytes, "sha256": e.sha256, "container": e.container,
                     "left_out": e.skip_key} for e in entries],
         "models": _models(),
-        "parameters": asdict(params),
+        "parameters": params.record(),
         "started_at": runs[0]["started_at"], "ended_at": runs[-1]["ended_at"], "runs": runs,
     }
     outputs.write_manifest(out, manifest)

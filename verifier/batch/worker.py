@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from .walk import display
+from ..core.params import DEFAULT_PARAMS, AnalysisParams
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Task:
     rel: str
     kind: str = "auto"
     lang: str = "vi"
-    voice_windows: int | None = None  # None: the default cap (verifier.analysis.voice.detector.MAX_WINDOWS)
+    params: AnalysisParams = DEFAULT_PARAMS  # every analysis setting (the voice windows among them)
 
 
 def budget_cores(workers: int, cores: int | None = None) -> int:
@@ -45,10 +46,10 @@ def warm(cores: int) -> None:
     threads.configure(threads.ThreadBudget.for_cores(cores))
     threads.apply_torch()
     from ..analysis import speech
-    from ..analysis.pipeline import _frame_detector, default_fusion
+    from ..analysis.pipeline import frame_detector, default_fusion
     from ..analysis.voice.detector import default_detector
 
-    for load in (speech._load_model, default_detector, _frame_detector, default_fusion):
+    for load in (speech.load_model, default_detector, frame_detector, default_fusion):
         try:
             load()
         except ModelUnavailableError:
@@ -112,12 +113,7 @@ def run_task(task: Task) -> dict:
             stages[last[0]] = round(stages.get(last[0], 0.0) + now - last[1], 3)
         last[:] = [key.removeprefix("stage."), now]
 
-    kw = {}
-    if task.voice_windows is not None:
-        from ..core.params import AnalysisParams
-
-        kw["params"] = AnalysisParams.from_overrides({"voice": {"timeline_windows": task.voice_windows}})
-    (_, report), = analyze_many([task.path], kind=task.kind, progress=progress, **kw)
+    (_, report), = analyze_many([task.path], kind=task.kind, progress=progress, params=task.params)
     report.file = task.rel
     if report.error is not None and report.sha256 is None:
         report.sha256 = task.sha256  # a bug before the probe: the walk's hash still identifies the file

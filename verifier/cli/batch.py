@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-from ..core.i18n import LANGS
+from .options import add_lang, add_voice_windows, analysis_params
 
 
 def add_parsers(sub) -> None:
@@ -22,34 +22,30 @@ def add_parsers(sub) -> None:
     b.add_argument("--timeout-s", type=float, default=None,
                    help="giới hạn thời gian mỗi tệp, giây (mặc định 600) / time limit per file in seconds (default 600); its worker is killed and replaced")
     b.add_argument("--json", action="store_true", help="in từng dòng kết quả (không có thanh tiến độ) / print each results line (no progress bar)")
-    b.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"),
-                   help="ngôn ngữ của báo cáo HTML và trang mục lục / language of the HTML reports and the index page")
+    add_lang(b, help="ngôn ngữ của báo cáo HTML và trang mục lục / language of the HTML reports and the index page")
     b.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
-    from .main import VOICE_WINDOWS_HELP, voice_windows_arg
-
-    b.add_argument("--voice-windows", type=voice_windows_arg, default=None, metavar="N|all",
-                   help=VOICE_WINDOWS_HELP + "; một thư mục kết quả chỉ chạy tiếp với cùng giá trị / "
-                        "a results folder resumes only with the same value")
+    add_voice_windows(b, "; một thư mục kết quả chỉ chạy tiếp với cùng giá trị / "
+                         "a results folder resumes only with the same value")
     b.set_defaults(handler=_batch)
     v = sub.add_parser("verify", help="kiểm tra FILE có đúng là tệp đã lập báo cáo không (SHA-256) / check that FILE is the file a report was made from (SHA-256)")
     v.add_argument("report", metavar="REPORT.json")
     v.add_argument("file", metavar="FILE")
-    v.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
+    add_lang(v)
     v.set_defaults(handler=_verify)
 
 
 def _batch(args) -> int:
     from ..core.errors import ParameterError
-    from ..batch.run import DEFAULT_TIMEOUT_S, BatchParams, run_batch
+    from ..batch.run import run_batch
+    from ..core.constants import DEFAULT_TIMEOUT_S
+    from ..core.params import BatchParams
 
     if args.address and args.engine != "dask":
         print("--address needs --engine dask", file=sys.stderr)
         return 2
-    from ..analysis.voice.detector import MAX_WINDOWS
-
     params = BatchParams(workers=args.workers, engine=args.engine, address=args.address,
                          timeout_s=args.timeout_s or DEFAULT_TIMEOUT_S, lang=args.lang, kind=args.kind,
-                         voice_windows=args.voice_windows or MAX_WINDOWS)
+                         analysis=analysis_params(args))
 
     def show(line):
         print(json.dumps(line, ensure_ascii=False), flush=True)

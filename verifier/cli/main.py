@@ -15,36 +15,12 @@ verify`` say what is installed; ``verifier doctor`` checks models and mediapipe.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
-import os
 import sys
 
-from ..core.i18n import LANGS
-
-
-def voice_windows_arg(text: str) -> int:
-    """``--voice-windows``: ``all`` (every ~4 s window of the 50 %-overlap grid) or a count >= 1."""
-    from ..analysis.voice.detector import ALL_WINDOWS
-
-    if text.strip().lower() == "all":
-        return ALL_WINDOWS
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"cần 'all' hoặc một số nguyên >= 1, không phải {text!r} / "
-                                         f"expected 'all' or an integer >= 1, not {text!r}")
-    return n
-
-
-VOICE_WINDOWS_HELP = ("số đoạn 4 giây của giọng nói được chấm cho biểu đồ theo thời gian, rải đều trên cả tin nhắn "
-                      "(mặc định 3, cho nhanh); 'all' chấm mọi đoạn (chồng 50 %%), khoảng 0,25 giây mỗi đoạn; điểm "
-                      "của tin nhắn vẫn là trung vị của 3 đoạn đã hiệu chuẩn / windows of ~4 s the voice detector "
-                      "scores for the timeline, spread over the whole message (default 3, the speed bar); 'all' "
-                      "scores every window (50 %% overlap), ~0.25 s each on 2 cores; the message's score stays the "
-                      "median of the 3 calibrated windows")
+from .options import add_lang, add_voice_windows, analysis_params
 
 
 def main(argv=None) -> int:
@@ -53,7 +29,7 @@ def main(argv=None) -> int:
     a = sub.add_parser("analyze", help="phân tích một hoặc nhiều tệp / analyse one or more files")
     a.add_argument("paths", nargs="+", metavar="PATH")
     a.add_argument("--json", action="store_true", help="mỗi tệp một đối tượng JSON, mỗi dòng một tệp / one JSON object per file, one per line")
-    a.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="ngôn ngữ của bản tóm tắt / language of the summary")
+    add_lang(a, help="ngôn ngữ của bản tóm tắt / language of the summary")
     a.add_argument("--kind", choices=("auto", "video", "audio"), default="auto")
     a.add_argument("--debug", action="store_true",
                    help="in chi tiết lỗi nội bộ ra stderr để báo lỗi / print the traceback of an internal error (a bug) on stderr, for a bug report")
@@ -64,7 +40,7 @@ def main(argv=None) -> int:
     a.add_argument("--identity", action="store_true",
                    help="đo thêm độ nhất quán danh tính khuôn mặt trong đoạn ghi / also measure the face's identity consistency across the clip (uses the model "
                         "dlib-face-resnet, installed by set-up; shown, not counted in the risk; ~2 s more per minute of video)")
-    a.add_argument("--voice-windows", type=voice_windows_arg, default=None, metavar="N|all", help=VOICE_WINDOWS_HELP)
+    add_voice_windows(a)
     m = sub.add_parser("models", help="cài đặt, liệt kê hoặc kiểm tra tệp mô hình / install, list or verify the model files")
     msub = m.add_subparsers(dest="models_cmd", required=True)
     mi = msub.add_parser("install", help="cài tệp mô hình (từ --from DIR, ../shared hoặc nguồn gốc), có kiểm tra sha256 / install model files (from --from DIR, ../shared, or upstream), sha256 checked")
@@ -79,11 +55,11 @@ def main(argv=None) -> int:
     _add_batch_parsers(sub)
     from .tamper import add_parser as add_tamper, run as run_tamper  # tamper lab (issue 10)
     add_tamper(sub)
-    from ..outputs.handout import add_parser as _add_handout  # printable handout (issue 10)
+    from .pages import add_handout as _add_handout  # printable handout (issue 10)
     _add_handout(sub)
-    from ..liveness.analyze import add_parser as _add_challenge  # verifier challenge FILE (issue 12 item 4)
+    from .challenge import add_parser as _add_challenge  # verifier challenge FILE (issue 12 item 4)
     _add_challenge(sub)
-    from ..outputs.challenge_sheet import add_parser as _add_challenge_sheet  # printable challenge script (issue 12)
+    from .pages import add_challenge_sheet as _add_challenge_sheet  # printable challenge script (issue 12)
     _add_challenge_sheet(sub)
     from ..ui import add_parser as _add_app  # the web app (issue 21 item 4); gradio imported only when it runs
     _add_app(sub)
@@ -121,16 +97,10 @@ def _analyze(args) -> int:
     from ..outputs.html import render_text, write_report
 
     failed = 0
-    kw = {}
-    overrides = {}
+    params = analysis_params(args)
     if args.identity:
-        overrides["identity"] = {"enabled": True}
-    if args.voice_windows is not None:
-        overrides["voice"] = {"timeline_windows": args.voice_windows}
-    if overrides:
-        from ..core.params import AnalysisParams
-        kw["params"] = AnalysisParams.from_overrides(overrides)
-    for path, report in analyze_many(args.paths, kind=args.kind, **kw):
+        params = dataclasses.replace(params, identity=dataclasses.replace(params.identity, enabled=True))
+    for path, report in analyze_many(args.paths, kind=args.kind, params=params):
         if report.error:
             failed += 1
         report.file = printable(path)  # as given (bytes that are not UTF-8 shown as U+FFFD)
@@ -230,7 +200,7 @@ def _add_compare(sub) -> None:
     c.add_argument("known", metavar="KNOWN", help="tin nhắn thoại, video hoặc ảnh chắc chắn của người thật / a voice note, video or photo that certainly came from the real person")
     c.add_argument("questioned", metavar="QUESTIONED", help="đoạn ghi cuộc gọi hoặc tin nhắn thoại đáng ngờ / the suspicious call recording or voice note")
     c.add_argument("--json", action="store_true", help="một đối tượng JSON / one JSON object")
-    c.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"), help="ngôn ngữ của bản tóm tắt / language of the summary")
+    add_lang(c, help="ngôn ngữ của bản tóm tắt / language of the summary")
 
 
 def _compare(args) -> int:

@@ -7,12 +7,11 @@ import time
 from dataclasses import replace
 
 from ..tamper import KINDS
+from .options import add_lang
 
 
 def add_parser(sub) -> None:
     """Register the ``tamper`` subcommand on ``sub`` (argparse subparsers)."""
-    from ..core.i18n import LANGS
-
     p = sub.add_parser("tamper", help="tạo bản giả mạo để đào tạo / make a tampered copy for training (issue 10)")
     p.add_argument("input", metavar="IN", help="clip hoặc tin nhắn thoại gốc (chỉ đọc) / original clip or voice message (only read)")
     p.add_argument("--kind", required=True, choices=KINDS, help="kiểu giả mạo / tamper type")
@@ -23,15 +22,16 @@ def add_parser(sub) -> None:
     p.add_argument("--text", help="câu espeak-ng đọc (kind espeak) / sentence for espeak-ng")
     p.add_argument("--messenger", action="store_true", help="thêm nén như ứng dụng nhắn tin (480p, AAC 32 kbit/s) / also degrade like a messenger")
     p.add_argument("--side-by-side", metavar="HTML", help="phân tích cả hai bản và ghi trang so sánh / analyse both and write the comparison page")
-    p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
+    add_lang(p)
 
 
 def run(args) -> int:
     """Make the tampered copy; print one line in ``args.lang``. Exit status 1 on bad input."""
     from ..core.errors import VerifierError
     from ..core.i18n import t
-    from ..tamper.audio import EspeakParams, ShiftParams
-    from ..tamper.lab import TamperParams, tamper_file
+    from ..core.params import EspeakParams, ShiftParams
+    from ..tamper.lab import tamper_file
+    from ..core.params import TamperParams
 
     p = TamperParams(shift=ShiftParams(args.shift_ms),
                      espeak=replace(EspeakParams(), text=args.text) if args.text else EspeakParams())

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
+from .once import load_once
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
 
-@lru_cache(maxsize=1)
+@load_once
 def messages() -> dict[str, dict[str, str]]:
     from . import locales
 

@@ -14,15 +14,62 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .constants import SAMPLE_RATE
 from .levels import LEVELS  # noqa: F401  (re-exported: a report's level is one of them)
-from ..analysis.media import SAMPLE_RATE, MediaInfo
 from .result import SignalResult, _jsonable
-from ..analysis.signals.face_quality import FaceQuality
 
+if TYPE_CHECKING:  # numpy is imported by the code that fills these fields, never by the contracts
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """Metadata of a media file, as read from its container (nothing decoded yet)."""
+
+    path: str
+    kind: str  # "video" | "audio"
+    sha256: str
+    size_bytes: int
+    container: str
+    duration_s: float
+    has_video: bool
+    has_audio: bool
+    width: int | None = None  # displayed size, after rotation
+    height: int | None = None
+    fps: float | None = None
+    n_frames: int | None = None  # from the container, may be None
+    video_codec: str | None = None
+    rotation_deg: int = 0  # display rotation, degrees counter-clockwise (FFmpeg display matrix); frames are returned upright
+    video_start_s: float | None = None
+    audio_codec: str | None = None
+    audio_sample_rate: int | None = None
+    audio_channels: int | None = None
+    audio_start_s: float | None = None
+    encoder: str | None = None
+    tags: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("path")
+        return d
+
+
+@dataclass(frozen=True)
+class FaceQuality:
+    """The face track's quality fields of a report."""
+
+    face_coverage: float  # share of analysed frames with a face, [0, 1]
+    face_px: float  # median face height (forehead–chin), pixels
+    face_blur_var: float | None  # median Laplacian variance on the face, grey levels² (None: not measured)
+    analysed_frames: int
+    analysed_fps: float | None  # frames analysed per second (None: fewer than two frames)
+    face_quality: float  # the gate's quality, [0, 1]
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
 
 @dataclass(frozen=True)
 class AnalysisError:

@@ -369,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         ap.error(f"unknown conditions {sorted(bad)}; choose from {ALL_CONDITIONS}")
     from ..analysis.voice.calibration import LogisticCalibration
-    from ..analysis.voice.detector import CALIBRATION_FILE, MAX_WINDOWS
+    from ..analysis.voice.detector import CALIBRATION_FILE
+    from ..core.constants import MAX_WINDOWS
 
     if args.from_json:
         with open(args.from_json, encoding="utf-8") as f:

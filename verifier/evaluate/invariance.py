@@ -25,8 +25,8 @@ import numpy as np
 from ..analysis.media import load_audio
 from ..analysis.channel import encode, telephone_band
 from .manifest import read_manifest
+from ..core.constants import SAMPLE_RATE as SR
 
-SR = 16000  # Hz
 SUBSET = (  # (source folder, label): the first file of each in path order
     ("real/librispeech_resemblyzer", 0), ("real/autovc_vctk", 0), ("real/f5tts_vi_refs", 0),
     ("real/viaudiodetect", 0), ("fake/kyubyong_tacotron", 1), ("fake/valle_lifeiteng_demos", 1),
@@ -162,7 +162,8 @@ def compute(data_dir: str, cache_path: str | None, seconds: float, log=print, mo
             per_source: int = 1, variants: tuple | None = None) -> dict:
     """Logits ``{variant: {path: {condition or "base": logit}}}``, cached in ``cache_path``
     (``per_source`` files of each source of :data:`SUBSET`; ``variants``: a subset of the names)."""
-    from ..analysis.voice.detector import Preprocessing, VoiceDetector
+    from ..analysis.voice.detector import VoiceDetector
+    from ..core.params import Preprocessing
 
     cache = {}
     if cache_path and os.path.isfile(cache_path):

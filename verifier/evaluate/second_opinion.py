@@ -57,7 +57,7 @@ VI = "vi"
 
 
 def _upstream():
-    from ..analysis.voice.detector import Preprocessing
+    from ..core.params import Preprocessing
 
     return Preprocessing(level="own", trim=False)
 

@@ -39,7 +39,7 @@ from ..core.errors import MediaError, ModelUnavailableError, VerifierError
 from ..core.report import AnalysisError
 from . import measures as ms
 from .moments import Span, find_hand_moments, find_nose_touches, find_turns, hand_gaps_over_face
-from .params import ChallengeParams
+from ..core.params import ChallengeParams
 from .report import CHALLENGE_KINDS, ChallengeReport, Moment, decide_verdict
 
 log = logging.getLogger("verifier")
@@ -357,29 +357,3 @@ def render_text(report: ChallengeReport, lang: str = "vi") -> str:
             lines.append(t("challenge.moment_ok", lang))
     lines.append(t("challenge.elapsed_line", lang, elapsed_s=round(report.elapsed_s, 1)))
     return "\n".join(lines)
-
-
-def add_parser(sub) -> None:
-    """Register ``verifier challenge FILE [--json] [--lang vi|en]`` on ``sub`` (argparse subparsers)."""
-    from ..core.i18n import LANGS
-
-    c = sub.add_parser("challenge", help="phân tích đoạn ghi thử thách trực tiếp / analyse a recorded live challenge "
-                                         "(head turns, hand over the face, nose touch)")
-    c.add_argument("paths", nargs="+", metavar="FILE")
-    c.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
-    c.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
-    c.set_defaults(handler=_run)
-
-
-def _run(args) -> int:
-    import json
-
-    from ..analysis.media import printable
-
-    failed = 0
-    for path in args.paths:
-        r = analyze_challenge(path)
-        r.file = printable(path)
-        failed += r.error is not None
-        print(json.dumps(r.to_dict(), ensure_ascii=False) if args.json else render_text(r, args.lang) + "\n", flush=True)
-    return 1 if failed else 0

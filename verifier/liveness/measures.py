@@ -1,7 +1,7 @@
 """What is measured in and around a challenge moment (pure functions on arrays and pictures).
 
 Each returns plain numbers with units in the names; the thresholds that turn them into flags
-are in :class:`verifier.liveness.params.ChallengeParams`.
+are in :class:`verifier.core.params.ChallengeParams`.
 """
 from __future__ import annotations
 

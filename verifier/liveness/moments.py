@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .params import ChallengeParams
+from ..core.params import ChallengeParams
 
 
 @dataclass

@@ -22,6 +22,7 @@ import html
 from ..core.i18n import normalize_lang, t
 from ..liveness.drawings import DRAWINGS
 from ..liveness.report import CHALLENGE_KINDS
+from .page import a4_css, page_head
 
 #: The steps read to the caller, in order: the analysed kinds, then the one only watched live.
 STEPS = (*CHALLENGE_KINDS, "stand_closer")
@@ -80,23 +81,14 @@ def instructions_html(lang: str = "vi", *, printable_link: bool = True) -> str:
     return "".join(parts)
 
 
-# Sizes set by hand so that the (longer) Vietnamese text fits one A4 page with 12 mm margins.
-PRINT_CSS = """
-@page { size: A4; margin: 12mm; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.3; color: #1c2833;
-       max-width: 186mm; margin: 0 auto; }
-h1 { font-size: 16pt; margin: 0 0 2mm; color: #8e1b17; }
-p { margin: 1mm 0; }
+PRINT_CSS = a4_css(10, 1.3, 16, """
 .ch-steps { display: block; }
 .ch-step { display: flex; gap: 3mm; align-items: flex-start; border-bottom: 0.3mm solid #d5d8dc; padding: 1.5mm 0; }
 .ch-step svg { width: 24mm; height: 24mm; flex: 0 0 auto; }
 .ch-title { font-weight: 700; font-size: 11pt; }
 .ch-rule { border: 0.6mm solid #8e1b17; border-radius: 2mm; padding: 1mm 4mm; margin: 2mm 0; background: #fdf2f2; }
 .ch-rule ul { margin: 1mm 0 1mm 5mm; padding: 0; }
-.small { font-size: 8.5pt; color: #566573; }
-@media screen { body { margin: 10mm auto; } }
-"""
+""")
 
 
 def render_printable(lang: str = "vi") -> str:
@@ -104,9 +96,7 @@ def render_printable(lang: str = "vi") -> str:
     resource) in ``lang``."""
     lang = normalize_lang(lang)
     return "".join([
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(t('challenge.ui.title', lang))}</title><style>{PRINT_CSS}</style></head><body>",
+        page_head(lang, t("challenge.ui.title", lang), PRINT_CSS),
         f'<h1 id="title">{_e(t("challenge.ui.title", lang))}</h1><p>{_e(t("challenge.ui.intro", lang))}</p>',
         _rules_html(lang),
         '<div class="ch-steps">', *(step_html(s, lang) for s in STEPS), "</div>",
@@ -115,11 +105,3 @@ def render_printable(lang: str = "vi") -> str:
         f'<p class="small">{_e(t("challenge.ui.print.footer", lang))}</p>',
         "</body></html>",
     ])
-
-
-def add_parser(sub) -> None:
-    """Register ``verifier challenge-sheet --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
-    from .handout import add_page_parser
-
-    add_page_parser(sub, "challenge-sheet", "trang in thử thách người gọi video / printable video-call challenge (A4)",
-                    render_printable)

@@ -10,10 +10,10 @@ browser's "Print" (or "Save as PDF") gives one A4 page. CLI: ``verifier handout 
 from __future__ import annotations
 
 import html
-import sys
 
 from .advice import ALWAYS, PLAN
 from ..core.i18n import normalize_lang, t
+from .page import a4_css, page_head
 
 SIGNS = ("money", "short", "face", "voice", "account")  # handout.signs.<key>
 # The advice's actions on the handout, most urgent first (advice.do.<key>): the ones always given
@@ -21,25 +21,16 @@ SIGNS = ("money", "short", "face", "voice", "account")  # handout.signs.<key>
 # what to do after a transfer.
 ACTIONS = ("no_otp", *[a for a in ALWAYS if a != "call_back_saved"], "if_sent_call_bank")
 
-# Sizes set by hand so that the longer (Vietnamese) text fits one A4 page with 12 mm margins.
-PRINT_CSS = """
-@page { size: A4; margin: 12mm; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; line-height: 1.35; color: #1c2833;
-       max-width: 186mm; margin: 0 auto; }
-h1 { font-size: 17pt; margin: 0 0 2mm; color: #8e1b17; }
+PRINT_CSS = a4_css(10.5, 1.35, 17, """
 h2 { font-size: 12pt; margin: 3mm 0 1.5mm; border-bottom: 0.4mm solid #d5d8dc; }
-p { margin: 1mm 0; }
 ul, ol { margin: 1mm 0 1mm 6mm; padding: 0; }
 li { margin: 0.8mm 0; }
 .lead { font-size: 11.5pt; }
 .plan { border: 0.6mm solid #8e1b17; border-radius: 3mm; padding: 2mm 4mm; margin: 3mm 0; background: #fdf2f2; }
 .plan h2 { border: none; color: #8e1b17; font-size: 14pt; margin-top: 1mm; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; }
-.small { font-size: 8.5pt; color: #566573; }
 .callback { font-weight: 700; font-size: 12pt; background: #1b3a5c; color: white; border-radius: 2mm; padding: 2mm 4mm; margin: 2mm 0; }
-@media screen { body { margin: 10mm auto; } }
-"""
+""")
 
 
 def _e(s) -> str:
@@ -51,9 +42,7 @@ def render_handout(lang: str = "vi") -> str:
     lang = normalize_lang(lang)
     li = (lambda keys: "".join(f"<li>{_e(t(k, lang))}</li>" for k in keys))
     return "".join([
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(t('handout.title', lang))}</title><style>{PRINT_CSS}</style></head><body>",
+        page_head(lang, t("handout.title", lang), PRINT_CSS),
         f'<h1 id="title">{_e(t("handout.title", lang))}</h1>',
         f'<p class="lead">{_e(t("handout.subtitle", lang))}</p>',
         f'<div class="callback" id="callback">{_e(t("advice.do.call_back_saved", lang))}</div>',
@@ -69,34 +58,3 @@ def render_handout(lang: str = "vi") -> str:
         f'<p class="small">{_e(t("handout.footer", lang))}</p>',
         "</body></html>",
     ])
-
-
-def add_parser(sub) -> None:
-    """Register ``verifier handout --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
-    add_page_parser(sub, "handout", "tờ rơi một trang A4 để in / printable one-page A4 handout (vi, en)", render_handout)
-
-
-def add_page_parser(sub, name: str, help: str, render) -> None:
-    """Register ``verifier NAME --lang vi -o FILE.html`` on ``sub``: writes the printable page
-    ``render(lang)`` (UTF-8 HTML) and prints the file's path (exit status 1 when it cannot be written)."""
-    import os
-
-    from ..core.i18n import LANGS
-
-    p = sub.add_parser(name, help=help)
-    p.add_argument("--lang", choices=LANGS, default=os.environ.get("VERIFIER_LANG", "vi"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="tệp HTML / the HTML file to write")
-    p.set_defaults(handler=lambda args: _write_page(render, args.output, args.lang))
-
-
-def _write_page(render, path: str, lang: str) -> int:
-    try:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(render(lang))
-    except OSError as e:
-        from ..core.i18n import os_error_detail
-
-        print(t("error.cannot_write", lang, name=path, detail=os_error_detail(e, lang)), file=sys.stderr, flush=True)
-        return 1
-    print(path)
-    return 0

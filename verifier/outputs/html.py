@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .advice import QUESTIONS, Advice, advise
 from ..core.i18n import messages, normalize_lang, t
 from ..core.levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
+from .numbers import format_number, format_numbers
 
 # Display categories of a signal's score (evidence of manipulation in [0, 1]); they only
 # choose a colour and a word in the table, fusion decides the level.
@@ -88,28 +89,6 @@ def _has(key: str) -> bool:
     return key in messages()
 
 
-def format_number(v, lang: str) -> str:
-    """A measured number for a sentence: integers plain, others with 1–2 decimals
-    (Vietnamese uses a decimal comma)."""
-    if isinstance(v, bool):
-        return t("report.yes" if v else "report.no", lang)
-    if isinstance(v, int):
-        s = str(v)
-    else:
-        f = float(v)
-        if math.isnan(f):
-            return "–"
-        if f.is_integer():
-            s = str(int(f))
-        elif abs(f) >= 100:
-            s = f"{f:.0f}"
-        elif abs(f) >= 10:
-            s = f"{f:.1f}"
-        else:
-            s = f"{f:.2f}"
-    return s.replace(".", ",") if lang == "vi" else s
-
-
 def format_params(evidence: dict, lang: str) -> dict:
     """Evidence values usable as ``t()`` parameters (numbers formatted, lists dropped)."""
     out = {}
@@ -167,14 +146,9 @@ def level_words(report, lang: str) -> tuple[str, str | None]:
     """(headline, caveat) of the report's level in plain words; the caveat is always given
     for "low" and "inconclusive"."""
     if report.error:
-        return t("result.error", lang), t(report.error.key, lang, **_params(report.error.params, lang))
+        return t("result.error", lang), t(report.error.key, lang, **format_numbers(report.error.params, lang))
     caveat = t(f"level.{report.level}.caveat", lang) if report.level in (LOW, INCONCLUSIVE) else None
     return t(f"level.{report.level}", lang), caveat
-
-
-def _params(p: dict, lang: str) -> dict:
-    return {k: (format_number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-            for k, v in (p or {}).items()}
 
 
 def _e(s) -> str:

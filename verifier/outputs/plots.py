@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 
 import matplotlib
 
@@ -21,6 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from ..core.i18n import t  # noqa: E402
 # Human tolerance of audio/video offset (ITU-R BT.1359), drawn as a band.
 from ..analysis.signals.lipsync import DETECT_AUDIO_EARLY_MS, DETECT_AUDIO_LATE_MS  # noqa: E402
+from .numbers import label_number
 
 SPECTROGRAM_MAX_S = 60.0  # longer audio is drawn for its first minute only
 SPECTROGRAM_MAX_HZ = 8000
@@ -60,7 +60,7 @@ def blink_figure(report, lang: str = "vi") -> Figure | None:
         ax.axvline(b, color=COLOURS["blink"], lw=2, alpha=0.7, label=t("plot.blink.blink", lang) if i == 0 else None)
     ev = sig.evidence
     ax.set_title(t("plot.blink.title", lang, n=ev.get("blink_count", len(blinks)),
-                   rate=_num(ev.get("blinks_per_min")), duration_s=_num(ev.get("duration_s"))), fontsize=10)
+                   rate=label_number(ev.get("blinks_per_min")), duration_s=label_number(ev.get("duration_s"))), fontsize=10)
     ax.set_xlabel(t("plot.time_s", lang))
     ax.set_ylabel(t("plot.blink.ear_axis", lang))
     ax.grid(alpha=0.3)
@@ -83,7 +83,7 @@ def lipsync_figure(report, lang: str = "vi") -> Figure | None:
     ax1.plot(t_s, _arr(s.get("mouth", [])), color=COLOURS["mouth"], lw=1, label=t("plot.lipsync.mouth", lang))
     ax1.plot(t_s, _arr(s.get("envelope", [])), color=COLOURS["envelope"], lw=1, alpha=0.8,
              label=t("plot.lipsync.envelope", lang))
-    ax1.set_title(t("plot.lipsync.title", lang, offset_ms=_num(off)), fontsize=10)
+    ax1.set_title(t("plot.lipsync.title", lang, offset_ms=label_number(off)), fontsize=10)
     ax1.set_xlabel(t("plot.time_s", lang))
     ax1.set_yticks([])
     ax1.legend(loc="upper right", fontsize=8, framealpha=0.8)
@@ -95,7 +95,7 @@ def lipsync_figure(report, lang: str = "vi") -> Figure | None:
     ax2.plot(lags, corr, color=COLOURS["corr"], lw=1.3, label=t("plot.lipsync.corr", lang))
     if off is not None:
         ax2.axvline(off, color=COLOURS["threshold"], ls="--", lw=1.2,
-                    label=t("plot.lipsync.best", lang, offset_ms=_num(off)))
+                    label=t("plot.lipsync.best", lang, offset_ms=label_number(off)))
     ax2.axhline(0, color="grey", lw=0.6)
     ax2.set_xlabel(t("plot.lipsync.offset_axis", lang))
     ax2.set_ylabel(t("plot.lipsync.corr_axis", lang))
@@ -119,7 +119,7 @@ def voice_timeline(ax, voice, lang: str = "vi") -> bool:
     ax.axhline(50, color="#7f8c8d", ls=":", lw=1)
     ax.set_ylim(0, 100)
     ax.set_ylabel(t("plot.voice.axis", lang) + " (%)")
-    ax.set_title(t("plot.voice.title", lang, p=_num(ev.get("p_fake_pct"))), fontsize=10)
+    ax.set_title(t("plot.voice.title", lang, p=label_number(ev.get("p_fake_pct"))), fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
     return True
@@ -162,7 +162,7 @@ def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     bw = report.signals.get("bandwidth")
     cutoff = (bw.evidence.get("cutoff_hz") if bw is not None else None)
     if cutoff and cutoff < sr / 2 * 0.98:
-        ax.axhline(cutoff, color=COLOURS["cutoff"], ls="--", lw=1, label=t("plot.spec.cutoff", lang, hz=_num(cutoff)))
+        ax.axhline(cutoff, color=COLOURS["cutoff"], ls="--", lw=1, label=t("plot.spec.cutoff", lang, hz=label_number(cutoff)))
     ax.set_ylabel(t("plot.spec.freq_axis", lang))
     if ax_v is not None:
         voice_timeline(ax_v, voice, lang)
@@ -172,7 +172,7 @@ def spectrogram_figure(report, lang: str = "vi") -> Figure | None:
     if voice is not None and voice.explanation:
         finding = t(f"{voice.key}.name", lang)
         if voice.usable and "p_fake_pct" in voice.evidence:
-            finding += ": " + t("plot.spec.voice_p", lang, p=_num(voice.evidence["p_fake_pct"]))
+            finding += ": " + t("plot.spec.voice_p", lang, p=label_number(voice.evidence["p_fake_pct"]))
         else:
             finding += ": " + t("plot.spec.voice_na", lang)
         title += "  —  " + finding
@@ -201,7 +201,7 @@ def frames_figure(report, lang: str = "vi") -> Figure | None:
     if thr is not None:
         ax.axhline(float(thr), color="grey", lw=0.8, ls="--", label=t("plot.frames.threshold", lang))
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title(t("plot.frames.title", lang, clip_score_pct=_num(ev.get("clip_score_pct"))), fontsize=10)
+    ax.set_title(t("plot.frames.title", lang, clip_score_pct=label_number(ev.get("clip_score_pct"))), fontsize=10)
     ax.set_xlabel(t("plot.time_s", lang))
     ax.set_ylabel(t("plot.frames.score_axis", lang))
     ax.grid(alpha=0.3)
@@ -220,7 +220,7 @@ def frame_views_figure(report, lang: str = "vi") -> Figure | None:
     for ax, v in zip(np.atleast_1d(fig.subplots(1, len(views))), views):
         ax.imshow(v.crop)
         ax.imshow(v.heat, cmap="jet", alpha=0.35, vmin=0, vmax=1)
-        ax.set_title(t("plot.views.caption", lang, t_s=_num(v.t_s), score_pct=_num(round(100 * v.score))), fontsize=9)
+        ax.set_title(t("plot.views.caption", lang, t_s=label_number(v.t_s), score_pct=label_number(round(100 * v.score))), fontsize=9)
         ax.set_axis_off()
     fig.suptitle(t("plot.views.title", lang), fontsize=10)
     return fig
@@ -251,12 +251,3 @@ def to_png_base64(fig: Figure, dpi: int = 90) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _num(v) -> str:
-    """A number for a label: integers without decimals, others with at most 1."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if isinstance(v, (int, np.integer)) or float(v).is_integer():
-        return str(int(v))
-    return f"{float(v):.1f}"

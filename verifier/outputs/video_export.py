@@ -10,30 +10,18 @@ shown at that time. The sound is the tampered copy's (default), the original's, 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 
 from ..core.errors import MediaError, ParameterError
-from ..analysis.media import SAMPLE_RATE, Limits, decode, display_name, probe
+from ..analysis.media import decode, display_name, probe
+from ..core.constants import SAMPLE_RATE
+from ..core.params import Limits
+from ..core.params import ExportParams
 
 AUDIO_MODES = ("tampered", "original", "stereo")
-
-
-@dataclass(frozen=True)
-class ExportParams:
-    """Layout and encoding of the side-by-side MP4 (set by hand for a projector)."""
-
-    height_px: int = 480  # height of each clip's picture
-    band_px: int = 64  # height of the label band above each picture
-    gap_px: int = 12  # dark gap between the two pictures
-    font_px: int = 26  # label text size
-    audio: str = "tampered"  # one of AUDIO_MODES
-    max_duration_s: float = 60.0  # s: the original's frames are held in memory (a training clip is ~10 s)
-    crf: int = 20  # x264 constant quality
-    audio_bit_rate: int = 128_000  # bit/s AAC
 
 
 @lru_cache(maxsize=4)
@@ -195,7 +183,8 @@ def export_side_by_side(original: str, tampered: str, out: str, labels: tuple[tu
 def report_labels(report, role_key: str, lang: str) -> tuple[tuple[str, ...], tuple[str, str]]:
     """The band lines (role, level in words with the risk) and colours for one analysed clip."""
     from ..core.i18n import t
-    from .html import LEVEL_COLOURS, format_number, level_words
+    from .html import LEVEL_COLOURS, level_words
+    from .numbers import format_number
 
     head, _ = level_words(report, lang)
     sub = "" if report.error or report.risk is None else t("result.risk", lang, risk=format_number(report.risk, lang))

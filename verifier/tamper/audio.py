@@ -8,46 +8,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.errors import ParameterError
-
-
-@dataclass(frozen=True)
-class ShiftParams:
-    """(a) Lip-sync mismatch: the sound is delayed (``shift_ms`` > 0) or advanced (< 0)."""
-
-    shift_ms: float = 300.0  # ms; 300 ms is well beyond the ITU-R BT.1359 detectability thresholds (+45/−125 ms)
-
-
-@dataclass(frozen=True)
-class ReplaceParams:
-    """(b) Dubbing: the voice replaced by another recording, at the original's loudness."""
-
-    match_loudness: bool = True  # scale the other recording to the original's active RMS
-
-
-@dataclass(frozen=True)
-class VocoderParams:
-    """(c) Re-synthesis: magnitude STFT kept, phase rebuilt by fast Griffin-Lim."""
-
-    n_fft: int = 512  # samples (32 ms at 16 kHz)
-    hop_length: int = 128  # samples (8 ms)
-    n_iter: int = 32  # Griffin-Lim iterations (librosa's default)
-    momentum: float = 0.99  # fast Griffin-Lim's momentum (Perraudin et al. 2013; librosa's default)
-    seed: int = 0  # random initial phases
-
-
-@dataclass(frozen=True)
-class EspeakParams:
-    """(c) Text-to-speech: espeak-ng reads a sentence in place of the voice."""
-
-    text: str = "Con đây, mẹ chuyển gấp cho con năm triệu vào số tài khoản này nhé."  # a typical scam line
-    voice: str = "vi"  # espeak-ng voice (Vietnamese)
-    words_per_min: int = 150  # espeak-ng -s (its default is 175)
-    pause_s: float = 0.6  # s of silence between repetitions of the sentence
+from ..core.params import ShiftParams, ReplaceParams, VocoderParams, EspeakParams
 
 
 def shift(y: np.ndarray, sr: int, p: ShiftParams = ShiftParams()) -> np.ndarray:

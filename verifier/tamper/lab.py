@@ -10,45 +10,23 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
 from ..core.errors import MediaError, ParameterError
-from ..analysis.media import SAMPLE_RATE, Limits, decode, load_audio, probe
+from ..analysis.media import decode, load_audio, probe
+from ..core.constants import SAMPLE_RATE
+from ..core.params import Limits
 from . import AUDIO_KINDS, KINDS
-from .audio import EspeakParams, ReplaceParams, ShiftParams, VocoderParams, espeak_voice, replace_voice, shift, vocode
-from .video import BlinkRemovalParams, FaceSwapParams, TalkingPhotoParams, face_swap, loudness_envelope, remove_blinks, talking_photo
+from .audio import espeak_voice, replace_voice, shift, vocode
+from .video import face_swap, loudness_envelope, remove_blinks, talking_photo
+from ..core.params import DegradeParams, TamperParams
 
 MAX_TAMPER_DURATION_S = 120.0  # s: every frame is held in memory (a training clip is ~10 s)
 OUT_CRF = 18  # x264 constant quality of the tampered clip: visually lossless, so the tamper is what shows
 OUT_AUDIO_BIT_RATE = 128_000  # bit/s, AAC of the tampered clip (not a degradation)
-
-
-@dataclass(frozen=True)
-class DegradeParams:
-    """(g) Messenger degradation: what a forwarded clip or voice note goes through
-    (as :data:`verifier.analysis.channel.VIDEO_CONDITIONS` ``messenger_h264``, set by hand)."""
-
-    max_height_px: int = 480
-    video_bit_rate: int = 400_000  # bit/s H.264
-    audio_bit_rate: int = 32_000  # bit/s AAC-LC mono
-    audio_sr: int = 16000  # Hz
-
-
-@dataclass(frozen=True)
-class TamperParams:
-    """Parameters of every tamper type (only the chosen kind's are used)."""
-
-    shift: ShiftParams = field(default_factory=ShiftParams)
-    replace: ReplaceParams = field(default_factory=ReplaceParams)
-    vocoder: VocoderParams = field(default_factory=VocoderParams)
-    espeak: EspeakParams = field(default_factory=EspeakParams)
-    noblink: BlinkRemovalParams = field(default_factory=BlinkRemovalParams)
-    swap: FaceSwapParams = field(default_factory=FaceSwapParams)
-    photo: TalkingPhotoParams = field(default_factory=TalkingPhotoParams)
-    degrade: DegradeParams = field(default_factory=DegradeParams)
 
 
 @dataclass

@@ -6,7 +6,6 @@ are returned unchanged). The inputs are never changed; new frames are returned.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import cv2
@@ -15,6 +14,7 @@ import numpy as np
 from ..core.errors import ParameterError
 from ..analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_EAR, RIGHT_EYE_EAR, eye_aspect_ratio
 from .blend import blend, feathered_mask
+from ..core.params import BlinkRemovalParams, FaceSwapParams, TalkingPhotoParams
 
 # FaceMesh (468-point topology) contours.
 LEFT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
@@ -27,52 +27,6 @@ MOUTH_CORNERS = (61, 291)
 MESH_POINTS = 468  # landmarks of the mesh proper (the 10 iris points follow)
 
 Landmarks = Sequence[np.ndarray | None]
-
-
-@dataclass(frozen=True)
-class BlinkRemovalParams:
-    """(d) Blinks removed: the eyes of one open-eye frame pasted on every frame.
-
-    reference_quantile : the open-eye frame is the one whose eye aspect ratio is at this quantile
-        of the clip's (the widest-open frames can be landmark glitches; set by hand).
-    grow_frac, feather_frac : the eye mask is the open eye's contour grown by this share of the
-        inter-ocular distance and feathered over this share (set by hand on the astronaut clip).
-    """
-
-    reference_quantile: float = 0.9
-    grow_frac: float = 0.06
-    feather_frac: float = 0.06
-
-
-@dataclass(frozen=True)
-class FaceSwapParams:
-    """(e) Crude face swap: another face, aligned by an affine map of the landmarks, blended in.
-
-    keep_mouth : keep the caller's own mouth (a swap model reproduces the mouth's movement;
-        pasting a still mouth would be a talking photo instead).
-    shrink : the face hull is shrunk by this factor about its centroid (keeps hair and ears).
-    feather_frac, mouth_grow_frac : mask edges, as shares of the face height (set by hand).
-    colour_match : shift the donor's colours (per-channel mean and std) to the caller's skin.
-    """
-
-    keep_mouth: bool = True
-    shrink: float = 0.92
-    feather_frac: float = 0.05
-    mouth_grow_frac: float = 0.03
-    colour_match: bool = True
-
-
-@dataclass(frozen=True)
-class TalkingPhotoParams:
-    """(f) Talking photo: a still photo whose lower lip and jaw move with the sound's loudness.
-
-    max_open_frac : lower-lip drop at full loudness, share of the face height (as in
-        :class:`verifier.analysis.synth.Portrait`: 9 %).
-    floor_db : loudness this far below the clip's loudest frame gives a closed mouth (dB).
-    """
-
-    max_open_frac: float = 0.09
-    floor_db: float = 35.0
 
 
 def _eye_ratio(pts: np.ndarray) -> float:

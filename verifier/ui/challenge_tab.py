@@ -20,6 +20,7 @@ from typing import Callable
 from .worker import in_process
 from ..core.i18n import messages, normalize_lang, t
 from ..liveness.report import CHALLENGE_KINDS
+from ..outputs.numbers import format_number, format_numbers
 
 VERDICT_COLOURS = {  # background, text (the report's level colours: high, medium, medium, low; error grey)
     "anomaly": ("#fadbd8", "#922b21"),
@@ -56,8 +57,6 @@ def measure_line(name: str, value, lang: str) -> str:
     """``label: value`` of one measure: the label ``challenge.measure.<name>`` (which words the
     unit) where it exists, else the key itself followed by the unit of its suffix (``_px``…);
     None values say "not measurable"."""
-    from ..outputs.html import format_number
-
     named = _has(f"challenge.measure.{name}")  # the analysis' label, with the unit in words
     label = t(f"challenge.measure.{name}", lang) if named else name
     if value is None:
@@ -68,8 +67,6 @@ def measure_line(name: str, value, lang: str) -> str:
 
 
 def _number(v, lang: str):
-    from ..outputs.html import format_number
-
     return format_number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else ("–" if v is None else v)
 
 
@@ -168,11 +165,10 @@ def result_html(report, lang: str) -> str:
     """The whole result: verdict (``data-verdict``), what it means, the checklist, each moment
     with its thumbnails, the file's name and SHA-256, and the advice. A report whose file could
     not be analysed shows the app's error sentence naming the file."""
-    from ..outputs.html import _params
 
     lang = normalize_lang(lang)
     if report.error is not None:
-        why = (t(report.error.key, lang, **_params(report.error.params, lang)) if _has(report.error.key)
+        why = (t(report.error.key, lang, **format_numbers(report.error.params, lang)) if _has(report.error.key)
                else report.error.message)
         return error_html(t("challenge.ui.error", lang, name=report.file), why, lang)
     verdict = report.verdict

@@ -3,16 +3,18 @@ user's files, each returning plain picklable data. No gradio here: the worker ne
 """
 from __future__ import annotations
 
-from ..analysis.media import DEFAULT_LIMITS, Limits, display_name
+from ..analysis.media import DEFAULT_LIMITS, display_name
+from ..core.params import DEFAULT_PARAMS, AnalysisParams, Limits
 
 
 def analyze_file(path: str, kind: str = "auto", limits: Limits = DEFAULT_LIMITS, preview: bool = False,
-                 progress=None):
+                 progress=None, params: AnalysisParams = DEFAULT_PARAMS):
     """The :class:`~verifier.core.report.Report` of one file (a bug becomes its ``error.internal``,
-    as in :func:`verifier.analysis.pipeline.analyze_many`)."""
+    as in :func:`verifier.analysis.pipeline.analyze_many`), analysed with ``params``."""
     from ..analysis.pipeline import analyze_many
 
-    return next(analyze_many([path], kind=kind, limits=limits, preview=preview, progress=progress))[1]
+    return next(analyze_many([path], kind=kind, limits=limits, preview=preview, progress=progress,
+                             params=params))[1]
 
 
 def stopped_report(path: str, err):

@@ -77,8 +77,8 @@ def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: s
 
     from .jobs import tamper_and_analyze
     from ..core.errors import ParameterError, VerifierError
-    from ..tamper.audio import EspeakParams, ShiftParams
-    from ..tamper.lab import TamperParams
+    from ..core.params import EspeakParams, ShiftParams
+    from ..core.params import TamperParams
     lang = normalize_lang(lang)
     step = progress or (lambda *a, **k: None)
     uploads = [p for p in (path, other, photo) if p]
@@ -295,7 +295,7 @@ def training_tab(lang: str, lang_in, label, *, samples: Path, discard, quiz_item
                                              elem_id="training-kind")
                         f_shift = label(gr.Slider(-1000, 1000, value=300, step=20, label=t("training.shift_ms", lang),
                                                   elem_id="training-shift"), "label", "training.shift_ms")
-                        from ..tamper.audio import EspeakParams
+                        from ..core.params import EspeakParams
 
                         f_text = label(gr.Textbox(EspeakParams().text, label=t("training.text", lang), elem_id="training-text"),
                                        "label", "training.text")

@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ...core.assets import ASSETS_DIR
-from .sample import IdentitySample, SampleParams, sample_file
+from .sample import IdentitySample, sample_file
+from ...core.params import SampleParams
+from ...core.once import load_once
 
 THRESHOLDS_FILE = ASSETS_DIR / "compare_thresholds.json"
 VERDICTS = ("different", "unclear", "match_not_proof", "not_comparable")
@@ -39,7 +40,7 @@ class Thresholds:
     match_from: float
 
 
-@lru_cache(maxsize=1)
+@load_once
 def thresholds() -> dict[str, Thresholds]:
     with open(THRESHOLDS_FILE, encoding="utf-8") as f:
         d = json.load(f)

@@ -12,47 +12,14 @@ descriptor, measured on different photos of the same people, docs/compare.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from ...core.result import SignalResult, not_applicable
+from ...core.params import IdentityParams
 
 KEY = "identity"
-
-
-@dataclass(frozen=True)
-class IdentityParams:
-    """Set by hand (not tuned on data).
-
-    Attributes
-    ----------
-    max_abs_yaw_deg : float
-        Crops turned further are not described (the descriptor is trained on near-frontal faces), degrees.
-    max_frames : int
-        At most this many crops are described, evenly spaced among the near-frontal ones (speed).
-    full_reliability_face_px : float
-        Reliability is scaled by ``min(1, median face height / this)``: dlib's 150 px chip is
-        upsampled from a smaller face, whose descriptor is less sure (set by hand).
-    min_frames : int
-        Fewer described frames give no result.
-    full_reliability_frames : int
-        Reliability grows linearly up to this many described frames.
-    flagged_share_for_full_score : float
-        Share of frames of another identity at which the score reaches 1 (one odd frame in 16 is 0.25).
-    enabled : bool
-        Run the signal in :func:`verifier.analysis.pipeline.analyze` (``verifier analyze --identity``). Off by
-        default: it has weight 0 (ROC AUC 0.49 on the 95 dev clips, docs/compare.md) and costs
-        1.5–2.5 s of a 60 s clip's analysis.
-    """
-
-    max_abs_yaw_deg: float = 35.0
-    min_frames: int = 6
-    full_reliability_frames: int = 16
-    flagged_share_for_full_score: float = 0.25
-    max_frames: int = 16  # described crops at most, evenly over the clip (~0.1-0.2 s each on one core)
-    full_reliability_face_px: float = 80.0  # median face height in the frame, px, below which reliability falls
-    enabled: bool = False  # opt-in (see above)
 
 
 def different_distance() -> float:

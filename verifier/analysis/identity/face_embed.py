@@ -9,12 +9,12 @@ dlib's face detector nor its landmark model is needed.
 """
 from __future__ import annotations
 
-import threading
 
 import cv2
 import numpy as np
 
 from ...core.errors import ModelUnavailableError
+from ...core.once import load_once
 
 MODEL_NAME = "dlib-face-resnet"  # verifier/assets/models/dlib-face-resnet.json
 DLIB_PACKAGE = "dlib-bin==20.0.1.post1"  # the wheel that runs it (no compiler needed)
@@ -73,10 +73,7 @@ def align_chip(rgb: np.ndarray, landmarks: np.ndarray, size: int = CHIP_PX, padd
     return cv2.warpAffine(rgb, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
 
 
-_MODEL = None
-_LOCK = threading.Lock()
-
-
+@load_once
 def load_descriptor():
     """dlib's ``face_recognition_model_v1`` with the registry's checked file, loaded once.
 
@@ -86,19 +83,15 @@ def load_descriptor():
         ``model.missing`` / ``model.corrupt``; also ``model.missing`` when the ``dlib`` module
         (the ``dlib-bin`` wheel) is not installed, with the pip command.
     """
-    global _MODEL
     from .. import registry
 
-    with _LOCK:
-        if _MODEL is None:
-            p = registry.model_path(MODEL_NAME)
-            try:
-                import dlib
-            except ImportError as e:
-                raise ModelUnavailableError("model.missing", model="dlib", file="dlib (Python module)",
-                                            location=str(e), command=f"pip install {DLIB_PACKAGE}") from e
-            _MODEL = dlib.face_recognition_model_v1(str(p))
-        return _MODEL
+    p = registry.model_path(MODEL_NAME)
+    try:
+        import dlib
+    except ImportError as e:
+        raise ModelUnavailableError("model.missing", model="dlib", file="dlib (Python module)",
+                                    location=str(e), command=f"pip install {DLIB_PACKAGE}") from e
+    return dlib.face_recognition_model_v1(str(p))
 
 
 def describe(chips: list[np.ndarray], model=None) -> np.ndarray:

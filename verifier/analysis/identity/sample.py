@@ -13,25 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...core.errors import MediaError, ModelUnavailableError
+from ...core.params import SampleParams
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 IMAGE_PAD = 0.25  # tight portrait crops are padded by this share of their side on each side (mirrored) before the face search
-
-
-@dataclass(frozen=True)
-class SampleParams:
-    """How much of a file is looked at. Set by hand for the 5 s budget of two 60 s files."""
-
-    max_faces: int = 8  # face descriptors per file at most (~0.15 s each, measured)
-    face_fps_max: float = 2.0  # frames looked at per second at most
-    max_abs_yaw_deg: float = 30.0  # only near-frontal faces are described (the descriptor is trained on them)
-    min_face_px: float = 40.0  # forehead-to-chin height below which a face is too small to describe
-    # The voice part hears at most this much of the sound, s, as ``voice_excerpts`` equal excerpts
-    # spread evenly over the file (start, middle, end): the speech detector and the encoder cost in
-    # proportion to the audio (~1.2 s of CPU per 60 s file, cold, on the 2-core machine). Set by hand;
-    # 72 of the 73 real dev voice files behind the thresholds are shorter (one is 35.5 s).
-    voice_max_audio_s: float = 30.0
-    voice_excerpts: int = 3
 
 
 @dataclass
@@ -121,7 +106,8 @@ def even_excerpts(y: np.ndarray, sr: int, max_s: float, n: int) -> np.ndarray:
 
 def _voice(sample: IdentitySample, y: np.ndarray, sr: int, params: SampleParams = SampleParams()) -> None:
     from ..speech import detect_speech
-    from .speaker import SpeakerParams, embed_utterance, speech_only
+    from .speaker import embed_utterance, speech_only
+    from ...core.params import SpeakerParams
 
     sp = SpeakerParams()
     y = even_excerpts(y, sr, params.voice_max_audio_s, params.voice_excerpts)

@@ -9,12 +9,12 @@ Resemblyzer's webrtcvad trimming, so the ``resemblyzer`` package is never import
 """
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 
 import numpy as np
+from ...core.params import SpeakerParams
+from ...core.constants import SAMPLE_RATE
+from ...core.once import load_once
 
-SAMPLE_RATE = 16000  # Hz, the encoder's input rate
 MEL_WINDOW_SAMPLES = 400  # 25 ms at 16 kHz (Resemblyzer hparams.mel_window_length)
 MEL_HOP_SAMPLES = 160  # 10 ms (hparams.mel_window_step)
 N_MELS = 40  # hparams.mel_n_channels
@@ -29,29 +29,6 @@ ONNX_INPUT, ONNX_OUTPUT = "mels", "embeddings"
 # (components of a 256-d unit vector; the measured difference is float32 rounding, ~1e-7).
 ONNX_PARITY_MAX_ABS = 1e-5
 NORM_TARGET_DBFS = -30.0  # Resemblyzer's audio_norm_target_dBFS (volume raised only)
-
-
-@dataclass(frozen=True)
-class SpeakerParams:
-    """How an utterance is cut for the encoder (Resemblyzer's defaults; not tuned here).
-
-    Attributes
-    ----------
-    windows_per_s : float
-        Windows per second of speech (Resemblyzer ``rate``=1.3: 1.6 s windows overlapping by ~0.83 s).
-    min_coverage : float
-        The last window is kept when at least this share of it holds audio.
-    min_speech_s : float
-        Less speech than this gives no embedding (one window: 1.6 s; set by hand).
-    max_speech_s : float
-        Longer speech is cut to this, evenly from the segments, s (speed: 60 s of speech is ~0.5 s of LSTM
-        on one core; set by hand).
-    """
-
-    windows_per_s: float = 1.3
-    min_coverage: float = 0.75
-    min_speech_s: float = 1.6
-    max_speech_s: float = 60.0
 
 
 def _torch_module():
@@ -72,10 +49,6 @@ def _torch_module():
             return e / torch.norm(e, dim=1, keepdim=True).clamp_min(1e-12)
 
     return GE2EEncoder
-
-
-_MODEL = None
-_LOCK = threading.Lock()
 
 
 def _load_torch(path) -> "object":
@@ -114,19 +87,21 @@ def load_encoder(path=None):
     ModelUnavailableError
         ``model.missing`` / ``model.corrupt`` of the weights (with the install command).
     """
-    global _MODEL
+    if path is not None:
+        return _load_torch(path)
+    return default_encoder()
+
+
+@load_once
+def default_encoder():
+    """The encoder :func:`load_encoder` returns without ``path``, loaded once per process."""
     from .. import registry
 
-    with _LOCK:
-        if path is not None:
-            return _load_torch(path)
-        if _MODEL is None:
-            p = registry.model_path(MODEL_NAME)  # the weights must be installed and intact either way
-            try:
-                _MODEL = OnnxEncoder(registry.model_path(ONNX_MODEL_NAME))
-            except (registry.ModelUnavailableError, ImportError, OSError, RuntimeError):
-                _MODEL = _load_torch(p)  # not exported (or onnxruntime missing): the same network on torch
-        return _MODEL
+    p = registry.model_path(MODEL_NAME)  # the weights must be installed and intact either way
+    try:
+        return OnnxEncoder(registry.model_path(ONNX_MODEL_NAME))
+    except (registry.ModelUnavailableError, ImportError, OSError, RuntimeError):
+        return _load_torch(p)  # not exported (or onnxruntime missing): the same network on torch
 
 
 def probe_mels(n: int = 3, seed: int = 12) -> np.ndarray:
@@ -158,7 +133,6 @@ def export_onnx(source_path, dest) -> dict:
                           what="embedding", opset=ONNX_OPSET)
 
 
-_MEL_FB = None
 # librosa.filters.mel(sr=16000, n_fft=400, n_mels=40) (Slaney scale and norm, librosa 0.11.0),
 # saved once: importing librosa.filters pulls in scipy.signal, 1.4-1.9 s of a cold `verifier
 # compare` on the 2-core machine (python -X importtime). tests/test_compare_speed.py checks the
@@ -166,14 +140,12 @@ _MEL_FB = None
 MEL_FILTERBANK_ASSET = "ge2e_mel_filterbank.npy"
 
 
+@load_once
 def mel_filterbank() -> np.ndarray:
     """The encoder's mel filter bank, shape (40, 201), float32 (see :data:`MEL_FILTERBANK_ASSET`)."""
-    global _MEL_FB
-    if _MEL_FB is None:
-        from ...core.assets import asset_path
+    from ...core.assets import asset_path
 
-        _MEL_FB = np.load(asset_path(MEL_FILTERBANK_ASSET), allow_pickle=False).astype(np.float32)
-    return _MEL_FB
+    return np.load(asset_path(MEL_FILTERBANK_ASSET), allow_pickle=False).astype(np.float32)
 
 
 def mel_power(y: np.ndarray) -> np.ndarray:

@@ -18,7 +18,6 @@ import numpy as np
 from .. import dsp
 from ...core.errors import ParameterError
 
-SAMPLE_RATE = 16000  # Hz, the rate the side signals are designed for (verifier.analysis.media.SAMPLE_RATE)
 MIN_SR = 8000  # Hz, below this a 4 kHz channel cannot even be represented
 FRAME_S = 0.025  # s, analysis window for frame levels (25 ms, the usual speech frame)
 HOP_S = 0.010  # s, frame step (10 ms)

@@ -15,6 +15,7 @@ from scipy import ndimage
 from scipy.special import gammaln, xlogy
 
 from ...core.result import SignalResult, not_applicable
+from ...core.params import BlinkParams
 
 # Human norms. Spontaneous blink rate at rest ~17/min, in conversation ~26/min; across
 # people, 95 % of conversational rates lie in 10.5–32.5 /min (Bentivoglio et al. 1997,
@@ -23,42 +24,6 @@ NORMAL_BLINKS_PER_MIN_CONVERSATION = (10.5, 32.5)  # 95 % range, Doughty 2001
 HUMAN_RATE_MEDIAN_PER_MIN = math.sqrt(10.5 * 32.5)  # 18.5 /min: geometric centre of that range
 HUMAN_RATE_LOG_SD = (math.log(32.5) - math.log(10.5)) / (2 * 1.96)  # 0.29: lognormal spread across people
 MAD_TO_SD = 1.4826  # median absolute deviation → standard deviation of a normal distribution
-
-
-@dataclass(frozen=True)
-class BlinkParams:
-    """The blink signal's tunable numbers (the human norms above are published constants).
-
-    Unless a source is named, a number is a heuristic set by hand on the development set
-    (../shared/data/video), not fitted.
-    """
-
-    # Alternative hypothesis (manipulated video). Generated faces range from never blinking
-    # (early GAN face swaps; Li et al. 2018, "In Ictu Oculi") to copying the driver's blinks
-    # (real-time swaps), so the rate is modelled as very wide. Heuristic, not fitted.
-    fake_rate_median_per_min: float = 5.0
-    fake_rate_log_sd: float = 1.2  # natural-log units
-    # People staring at a screen blink far less (18.4 → 3.6 /min; Patel et al. 1991, Optom. Vis.
-    # Sci. 68:888), so a minority low-rate component keeps "few blinks" from being damning.
-    screen_rate_median_per_min: float = 4.0  # Patel et al. 1991
-    screen_rate_log_sd: float = 0.6  # natural-log units; set by hand
-    screen_share: float = 0.15  # weight of that component in the human mixture; set by hand
-    max_likelihood_ratio: float = 50.0  # cap: one signal alone never claims more than 50:1; set by hand
-    # Event detection.
-    min_drop: float = 0.2  # an eye must close to at most 80 % of its open level to count as a blink
-    noise_sigmas: float = 5.0  # …or deeper: 1 − noise_sigmas × robust σ of EAR/open on the clip
-    baseline_percentile: float = 80.0  # percentile of the EAR taken as the open-eye level
-    baseline_window_s: float = 2.0  # rolling window for the open-eye level, seconds
-    max_duration_s: float = 1.0  # longer closures are eyes shut / looking down (Caffier 2003: 75–400 ms typical)
-    min_open_ear: float = 0.12  # below this the "open" level is implausible (profile view, occlusion)
-    min_face_frames: int = 10  # fewer analysed frames with a face → not measured
-    # Reading the count.
-    short_clip_max_lr: float = 2.0  # a low rate whose likelihood ratio stays under this is "too short to mean much"
-    too_many_factor: float = 1.5  # "too many" above this × the top of the normal range
-    regular_cv: float = 0.15  # inter-blink intervals with a CV below this are machine-like (human CV ≈ 0.5–1)
-    regular_min_intervals: int = 4  # intervals needed before regularity is judged
-    regular_min_score: float = 0.7  # score floor of machine-regular blinking
-    full_reliability_s: float = 30.0  # seconds of visible face at which the blink rate is fully reliable
 
 
 DEFAULT_BLINK_PARAMS = BlinkParams()

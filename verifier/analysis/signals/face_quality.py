@@ -6,52 +6,16 @@ could not be measured.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.errors import ParameterError
 from ..face import FaceTrack
 from ...core.result import SignalResult
-
-
-@dataclass(frozen=True)
-class FaceQualityParams:
-    """Thresholds of the face-quality gate; set by hand on the development set (not fitted)."""
-
-    min_coverage: float = 0.5  # share of analysed frames with a face; below → face signals unusable
-    full_coverage: float = 0.9  # share from which coverage no longer lowers the quality
-    min_face_px: float = 40.0  # face height (forehead–chin), pixels; below → unusable
-    good_face_px: float = 100.0  # full reliability from this height on, pixels
-    min_blur_var: float = 15.0  # Laplacian variance (grey levels²) on a 128 px face under which it is too blurred
-    blur_floor: float = 0.3  # a blurred face still keeps this share of the quality
-    min_duration_s: float = 2.0  # shorter clips cannot show blinks or lip-sync, seconds
-
-    def __post_init__(self):
-        if not 0 <= self.min_coverage < self.full_coverage <= 1:
-            raise ParameterError(f"need 0 <= min_coverage ({self.min_coverage}) < full_coverage ({self.full_coverage}) <= 1")
-        if not 0 <= self.min_face_px < self.good_face_px:
-            raise ParameterError(f"need 0 <= min_face_px ({self.min_face_px}) < good_face_px ({self.good_face_px})")
-        if not (self.min_blur_var > 0 and 0 <= self.blur_floor <= 1):
-            raise ParameterError("need min_blur_var > 0 and 0 <= blur_floor <= 1")
+from ...core.params import FaceQualityParams
+from ...core.report import FaceQuality
 
 
 DEFAULT_FACE_QUALITY_PARAMS = FaceQualityParams()
-
-
-@dataclass(frozen=True)
-class FaceQuality:
-    """The face track's quality fields of a report."""
-
-    face_coverage: float  # share of analysed frames with a face, [0, 1]
-    face_px: float  # median face height (forehead–chin), pixels
-    face_blur_var: float | None  # median Laplacian variance on the face, grey levels² (None: not measured)
-    analysed_frames: int
-    analysed_fps: float | None  # frames analysed per second (None: fewer than two frames)
-    face_quality: float  # the gate's quality, [0, 1]
-
-    def to_dict(self) -> dict:
-        return dict(vars(self))
 
 
 def measure_face_quality(track: FaceTrack, duration_s: float,

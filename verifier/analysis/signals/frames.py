@@ -9,32 +9,14 @@ generators that leave other traces (a whole synthetic picture, a talking photo).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
 from ...core.errors import ModelUnavailableError, ParameterError
 from ...core.result import SignalResult, not_applicable
+from ...core.params import FramesParams
 
 FRAME_LIKELY = 0.5  # P(fake) from which a crop (and the clip score) is called suspicious; set by hand
-
-
-@dataclass(frozen=True)
-class FramesParams:
-    """Aggregation and reliability of the ``frames`` signal; set by hand (not tuned)."""
-
-    clip_quantile: float = 0.9  # clip score = this quantile of the crop scores (training/sbi/evaluate.py, set by hand)
-    min_crops: int = 4  # fewer scored crops → not applicable
-    full_crops: int = 16  # crops from which their number no longer lowers the reliability (training's evaluation used 16)
-    top_k: int = 3  # crops reported (times in evidence, heat maps in the report)
-
-    def __post_init__(self):
-        if not 0.0 <= self.clip_quantile <= 1.0:
-            raise ParameterError(f"clip_quantile must be in [0, 1], not {self.clip_quantile}")
-        if not 1 <= self.min_crops <= self.full_crops:
-            raise ParameterError(f"need 1 <= min_crops ({self.min_crops}) <= full_crops ({self.full_crops})")
-        if self.top_k < 0:
-            raise ParameterError("top_k must be >= 0")
 
 
 DEFAULT_FRAMES_PARAMS = FramesParams()

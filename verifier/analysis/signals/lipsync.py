@@ -15,13 +15,13 @@ that VAD accepts as voice, are told apart by their few low-energy frames.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 
 from ...core.result import SignalResult, not_applicable
 from ..speech import SPEECH_BAND_HZ, SpeechActivity, band_energy_db, detect_speech
+from ...core.params import LipsyncParams
 
 GRID_HZ = 100  # common time grid, samples per second (10 ms)
 MAX_LAG_MS = 600  # search range of the audio/video offset, ± ms
@@ -35,61 +35,6 @@ DETECT_AUDIO_LATE_MS = 125
 # PLoS Comput. Biol. 5:e1000436). Tolerated window around 0 before an offset is evidence:
 TOLERATED_OFFSET_MS = (-DETECT_AUDIO_EARLY_MS - 100, DETECT_AUDIO_LATE_MS + 100)
 HIGHPASS_S = 1.5  # s; slower changes (head moving closer, gain riding) are removed from both series
-
-
-@dataclass(frozen=True)
-class LipsyncParams:
-    """Hand-set numbers of :func:`measure_lipsync` (none fitted; "dev set" = ../shared/data/video).
-
-    Gate
-    ----
-    min_speech_s : s of speech inside the picture below which lip-sync is "too short" (set by hand).
-    min_low_energy_ratio : share of low-energy frames (Scheirer & Slaney, ICASSP 1997) below which
-        the sound is music or singing, not speech; set by hand on the dev set (talking clips
-        0.38–0.55 but one noisy, muffled interview at 0.22; music/singing 0.13–0.26 and one at 0.49).
-    min_face_frames : frames with a mouth measurement needed at all.
-
-    Evidence
-    --------
-    static_mouth_std : mouth-opening std (per inter-ocular distance) while speech is heard below
-        which the mouth is static (set by hand on the dev set); the static score is
-        (static_mouth_std × static_margin − std) / static_mouth_std, so it reaches 0.5 at the
-        threshold itself and 1 at half of it.
-    static_margin : see above (set by hand).
-    offset_full_excess_ms : ms beyond the tolerated window at which the offset score reaches 1
-        (set by hand).
-    good_correlation, correlation_span : best correlation at and above which the weak-match score
-        is 0, and the span below it over which it rises to 1 (set by hand on the dev set).
-    base_score, weak_match_weight : score = max(static, offset, base_score + weak_match_weight × weak)
-        (set by hand: an in-sync clip scores 0.15, a clip whose mouth does not follow at all 0.75).
-    static_explains, offset_explains, weak_explains : sub-score from which that explanation is given.
-    full_reliability_speech_s : s of speech for full reliability (set by hand).
-    min_peak_weight : reliability factor of a flat correlation peak (set by hand).
-    peak_exclude_ms : offsets this far from the best are "the others" in :func:`peak_confidence`.
-    peak_z_range : peak z at which the peak confidence is 0 and 1 (set by hand).
-    min_talking_frames : frames with speech and a face needed to measure mouth motion while talking.
-    max_dropout_s : face dropouts longer than this are not interpolated, s.
-    """
-
-    min_speech_s: float = 2.0
-    min_low_energy_ratio: float = 0.33
-    min_face_frames: int = 10
-    static_mouth_std: float = 0.012
-    static_margin: float = 1.5
-    offset_full_excess_ms: float = 150.0
-    good_correlation: float = 0.35
-    correlation_span: float = 0.3
-    base_score: float = 0.15
-    weak_match_weight: float = 0.6
-    static_explains: float = 0.5
-    offset_explains: float = 0.3
-    weak_explains: float = 0.5
-    full_reliability_speech_s: float = 10.0
-    min_peak_weight: float = 0.3
-    peak_exclude_ms: int = 200
-    peak_z_range: tuple = (2.0, 8.0)
-    min_talking_frames: int = 10
-    max_dropout_s: float = 0.25
 
 
 DEFAULT_PARAMS = LipsyncParams()

@@ -8,24 +8,16 @@ training, where 200×200 photo chips are padded the same way).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from ...core.params import AlignParams
 
 # Eye contours of the mediapipe canonical face mesh (subject's right eye = image left).
 RIGHT_EYE_RING = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
 LEFT_EYE_RING = (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398)
 N_MESH_POINTS = 468  # the face surface; 468–477 are iris points (inside the eyes)
 PRE_SHRINK_BELOW = 0.7  # crop scale (output px per frame px) under which the frame is first shrunk with INTER_AREA
-
-
-@dataclass(frozen=True)
-class AlignParams:
-    """Framing of the canonical crop."""
-
-    size_px: int = 160  # side of the square crop, pixels
-    margin: float = 1.25  # crop side / larger side of the rotated landmark box (set by hand: forehead-to-chin plus a thin border, as SBI's crops)
 
 
 def similarity_from_landmarks(pts: np.ndarray, *, size_px: int, margin: float) -> np.ndarray:

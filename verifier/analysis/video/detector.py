@@ -14,14 +14,15 @@ head, so one forward pass); it is computed only for the few crops a report shows
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from .. import threads
 from ...core.errors import ModelUnavailableError, ParameterError
-from .align import AlignParams, align_face
+from .align import align_face
+from ...core.params import AlignParams
+from ...core.once import load_once
 
 MODEL_NAME = "sbi-lite0"  # registry entry of the trained detector (verifier/assets/models/sbi-lite0.json)
 TRAINED_ALIGN = AlignParams(size_px=128, margin=1.25)  # training/sbi TrainConfig defaults; the entry's config wins
@@ -86,7 +87,7 @@ def fold_batch_norms(model):
     return model
 
 
-@lru_cache(maxsize=1)
+@load_once
 def _state_keys() -> frozenset:
     from .lite0 import EfficientNetLite0
 
@@ -232,7 +233,7 @@ def heat_from_maps(maps: np.ndarray, scores: np.ndarray, size_px: int) -> np.nda
     return out
 
 
-@lru_cache(maxsize=1)
+@load_once
 def default_detector() -> FrameDetector:
     """The registered detector (:data:`MODEL_NAME`), size and sha256 checked, loaded once per
     process (read-only afterwards).

@@ -31,7 +31,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .aasist_config import AASIST_CONFIG, AASIST_L_CONFIG, SAMPLE_RATE, WINDOW_SAMPLES, AasistConfig  # noqa: F401 (re-exported)
+from ...core.constants import SAMPLE_RATE  # noqa: F401 (re-exported)
+from .aasist_config import AASIST_CONFIG, AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig  # noqa: F401 (re-exported)
 
 N_SPECTRAL_NODES = 23  # spectral nodes after the front-end: 70 bands // 3 (max-pool), fixed by `pos_S`
 SINC_NFFT = 512  # FFT size used to place the mel-spaced sinc filter edges (RawNet2 front-end)

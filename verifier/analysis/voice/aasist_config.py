@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WINDOW_SAMPLES = 64600  # samples per input window (~4.04 s at 16 kHz), upstream `nb_samp`
-SAMPLE_RATE = 16000  # Hz, rate the published models were trained at (ASVspoof 2019 LA)
 
 
 @dataclass(frozen=True)

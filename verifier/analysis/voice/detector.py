@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -50,14 +49,13 @@ from ..signals.audio_frames import resample
 from .aasist_config import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig  # torch-free (the network is in .aasist)
 from .calibration import LogisticCalibration
 from .weights import find_weights
+from ...core.constants import MAX_WINDOWS, SAMPLE_RATE, TRIM_TOP_DB
+from ...core.params import Preprocessing, VoiceParams
+from ...core.once import load_once
 
-SAMPLE_RATE = 16000  # Hz, AASIST input rate
 WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE  # 4.0375 s per window
 WINDOW_HOP = WINDOW_SAMPLES // 2  # samples: 50 % overlap between consecutive windows
-# Windows scored per message at most (evenly spread over the whole message beyond that).
-# Set by the speed bar, not by accuracy: 0.30 s per window on the 2-core development CPU and
-# a 60 s message's full CLI (process start, decode, side signals) must stay within 3 s.
-MAX_WINDOWS = 3
+
 # ``VoiceParams(timeline_windows=ALL_WINDOWS)`` also scores the rest of the 50 %-overlap grid for
 # the timeline (the CLI's ``--voice-windows all``): at most 297 windows, since media are capped at
 # 10 min (verifier.analysis.media.Limits.max_duration_s), ~0.25 s each here (about 75 s for 10 min).
@@ -67,11 +65,7 @@ ALL_WINDOWS = 10_000
 # stay friendlier to the caches and the allocator); re-measured for issue 14 under load: 0.48 s
 # per window at batch 1, 1.6-2.2 s at batch 2-8. Equal logits either way (eval mode).
 BATCH_WINDOWS = 1
-# dB below the loudest 32 ms frame counted as padding/silence at the ends (librosa.effects.trim's top_db).
-# 40, not librosa's 60 or the former 50: chosen by the invariance table (docs/voice_invariance.md, 24 files):
-# with sample-exact trimming, added silence moves P(fake) by at most 0.042 at 40 dB, 0.073 at 50 dB;
-# a quiet recording's room noise 45-50 dB under its speech is silence, not sound to score.
-TRIM_TOP_DB = 40.0
+
 SPEECH_TOP_DB = 40.0  # dB below the loudest frame counted as pause when measuring speech duration
 SILENCE_DBFS = -60.0  # dBFS: a file whose loudest 32 ms frame is below this holds no speech
 FRAME_LENGTH = 512  # samples (32 ms) for trimming and speech duration
@@ -80,15 +74,11 @@ HOP_LENGTH = 128  # samples (8 ms)
 # noise under the threshold does not reach it (the RMS of 32 Gaussian samples stays within ~±2 dB of the
 # noise's RMS), short against a syllable onset
 EXACT_TRIM_RMS_SAMPLES = 32
-# Active-speech level target, dBFS RMS over frames within ACTIVE_RANGE_DB of the loudest:
-# ITU-T P.56's nominal active speech level (-26 dBov). Chosen by the invariance table
-# (docs/voice_invariance.md), not by development AUC; ASVspoof 2019 LA itself is not here
-# to measure its level.
-TARGET_ACTIVE_DBFS = -26.0
+
 ACTIVE_RANGE_DB = 30.0  # dB below the loudest frame still counted as active speech for the level
 MAX_PEAK = 0.99  # full scale: the gain is lowered so that no sample clips
 TARGET_PEAK = 0.9  # full-scale peak of the former (until issue 14) peak normalisation, LEVEL_MODES["peak"]
-LEVEL_MODES = ("active_rms", "peak", "own")  # active-speech RMS target (default), peak 0.9, file's own level
+
 MIN_SPEECH_S = 1.0  # s; less speech → "voice.too_short" (reliability 0)
 FULL_RELIABILITY_SPEECH_S = WINDOW_S  # s; one full window of speech gives reliability 1
 P_FAKE_LIKELY = 0.5  # calibrated probability from which the voice is reported as likely synthetic
@@ -111,66 +101,7 @@ WELCH_NPERSEG = 1024  # samples (64 ms at 16 kHz) for the long-term spectrum, as
 CALIBRATION_FILE = asset_path("voice_calibration.json")
 
 
-@dataclass(frozen=True)
-class Preprocessing:
-    """How a message is prepared for the network (the choices of issue 14).
-
-    Attributes
-    ----------
-    level : str
-        ``"active_rms"`` (active-speech level to ``target_active_dbfs``), ``"peak"`` (peak
-        to :data:`TARGET_PEAK`, the former default) or ``"own"`` (the file's own level, as
-        upstream).
-    trim : bool
-        Drop leading/trailing silence (:data:`TRIM_TOP_DB`).
-    target_active_dbfs : float
-        dBFS, for ``level="active_rms"``.
-    trim_exact : bool
-        Move the trimmed ends to the first/last sample of the sound (:func:`exact_trim_bounds`)
-        instead of the 8 ms frame grid, so that added silence cannot shift the windows (the
-        default since 2026-11-30; the frame grid moved P(fake) by up to 0.20 with added silence).
-    trim_top_db : float
-        dB below the loudest 32 ms frame counted as silence at the ends (:data:`TRIM_TOP_DB`).
-    """
-
-    level: str = "active_rms"
-    trim: bool = True
-    target_active_dbfs: float = TARGET_ACTIVE_DBFS
-    trim_exact: bool = True
-    trim_top_db: float = TRIM_TOP_DB
-
-    def __post_init__(self):
-        if self.level not in LEVEL_MODES:
-            raise ParameterError(f"level must be one of {LEVEL_MODES}, not {self.level!r}")
-        if not 0 < self.trim_top_db <= 120:
-            raise ParameterError(f"trim_top_db must be in (0, 120] dB, not {self.trim_top_db!r}")
-
-
 DEFAULT_PREPROCESSING = Preprocessing()
-
-
-@dataclass(frozen=True)
-class VoiceParams:
-    """The ``voice`` section of :class:`verifier.core.params.AnalysisParams`.
-
-    Attributes
-    ----------
-    timeline_windows : int
-        Windows of ~4 s scored per message for the timeline, evenly spread (:data:`MAX_WINDOWS`
-        by default: the speed bar; :data:`ALL_WINDOWS`: every window of the 50 %-overlap grid),
-        ~0.25 s each on a 2-core CPU. They make the timeline cover the whole message, so that
-        a short machine-made insert between real speech shows where a window falls on it. The
-        message's score stays the median of the :data:`MAX_WINDOWS` windows the calibration
-        was fitted on: the median over every window was no better on ../shared/data/audio
-        (AUC 0.854 → 0.849; Vietnamese 0.656 → 0.616, paired randomisation p = 0.02).
-    """
-
-    timeline_windows: int = MAX_WINDOWS
-
-    def __post_init__(self):
-        n = self.timeline_windows
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ParameterError(f"timeline_windows must be an integer >= 1, not {n!r}")
 
 
 DEFAULT_VOICE_PARAMS = VoiceParams()
@@ -489,11 +420,10 @@ class VoiceDetector:
         """Score one message; None when it holds no audible sound.
 
         The message logit is the median over the detector's :attr:`max_windows` windows;
-        ``timeline_windows`` (default: the same) evenly spread windows are scored as well for
+        ``timeline_windows`` (default: the same; :class:`~verifier.core.params.VoiceParams` validates
+        it) evenly spread windows are scored as well for
         the timeline (the union of both sets is scored once)."""
-        extra = self.max_windows if timeline_windows is None else timeline_windows
-        if extra < 1:
-            raise ParameterError(f"timeline_windows must be >= 1, not {extra}")
+        extra = self.max_windows if timeline_windows is None else timeline_windows  # >= 1: VoiceParams checks it
         y = to_model_rate(check_audio(y, sr), int(sr))
         if len(y) == 0 or float(np.abs(y).max()) < 10 ** (SILENCE_DBFS / 20):
             return None
@@ -574,7 +504,7 @@ class VoiceDetector:
         return SignalResult("voice", p, reliability, evidence, key)
 
 
-@lru_cache(maxsize=1)
+@load_once
 def default_detector() -> VoiceDetector:
     """The AASIST-L detector with the committed calibration, loaded once per process
     (read-only afterwards). Raises ModelUnavailableError when the weights are missing."""

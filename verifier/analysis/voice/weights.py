@@ -1,12 +1,10 @@
 """The voice model's weights (AASIST-L): a thin alias of :mod:`verifier.analysis.registry`.
 
 Provenance, sha256 and sources are in ``verifier/assets/models/aasist-l.json``; the file is
-installed by ``verifier models install`` (``python -m verifier.analysis.voice.weights`` does the same
-for this one model) and checked by :func:`find_weights`, which never downloads.
+installed by ``verifier models install aasist-l`` and checked by :func:`find_weights`, which never downloads.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from .. import registry
@@ -34,14 +32,3 @@ def find_weights(path: str | Path | None = None) -> Path:
                                     command=e.fix_command(corrupt=True))
     return p
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m verifier.analysis.voice.weights [--from DIR] [--no-download]``: alias of
-    ``verifier models install aasist-l``."""
-    from ...cli.main import main as cli_main
-
-    return cli_main(["models", "install", MODEL_NAME, *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())
