@@ -1,6 +1,6 @@
 """The built wheel in a fresh virtual environment, run from another folder, analyses the demos.
 
-What a user does (README "Install"): ``pip install`` the wheel (every declared dependency
+What a user does (docs/install.md, "Install as a package"): ``pip install`` the wheel (every declared dependency
 resolved by pip), the one extra step ``pip install --no-deps mediapipe==0.10.21``, then
 ``verifier models install``; then ``verifier analyze`` and ``verifier app`` from any folder. The wheel is built
 from a copy of the package sources (never from stale ``build/`` output). Takes 2–4 minutes

@@ -1,7 +1,7 @@
 """Command line: ``verifier analyze PATH [PATH ...] [--json] [--lang vi|en]`` (or ``python -m verifier``).
 
 ``--json`` prints one JSON object per input, one per line (the contract other tools rely
-on, see README). Without it, a short summary per file in the chosen language: the level
+on, see docs/cli.md). Without it, a short summary per file in the chosen language: the level
 in plain words, each signal against its human normal range, and the first things to do.
 ``--report-dir DIR`` also writes an HTML and a JSON report per file; ``--debug`` prints the
 traceback of an internal error (a bug). The exit status is 1

@@ -1,5 +1,5 @@
 """The outcome of analysing one file, built from typed parts, and its JSON form (the CLI
-contract, see README).
+contract, see docs/cli.md).
 
 * :class:`Report` — what is serialised: media, signals, quality, fusion weights, level, error.
 * :class:`Quality` — the data-quality fields (face track, sound length).
@@ -147,7 +147,7 @@ class Report:
     artifacts: Artifacts = field(default_factory=Artifacts, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """The CLI's JSON contract (see README)."""
+        """The CLI's JSON contract (see docs/cli.md)."""
         media = self.media.to_dict() if self.media else None
         return {
             "file": self.file,
