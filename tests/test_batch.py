@@ -180,7 +180,7 @@ def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started
     run_batch(ev, out, BatchParams(), progress=False)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["parameters"]["voice_windows"] == MAX_WINDOWS
-    assert manifest["parameters"]["analysis"] == AnalysisParams().to_dict()  # every analysis setting is recorded
+    assert AnalysisParams.from_dict(manifest["parameters"]["analysis"]) == AnalysisParams()  # every setting recorded
 
     def windows(n):
         return BatchParams(analysis=AnalysisParams.from_overrides({"voice": {"timeline_windows": n}}))

@@ -73,3 +73,31 @@ def test_spectra_rms_flatness_centroid_equal_librosa(clips, rng):
                                    librosa.feature.spectral_flatness(S=S.T, power=1.0, amin=1e-20)[0], rtol=1e-4, atol=1e-7)
         np.testing.assert_allclose(dsp.spectral_centroid(np.sqrt(S), freqs),
                                    librosa.feature.spectral_centroid(S=np.sqrt(S).T, freq=freqs)[0], rtol=1e-4, atol=1e-3)
+
+
+def test_welch_equals_scipy():
+    from scipy.signal import welch
+
+    rng = np.random.default_rng(0)
+    for dtype, shape, nperseg in ((np.float32, (3, 64600), 1024), (np.float64, (20000,), 1024), (np.float64, (5000,), 255)):
+        y = (rng.standard_normal(shape) * 0.1 + 0.01).astype(dtype)
+        f_ref, p_ref = welch(y, fs=16000, window="hann", nperseg=nperseg, noverlap=nperseg // 2, axis=-1)
+        f, p = dsp.welch(y, sr=16000, nperseg=nperseg, noverlap=nperseg // 2)
+        assert p.dtype == p_ref.dtype and p.shape == p_ref.shape
+        np.testing.assert_allclose(f, f_ref)
+        np.testing.assert_allclose(p, p_ref, rtol=1e-5, atol=1e-12 * float(p_ref.max()))
+
+
+def test_a_voice_analysis_does_not_import_scipy_signal(tmp_path):
+    """scipy.signal costs ~0.5 s of CPU to import (most of it scipy.stats): the voice path avoids it."""
+    import subprocess
+    import sys
+
+    from verifier.analysis.synth import speech_like, write_wav
+
+    wav = str(tmp_path / "note.wav")
+    write_wav(wav, speech_like(6.0, seed=1).y, 16000)
+    code = ("import sys; from verifier.analysis.pipeline import analyze; r = analyze(sys.argv[1]); "
+            "assert r.error is None, r.error; print('scipy.signal' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, wav], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

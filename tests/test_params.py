@@ -143,3 +143,12 @@ def test_fusion_defaults_in_code_are_the_committed_ones():
     for f in dataclasses.fields(Fusion):
         if f.name not in ("weights", "provenance"):
             assert getattr(Fusion(), f.name) == getattr(committed, f.name), f.name
+
+
+def test_to_dict_covers_every_section_and_comes_back_through_json():
+    p = AnalysisParams.from_overrides({"lipsync": {"min_speech_s": 3.0}, "voice": {"timeline_windows": 5},
+                                       "fusion": {"high_from": 0.65}})
+    d = json.loads(json.dumps(p.to_dict()))
+    assert set(d) == {f.name for f in dataclasses.fields(AnalysisParams)}
+    assert AnalysisParams.from_dict(d) == p
+    assert set(AnalysisParams().to_dict()) == {f.name for f in dataclasses.fields(AnalysisParams)} - {"fusion"}

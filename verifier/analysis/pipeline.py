@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core.version import __version__
 from . import threads
-from ..core.errors import MediaError, VerifierError
+from ..core.errors import MediaError, ModelUnavailableError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from ..core.fusion import Fusion
 from .frames import FaceCropSampler, FrameConsumer
@@ -42,7 +42,7 @@ from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
 from .speech import SpeechActivity, detect_speech
 from ..core.params import SpeechParams
-from .voice.detector import measure_voice
+from .voice.detector import default_detector as default_voice_detector, measure_voice
 from ..core.params import VoiceParams
 from ..core.once import load_once
 
@@ -103,28 +103,29 @@ def audio_signals(y: np.ndarray, sr: int, *, on_speech: Callable[[SpeechActivity
                   voice_params: VoiceParams = DEFAULT_PARAMS.voice) -> list[SignalResult]:
     """The voice detector and the explainable side signals for a mono 16 kHz track.
 
-    The speech activity (:func:`verifier.analysis.speech.detect_speech`, a small VAD network) is
-    computed once, first, in a second thread, and handed to the voice detector, the side
-    signals and ``on_speech`` (the pipeline's lip-sync). The voice network then runs in that
-    thread: its convolutions release the GIL, so it overlaps the side signals, which import
-    their libraries meanwhile. Torch's intra-op threads come from the process's thread budget
-    (:mod:`verifier.analysis.threads`: one core less than the machine has, set once, never toggled).
+    Two worker threads start at once: the speech activity (:func:`verifier.analysis.speech.detect_speech`,
+    a small VAD network, computed once) and the voice network's window scores, which do not depend
+    on it. Both networks release the GIL. When the speech activity is ready, this thread hands it
+    to ``on_speech`` (the pipeline's lip-sync) and computes the side signals while the voice
+    network finishes; the voice signal then combines its scores with the speech activity. Thread
+    budgets come from :mod:`verifier.analysis.threads` (set once, never toggled); the results do not
+    depend on them or on the order the threads finish.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="voice") as pool:
         speech_job = pool.submit(_speech, y, sr, speech_params)
-        voice = pool.submit(lambda: _voice(y, sr, speech_job.result(), voice_params))
+        score_job = pool.submit(_voice_scores, y, sr, voice_params)
         _warm_side_signals()
         speech = speech_job.result()
         if on_speech is not None:
             on_speech(speech)
         side = measure_audio_signals(y, sr, speech)
-        return [voice.result(), *side]
+        return [_voice(y, sr, speech, voice_params, score_job.result()), *side]
 
 
 def _warm_side_signals() -> None:
-    """Import what the side signals use while the speech activity is computed."""
+    """Import what the side signals use while the speech activity is computed (no scipy.signal:
+    the analysis does not need it, tests/test_dsp.py checks)."""
     import scipy.ndimage  # noqa: F401
-    import scipy.signal  # noqa: F401
 
 
 def _speech(y: np.ndarray, sr: int, params: SpeechParams) -> SpeechActivity:
@@ -132,9 +133,22 @@ def _speech(y: np.ndarray, sr: int, params: SpeechParams) -> SpeechActivity:
     return detect_speech(y, sr, params)
 
 
-def _voice(y: np.ndarray, sr: int, speech: SpeechActivity, params: VoiceParams) -> SignalResult:
+def _voice_scores(y: np.ndarray, sr: int, params: VoiceParams):
+    """``(detector, its window scores of y)``, or None when the voice model is not installed
+    (the voice signal then says so)."""
     threads.apply_torch()
-    return measure_voice(y, sr, speech=speech, params=params)
+    try:
+        detector = default_voice_detector()
+    except ModelUnavailableError:
+        return None
+    return detector, detector.score(y, sr, timeline_windows=params.timeline_windows)
+
+
+def _voice(y: np.ndarray, sr: int, speech: SpeechActivity, params: VoiceParams, scores) -> SignalResult:
+    if scores is None:
+        return measure_voice(y, sr, speech=speech, params=params)  # the model-missing result
+    detector, scored = scores
+    return measure_voice(y, sr, detector, speech=speech, params=params, scored=scored)
 
 
 def versions() -> dict:

@@ -1,7 +1,6 @@
 """``verifier challenge FILE``: analyse a recorded live-call challenge (vi, en)."""
 from __future__ import annotations
 
-from ..liveness.analyze import analyze_challenge, render_text
 from .options import add_lang
 
 
@@ -19,6 +18,7 @@ def _run(args) -> int:
     import json
 
     from ..analysis.media import printable
+    from ..liveness.analyze import analyze_challenge, render_text
 
     failed = 0
     for path in args.paths:

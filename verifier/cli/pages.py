@@ -9,14 +9,20 @@ from .options import add_lang
 
 def add_handout(sub) -> None:
     """Register ``verifier handout --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
-    from ..outputs.handout import render_handout
+    def render_handout(lang):
+        from ..outputs.handout import render_handout
+
+        return render_handout(lang)
 
     add_page_parser(sub, "handout", "tờ rơi một trang A4 để in / printable one-page A4 handout (vi, en)", render_handout)
 
 
 def add_challenge_sheet(sub) -> None:
     """Register ``verifier challenge-sheet --lang vi -o FILE.html`` on ``sub`` (argparse subparsers)."""
-    from ..outputs.challenge_sheet import render_printable
+    def render_printable(lang):  # imported when the command runs, not when the parser is built
+        from ..outputs.challenge_sheet import render_printable
+
+        return render_printable(lang)
 
     add_page_parser(sub, "challenge-sheet", "trang in thử thách người gọi video / printable video-call challenge (A4)",
                     render_printable)

@@ -693,6 +693,8 @@ class AnalysisParams:
             bad = set(values) - names
             if bad:
                 raise ParameterError(f"unknown {section} parameters {sorted(bad)}; known: {sorted(names)}")
+            values = {k: tuple(v) if isinstance(v, list) and isinstance(getattr(current, k), tuple) else v
+                      for k, v in values.items()}  # JSON has lists where the parameters hold tuples
             out[section] = dataclasses.replace(current, **values)
         return dataclasses.replace(base, **out)
 

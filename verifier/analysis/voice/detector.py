@@ -102,6 +102,7 @@ CALIBRATION_FILE = asset_path("voice_calibration.json")
 
 
 DEFAULT_PREPROCESSING = Preprocessing()
+UNSCORED = object()  # VoiceDetector.measure's "the network has not scored this message yet"
 
 
 DEFAULT_VOICE_PARAMS = VoiceParams()
@@ -298,19 +299,18 @@ def make_windows(y: np.ndarray, max_windows: int = MAX_WINDOWS) -> np.ndarray:
 
 def effective_bandwidth_hz(y: np.ndarray, sr: int = SAMPLE_RATE) -> float:
     """Cut-off frequency of the long-term spectrum of ``y``, Hz
-    (:func:`verifier.analysis.signals.audio_bandwidth.find_cutoff` on a Welch spectrum, scipy only,
-    so that the voice path does not pay librosa's import). ``y`` is one signal, or the
+    (:func:`verifier.analysis.signals.audio_bandwidth.find_cutoff` on a Welch spectrum,
+    :func:`verifier.analysis.dsp.welch`, so that the voice path imports neither librosa nor scipy.signal). ``y`` is one signal, or the
     scored windows [shape=(n, samples)], whose spectra are averaged (no joins between them).
     nan when too short."""
     from scipy import ndimage
-    from scipy.signal import welch
 
     from ..signals.audio_bandwidth import MEDIAN_SMOOTH_HZ, find_cutoff
 
     y = np.atleast_2d(y)
     if y.shape[1] < WELCH_NPERSEG:
         return float("nan")
-    freqs, psd = welch(y, fs=sr, window="hann", nperseg=WELCH_NPERSEG, noverlap=WELCH_NPERSEG // 2, axis=-1)
+    freqs, psd = dsp.welch(y, sr=sr, nperseg=WELCH_NPERSEG, noverlap=WELCH_NPERSEG // 2)
     ltas = 10 * np.log10(np.maximum(psd.mean(axis=0), 1e-20))
     width = max(3, int(round(MEDIAN_SMOOTH_HZ / (freqs[1] - freqs[0]))) | 1)
     return float(find_cutoff(freqs, ndimage.median_filter(ltas, size=width, mode="nearest"))[0])
@@ -455,15 +455,17 @@ class VoiceDetector:
         return float(p[0]) if np.ndim(aasist_logit) == 0 else p
 
     def measure(self, y: np.ndarray, sr: int = SAMPLE_RATE, speech=None, *,
-                timeline_windows: int | None = None) -> SignalResult:
+                timeline_windows: int | None = None, scored=UNSCORED) -> SignalResult:
         """The ``voice`` signal of one message (see :func:`measure_voice`); ``speech`` is the
         analysis' :class:`verifier.analysis.speech.SpeechActivity` (None: the energy measure of :meth:`score`);
-        ``timeline_windows`` as in :meth:`score`."""
+        ``timeline_windows`` as in :meth:`score`. ``scored``: what :meth:`score` returned for the
+        same ``y``, ``sr`` and ``timeline_windows`` when it already ran (the pipeline runs the
+        network beside the speech activity, which it does not depend on)."""
         if len(check_audio(y, sr)) < MIN_SPEECH_S * sr:
             return not_applicable("voice", "voice.too_short", speech_s=round(len(y) / sr, 2), min_speech_s=MIN_SPEECH_S)
         if speech is not None and speech.speech_s == 0:  # noise, hum, music, silence: nothing to score
             return not_applicable("voice", "voice.no_speech", **speech.evidence())
-        s = self.score(y, sr, timeline_windows=timeline_windows)
+        s = self.score(y, sr, timeline_windows=timeline_windows) if scored is UNSCORED else scored
         if s is None:
             return not_applicable("voice", "voice.no_speech", speech_s=0.0)
         speech_s = s.speech_s if speech is None else speech.speech_s
@@ -512,7 +514,7 @@ def default_detector() -> VoiceDetector:
 
 
 def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector | None = None,
-                  speech=None, params: VoiceParams = DEFAULT_VOICE_PARAMS) -> SignalResult:
+                  speech=None, params: VoiceParams = DEFAULT_VOICE_PARAMS, scored=UNSCORED) -> SignalResult:
     """The ``voice`` signal: calibrated probability that the speech in ``y`` is synthetic.
 
     Parameters
@@ -529,6 +531,8 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
     params : VoiceParams
         How many windows to score for the timeline (:data:`MAX_WINDOWS` by default); the
         score is always the median of the detector's own windows.
+    scored : VoiceScore or None, optional
+        ``detector.score(y, sr, timeline_windows=params.timeline_windows)`` when it already ran.
 
     Returns
     -------
@@ -559,4 +563,4 @@ def measure_voice(y: np.ndarray, sr: int = SAMPLE_RATE, detector: VoiceDetector 
         from ..speech import detect_speech
 
         speech = detect_speech(y, sr)
-    return detector.measure(y, sr, speech, timeline_windows=params.timeline_windows)
+    return detector.measure(y, sr, speech, timeline_windows=params.timeline_windows, scored=scored)
