@@ -101,3 +101,14 @@ def test_a_voice_analysis_does_not_import_scipy_signal(tmp_path):
             "assert r.error is None, r.error; print('scipy.signal' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, wav], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_yin_in_blocks_equals_yin_in_one_piece(monkeypatch):
+    """The block size only bounds memory: every frame's F0 is the same as in one pass."""
+    rng = np.random.default_rng(4)
+    t = np.arange(16000 * 12) / 16000
+    y = (np.sin(2 * np.pi * (120 + 30 * np.sin(t)) * t) + 0.05 * rng.standard_normal(len(t))).astype(np.float32)
+    blocks = dsp.yin(y, fmin=65, fmax=400, sr=16000, frame_length=640, hop_length=160)
+    assert len(blocks) > 2 * dsp.YIN_BLOCK_FRAMES
+    monkeypatch.setattr(dsp, "YIN_BLOCK_FRAMES", 10 ** 9)
+    np.testing.assert_array_equal(blocks, dsp.yin(y, fmin=65, fmax=400, sr=16000, frame_length=640, hop_length=160))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+YIN_BLOCK_FRAMES = 512  # frames per block of the YIN search (caps its buffers at a few tens of MB)
 # Smallest positive float32 (numpy.finfo): keeps a division by an all-zero frame finite, as librosa's util.tiny.
 TINY_F32 = float(np.finfo(np.float32).tiny)
 
@@ -155,6 +156,13 @@ def yin(y: np.ndarray, *, fmin: float, fmax: float, sr: int, frame_length: int, 
         raise ValueError(f"yin: no lag between sr/fmax={sr / fmax:.1f} and sr/fmin={sr / fmin:.1f} "
                          f"within a frame of {frame_length} samples")
     frames = frame(np.asarray(y), frame_length=frame_length, hop_length=hop_length, center=True)
+    # In blocks of frames: each frame's F0 depends on that frame alone, and the FFT buffers of a
+    # whole minute at once were ~300 MB (the analysis' peak memory).
+    return np.concatenate([_yin_block(frames[i:i + YIN_BLOCK_FRAMES], sr, min_period, max_period, trough_threshold)
+                           for i in range(0, len(frames), YIN_BLOCK_FRAMES)])
+
+
+def _yin_block(frames: np.ndarray, sr: int, min_period: int, max_period: int, trough_threshold: float) -> np.ndarray:
     d = _cmndf(frames, min_period, max_period)  # frames × lags
     left, mid, right = d[:, :-2], d[:, 1:-1], d[:, 2:]
     # Parabolic vertex offset at every inner lag (0 at the ends, and where it would move > 1 lag).
