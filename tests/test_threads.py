@@ -31,7 +31,7 @@ def test_budget_is_set_once_per_process_and_an_analysis_keeps_it(tmp_path):
     write_wav(wav, speech_like(4.0, seed=3).y, 16000)
     code = f"""
 import cv2, torch
-from verifier import threads
+from verifier.analysis import threads
 b = threads.configure()
 assert b == threads.ThreadBudget.for_cores(3), b
 assert cv2.getNumThreads() == 3
