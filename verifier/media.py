@@ -400,7 +400,7 @@ def decode(
     t0_video: float | None = None
     # One colour converter for the whole pass, one thread: the same pixels as
     # ``frame.to_ndarray(format="rgb24")``, which sets up a new converter (and its thread
-    # pool, one thread a core) for every frame (tests/test_media.py checks they are equal).
+    # pool, one thread a core) for every frame (tests/test_video_pipelined.py checks they are equal).
     to_rgb = VideoReformatter()
     with _open(path) as c:
         streams = []
