@@ -2,6 +2,11 @@
 end-to-end, process start included, peak memory < 1.5 GB).
 
     python scripts/bench_video.py [--clip PATH] [--runs 3]
+    python scripts/bench_video.py --clip PATH --decode-only   # one decode pass, then exit
+
+``--decode-only`` is the yardstick as a whole process (interpreter start and imports included),
+to time beside ``python -m verifier analyze CLIP --json`` with an outside timer (issue 23:
+the analysis within 2x the decode-only time of the same file, measured in the same run).
 
 Generates the clip once (synthetic call, in a temp dir unless --clip is given), then times:
   * decode only (PyAV, every frame to RGB, no analysis), in this process;
@@ -34,8 +39,16 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--duration", type=float, default=60.0)
     ap.add_argument("--frames-weights", help="exported face-picture detector (.pt) to time when sbi-lite0 is not installed")
+    ap.add_argument("--decode-only", action="store_true", help="decode --clip once (every frame to RGB, and the sound), print the count, exit")
     args = ap.parse_args()
     from verifier.analysis.media import decode, probe
+
+    if args.decode_only:
+        info = probe(args.clip)
+        n = [0]
+        decode(args.clip, info, lambda f: n.__setitem__(0, n[0] + 1))
+        print(f"decoded {n[0]} frames")
+        return
     from verifier.analysis.synth import make_call_clip
 
     clip = args.clip

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from . import threads
 from ..core.errors import MediaError
@@ -351,6 +354,10 @@ def decode(
     decoded_any = False
     guard = _Guard(name, limits, deadline)
     t0_video: float | None = None
+    # One colour converter for the whole pass, one thread: the same pixels as
+    # ``frame.to_ndarray(format="rgb24")``, which sets up a new converter (and its thread
+    # pool, one thread a core) for every frame (tests/test_video_pipelined.py checks they are equal).
+    to_rgb = VideoReformatter()
     with _open(path) as c:
         streams = []
         vs = _first(c.streams.video) if (info.has_video and on_frame is not None) else None
@@ -381,7 +388,7 @@ def decode(
                     if t + 1e-9 < next_t:
                         continue
                     next_t = t + min_gap_s
-                    img = _rotate(frame.to_ndarray(format="rgb24"), info.rotation_deg)
+                    img = _rotate(to_rgb.reformat(frame, format="rgb24", threads=1).to_ndarray(), info.rotation_deg)
                     on_frame(VideoFrame(n_frames, float(t), img))
                     n_frames += 1
         except av.error.FFmpegError as e:
@@ -391,6 +398,90 @@ def decode(
         if not decoded_any:
             raise MediaError("error.corrupt", name=name, detail="no decodable frame")
     return sink.finish() if sink is not None else None
+
+
+DECODE_AHEAD_FRAMES = 4  # frames a DecodeAhead keeps ready (720p RGB: 2.6 MB each); set by hand
+
+
+class _Cancelled(Exception):
+    """Raised inside the decode thread of a :class:`DecodeAhead` that its reader left."""
+
+
+class DecodeAhead:
+    """:func:`decode` in a thread of its own, its frames read in order by the caller.
+
+    The decode thread converts up to ``ahead`` frames ahead of the reader (a bounded queue,
+    so memory stays at a few frames) while the reader works on the previous ones: FFmpeg's
+    decoding and colour conversion and a native face tracker release the GIL, so on two
+    cores they run side by side. What reaches the reader, and in which order, is what
+    :func:`decode` would give ``on_frame``; a :class:`MediaError` of the decode is raised by
+    the iteration at the point where :func:`decode` would have raised it.
+
+    >>> with DecodeAhead(path, info, max_fps=15, audio=False) as frames:
+    ...     for frame in frames:
+    ...         ...
+    >>> frames.audio  # decode()'s return value, once the frames are read
+
+    Leaving the ``with`` block early (an error of the reader) stops the decode thread.
+    """
+
+    def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES, **decode_kw):
+        self._args = (path, info)
+        self._kw = decode_kw
+        self._q: queue.Queue = queue.Queue(maxsize=max(1, int(ahead)))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.audio: AudioTrack | None = None
+
+    def __enter__(self) -> "DecodeAhead":
+        self._thread = threading.Thread(target=self._run, name="decode-ahead", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _put(self, item) -> None:
+        while True:
+            if self._stop.is_set():
+                raise _Cancelled
+            try:
+                self._q.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        try:
+            audio = decode(*self._args, self._put, **self._kw)
+        except _Cancelled:
+            return
+        except BaseException as e:  # handed to the reader, raised there
+            try:
+                self._put(("error", e))
+            except _Cancelled:
+                pass
+            return
+        try:
+            self._put(("done", audio))
+        except _Cancelled:
+            pass
+
+    def __iter__(self):
+        if self._thread is None:
+            raise RuntimeError("DecodeAhead must be used as a context manager")
+        while True:
+            item = self._q.get()
+            if isinstance(item, VideoFrame):
+                yield item
+                continue
+            what, value = item
+            if what == "error":
+                raise value
+            self.audio = value
+            return
 
 
 def load_audio(path: str, sr: int = SAMPLE_RATE, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:

@@ -26,7 +26,7 @@ from .face import FaceTrack, FaceTrackBuilder, FaceTracker
 from ..core.fusion import Fusion
 from .frames import FaceCropSampler, FrameConsumer
 from ..core.levels import INCONCLUSIVE
-from .media import DEFAULT_LIMITS, AudioTrack, decode, display_name, probe
+from .media import DEFAULT_LIMITS, AudioTrack, DecodeAhead, decode, display_name, probe
 from ..core.constants import SAMPLE_RATE
 from ..core.params import Limits
 from ..core.report import MediaInfo
@@ -277,14 +277,19 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
         if frame.index % 15 == 0:
             progress(0.05 + 0.7 * min(1.0, frame.index / expected), "stage.decode_track")
 
-    if own:
-        trk.__enter__()
-    try:
-        audio = decode(path, info, on_frame, max_fps=max_fps, audio=decode_audio, limits=limits, deadline=deadline)
-    finally:
+    # The frames are decoded and converted in a thread of their own, a few ahead, while this
+    # thread tracks the face (both release the GIL): on two cores they overlap. The decode
+    # starts first, so the tracker's start (mediapipe's import, its graphs) overlaps it too.
+    with DecodeAhead(path, info, max_fps=max_fps, audio=decode_audio, limits=limits, deadline=deadline) as frames:
         if own:
-            trk.__exit__(None, None, None)
-    return builder.finish(), audio
+            trk.__enter__()
+        try:
+            for frame in frames:
+                on_frame(frame)
+        finally:
+            if own:
+                trk.__exit__(None, None, None)
+    return builder.finish(), frames.audio
 
 
 @dataclass

@@ -1,0 +1,122 @@
+"""The pipelined video pass gives what the serial one gave: the same frames in the same order,
+the same pixels, the same landmarks, the same errors (issue 23, item 4)."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+import av
+import numpy as np
+import pytest
+
+from verifier.core.errors import MediaError
+from verifier.analysis.face import _landmark_array
+from verifier.analysis.media import DecodeAhead, decode, probe
+from verifier.core.params import Limits
+
+
+def _frames_of(p, info, **kw):
+    frames = []
+    audio = decode(p, info, lambda f: frames.append((f.index, f.t_s, f.image.copy())), **kw)
+    return frames, audio
+
+
+def test_decode_ahead_gives_the_frames_and_sound_of_decode(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    want, want_audio = _frames_of(p, info, max_fps=15)
+    with DecodeAhead(p, info, ahead=2, max_fps=15) as frames:
+        got = [(f.index, f.t_s, f.image.copy()) for f in frames]
+    assert len(got) == len(want) == 45
+    assert [(i, t) for i, t, _ in got] == [(i, t) for i, t, _ in want]
+    assert all(np.array_equal(a, b) for (_, _, a), (_, _, b) in zip(got, want))
+    np.testing.assert_array_equal(frames.audio.y, want_audio.y)
+    assert frames.audio.start_s == want_audio.start_s
+
+
+def test_decode_ahead_raises_the_decode_error_after_the_frames_before_it(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    short = Limits(max_duration_s=1.0, duration_slack_s=0.0)  # the decode stops at 1 s with error.too_long
+    seen_serial = []
+    with pytest.raises(MediaError) as serial:
+        decode(p, info, lambda f: seen_serial.append(f.index), audio=False, limits=short)
+    seen = []
+    with pytest.raises(MediaError) as ahead:
+        with DecodeAhead(p, info, ahead=3, audio=False, limits=short) as frames:
+            for f in frames:
+                seen.append(f.index)
+    assert ahead.value.key == serial.value.key == "error.too_long"
+    assert seen == seen_serial and 20 < len(seen) < 40
+
+
+def test_decode_ahead_stops_its_thread_when_the_reader_leaves(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    with pytest.raises(RuntimeError, match="reader failed"):
+        with DecodeAhead(p, info, ahead=2, audio=False) as frames:
+            for f in frames:
+                if f.index == 3:
+                    raise RuntimeError("reader failed")
+    assert not [t for t in threading.enumerate() if t.name == "decode-ahead"]
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (854, 480), (326, 182)])
+def test_rgb_frames_are_pyav_s_own_conversion(tmp_path, size):
+    """decode() converts with one reused single-thread converter: bit for bit the pixels of
+    ``frame.to_ndarray(format="rgb24")`` (a new converter per frame, one thread a core)."""
+    w, h = size
+    p = str(tmp_path / f"noise_{w}x{h}.mp4")
+    rng = np.random.default_rng(w)
+    with av.open(p, "w") as out:
+        s = out.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+        for i in range(8):
+            img = rng.integers(0, 256, (h, w, 3), np.uint8)
+            for pk in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(pk)
+        for pk in s.encode(None):
+            out.mux(pk)
+    with av.open(p) as c:
+        want = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    got, _ = _frames_of(p, probe(p))
+    assert len(got) == len(want) == 8
+    assert all(np.array_equal(g, x) for (_, _, g), x in zip(got, want))
+
+
+def test_landmark_array_is_the_per_point_loop():
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(-0.2, 1.2, (478, 3)).astype(np.float32).astype(float)  # protobuf floats, read as doubles
+    pts = [SimpleNamespace(x=x, y=y, z=z) for x, y, z in raw]
+    w, h = 763, 481
+    loop = np.empty((len(pts), 3), np.float32)
+    for i, q in enumerate(pts):
+        loop[i] = (q.x * w, q.y * h, q.z * w)
+    got = _landmark_array(pts, w, h)
+    assert got.dtype == np.float32 and got.shape == (478, 3)
+    np.testing.assert_array_equal(got, loop)
+    assert _landmark_array([], w, h).shape == (0, 3)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_mediapipe_is_imported_without_matplotlib():
+    code = (
+        "import sys\n"
+        "from verifier.analysis.face import import_mediapipe\n"
+        "mp = import_mediapipe()\n"
+        "assert 'matplotlib' not in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
+        "assert mp.solutions.face_mesh.FaceMesh and mp.solutions.face_detection.FaceDetection\n"
+        "assert mp.solutions.hands.Hands\n"  # the whole solutions package is there (liveness uses it)
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from mediapipe.python.solutions import drawing_utils\n"
+        "assert drawing_utils.plt.figure is plt.figure\n"  # mediapipe's own plotting still works
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"
