@@ -88,9 +88,9 @@ def main():
 
 def frames_timings(clip: str, weights: str | None, runs: int) -> None:
     """In-process cost of the frames signal on this clip's crops (best of ``runs``)."""
-    from verifier.core.errors import ModelUnavailableError
     from verifier.analysis.pipeline import analyze
     from verifier.analysis.video import detector as det
+    from verifier.core.errors import ModelUnavailableError
 
     def clocks():
         return time.perf_counter(), time.process_time()

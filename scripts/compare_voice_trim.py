@@ -28,7 +28,6 @@ import time
 
 import numpy as np
 
-
 OLD_SPEC = "trim_exact=0,trim_top_db=50"  # the runtime's trimming until 2026-11-30
 NEW_SPEC = "trim_exact=1,trim_top_db=40"  # since
 
@@ -48,12 +47,12 @@ def parse_prep(spec: str) -> dict:
 
 def score(data: str, outdir: str, conds: list[str], old_spec: str = OLD_SPEC, new_spec: str = NEW_SPEC) -> None:
     from verifier.analysis.channel import CONDITIONS, encode, telephone_band
-    from verifier.evaluate.invariance import _load_model
-    from verifier.evaluate.manifest import read_manifest
     from verifier.analysis.media import load_audio
     from verifier.analysis.voice.detector import VoiceDetector
     from verifier.core.constants import MAX_WINDOWS
     from verifier.core.params import Preprocessing
+    from verifier.evaluate.invariance import _load_model
+    from verifier.evaluate.manifest import read_manifest
 
     model = _load_model("aasist-l")  # the ONNX export when installed (runtime backend), else torch
     dets = {"old": VoiceDetector(model, None, preprocessing=Preprocessing(**parse_prep(old_spec))),

@@ -113,9 +113,9 @@ def embed_all(shared: Path, cache: Path | None) -> dict:
     from verifier.analysis.identity.face_embed import align_chip, describe
     from verifier.analysis.identity.sample import sample_file
     from verifier.analysis.identity.speaker import embed_utterance, speech_only
-    from verifier.core.params import SpeakerParams
     from verifier.analysis.media import load_audio
     from verifier.analysis.speech import detect_speech
+    from verifier.core.params import SpeakerParams
 
     out = dict(np.load(cache)) if cache and cache.is_file() else {}
     audio = shared / "data" / "audio"

@@ -32,8 +32,8 @@ def main() -> int:
     args = ap.parse_args()
     import dataclasses
 
-    from verifier.liveness import analyze_challenge
     from verifier.core.params import ChallengeParams
+    from verifier.liveness import analyze_challenge
 
     params = ChallengeParams() if args.turn_yaw is None else dataclasses.replace(ChallengeParams(), turn_yaw_deg=args.turn_yaw)
 

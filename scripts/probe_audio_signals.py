@@ -21,10 +21,10 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from verifier.analysis.channel import reencode  # noqa: E402
-from verifier.evaluate.manifest import read_manifest  # noqa: E402
-from verifier.evaluate.metrics import roc_auc  # noqa: E402
 from verifier.analysis.media import load_audio  # noqa: E402
 from verifier.analysis.signals.audio import SIDE_SIGNAL_KEYS, measure_audio_signals  # noqa: E402
+from verifier.evaluate.manifest import read_manifest  # noqa: E402
+from verifier.evaluate.metrics import roc_auc  # noqa: E402
 
 SR = 16000  # Hz
 DEFAULT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "audio")

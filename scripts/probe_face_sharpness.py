@@ -87,8 +87,8 @@ def main(argv=None) -> int:
     import mediapipe as mp
     from sklearn.metrics import roc_auc_score
 
-    from verifier.core.errors import MediaError
     from verifier.analysis.face import MediaPipeLandmarker
+    from verifier.core.errors import MediaError
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from verifier.evaluate.manifest import read_manifest
 from verifier.analysis.media import load_audio
 from verifier.analysis.signals.audio_frames import segment_speech
 from verifier.analysis.signals.audio_prosody import F0_HOP_FACTOR, track_f0
 from verifier.analysis.speech import detect_speech
+from verifier.evaluate.manifest import read_manifest
 
 SR = 16000
 

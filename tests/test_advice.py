@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from verifier.outputs.advice import ALWAYS, CAUTIONS, PLAN, QUESTIONS, advise, question_keys
 from verifier.core.i18n import LANGS, messages, t
+from verifier.outputs.advice import ALWAYS, CAUTIONS, PLAN, QUESTIONS, advise, question_keys
 
 LEVELS = ("low", "medium", "high", "inconclusive", None)
 ALL_ANSWERS = [dict(zip(QUESTIONS, bits)) for bits in itertools.product((False, True), repeat=len(QUESTIONS))]

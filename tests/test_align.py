@@ -4,7 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, align_face, similarity_from_landmarks, transform_points
+from verifier.analysis.video.align import (
+    LEFT_EYE_RING,
+    RIGHT_EYE_RING,
+    align_face,
+    similarity_from_landmarks,
+    transform_points,
+)
 from verifier.core.params import AlignParams
 
 

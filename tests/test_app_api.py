@@ -6,8 +6,8 @@ import html
 import os
 
 import pytest
-
 from conftest_app import APP_MAX_MB, alive, running_app
+
 from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow

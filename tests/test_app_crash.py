@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest_app import alive, running_app
+
 from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from verifier.ui.worker import AnalysisStopped, Worker
 from verifier.core.errors import MediaError
+from verifier.ui.worker import AnalysisStopped, Worker
 
 pytestmark = pytest.mark.slow
 

@@ -4,14 +4,14 @@ import math
 import numpy as np
 import pytest
 
-from verifier.core.errors import ParameterError
-from verifier.core.i18n import messages
 from verifier.analysis.signals.audio import SIDE_SIGNAL_KEYS, measure_audio_signals
 from verifier.analysis.signals.audio_bandwidth import measure_bandwidth
 from verifier.analysis.signals.audio_breath import detect_breaths, measure_breath
 from verifier.analysis.signals.audio_frames import segment_speech
 from verifier.analysis.signals.audio_noise import measure_noise_floor
 from verifier.analysis.signals.audio_prosody import measure_prosody
+from verifier.core.errors import ParameterError
+from verifier.core.i18n import messages
 
 SR = 16000
 

@@ -169,11 +169,11 @@ def test_an_output_folder_inside_the_evidence_is_refused(tmp_path):
 
 
 def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started_with(tmp_path):
-    from verifier.batch.run import run_batch
     from verifier.analysis.voice.detector import ALL_WINDOWS
+    from verifier.batch.run import run_batch
+    from verifier.core.constants import MAX_WINDOWS
     from verifier.core.errors import ParameterError
     from verifier.core.params import AnalysisParams, BatchParams
-    from verifier.core.constants import MAX_WINDOWS
 
     (tmp_path / "ev").mkdir()  # nothing to analyse: the run only writes its manifest
     ev, out = str(tmp_path / "ev"), str(tmp_path / "out")
@@ -198,9 +198,9 @@ def test_a_results_folder_resumes_only_with_the_analysis_settings_it_was_started
 
 
 def test_a_batch_task_scores_every_voice_window_when_asked(tmp_path):
-    from verifier.batch.worker import Task, run_task
     from verifier.analysis.synth import speech_like, write_wav
     from verifier.analysis.voice.detector import ALL_WINDOWS
+    from verifier.batch.worker import Task, run_task
     from verifier.core.constants import MAX_WINDOWS
     from verifier.core.params import AnalysisParams
 
@@ -317,9 +317,9 @@ def test_dask_local_cluster_of_two_workers_gives_the_local_results(local_run, ev
 
 @pytest.mark.slow
 def test_a_file_past_its_time_limit_is_retried_once_then_recorded_with_the_reason(tmp_path):
+    from verifier.analysis.synth import make_call_clip
     from verifier.batch.run import run_batch
     from verifier.core.params import BatchParams
-    from verifier.analysis.synth import make_call_clip
 
     ev = tmp_path / "ev"
     ev.mkdir()
@@ -358,8 +358,8 @@ def test_verify_passes_on_the_original_and_fails_on_a_modified_copy(local_run, e
 
 
 def test_verify_messages_name_both_hashes(tmp_path):
-    from verifier.batch.verify import verify
     from verifier.analysis.registry import sha256_of
+    from verifier.batch.verify import verify
 
     f = tmp_path / "a.bin"
     f.write_bytes(b"evidence")

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from verifier.analysis.signals.blink import NORMAL_BLINKS_PER_MIN_CONVERSATION, blink_likelihood_ratio, detect_blinks, measure_blink
+from verifier.analysis.signals.blink import (
+    NORMAL_BLINKS_PER_MIN_CONVERSATION,
+    blink_likelihood_ratio,
+    detect_blinks,
+    measure_blink,
+)
 
 FPS = 30.0
 

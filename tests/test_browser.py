@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest_app import running_app
+
 from verifier.core.i18n import t
 
 CHROMIUM = "/usr/bin/chromium"

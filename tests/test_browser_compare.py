@@ -9,9 +9,9 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest_app import running_app
 from test_browser import CHROMIUM, LOCAL_HOSTS, _shots, _upload, browser  # noqa: F401 - the browser fixture
+
 from verifier.core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_browser import CHROMIUM, _shots, _upload, app_url, browser  # noqa: F401 - fixtures
+
 from verifier.core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,

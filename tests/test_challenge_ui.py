@@ -12,11 +12,11 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-
 from conftest_app import running_app
+
 from verifier.core.i18n import t
-from verifier.liveness.report import CHALLENGE_KINDS, VERDICTS, ChallengeReport, Moment, decide_verdict
 from verifier.core.report import AnalysisError
+from verifier.liveness.report import CHALLENGE_KINDS, VERDICTS, ChallengeReport, Moment, decide_verdict
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -86,6 +86,7 @@ def test_cli_writes_the_printable_script(tmp_path):
     import sys
 
     from conftest import ROOT
+
     from verifier.outputs.challenge_sheet import render_printable
 
     out = tmp_path / "thu_thach.html"

@@ -6,13 +6,12 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SHARED, forget, requires_shared
 
-from conftest import SHARED, requires_shared
 from verifier.analysis import registry
 from verifier.analysis.identity import compare as cmp
 from verifier.analysis.identity import face_embed, speaker
 from verifier.analysis.identity.sample import IdentitySample
-from conftest import forget
 
 AUDIO = SHARED / "data" / "audio"
 

@@ -8,8 +8,8 @@ import os
 import re
 
 import pytest
-
 from conftest_app import running_app
+
 from verifier.analysis import registry
 from verifier.analysis.identity import compare as cmp
 from verifier.analysis.identity import face_embed

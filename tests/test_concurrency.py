@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest_app import alive, running_app
+
 from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow

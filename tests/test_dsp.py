@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SHARED, requires_shared
 
 from verifier.analysis import dsp
-
-from conftest import SHARED, requires_shared
 
 librosa = pytest.importorskip("librosa")
 

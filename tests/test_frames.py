@@ -3,10 +3,20 @@ import cv2
 import numpy as np
 import pytest
 
-from verifier.analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_OUTER, N_LANDMARKS, POSE_POINTS, RIGHT_EYE_OUTER, FaceObservation, FaceTrackBuilder, head_pose_deg
+from verifier.analysis.face import (
+    FACE_BOTTOM,
+    FACE_TOP,
+    LEFT_EYE_OUTER,
+    N_LANDMARKS,
+    POSE_POINTS,
+    RIGHT_EYE_OUTER,
+    FaceObservation,
+    FaceTrackBuilder,
+    head_pose_deg,
+)
 from verifier.analysis.frames import FaceCropSampler, face_crop
-from verifier.core.params import CropSamplerParams
 from verifier.analysis.media import VideoFrame
+from verifier.core.params import CropSamplerParams
 
 
 def _face(cx=320.0, cy=240.0, size=100.0, rng=None):

@@ -15,10 +15,9 @@ from verifier.analysis import registry
 from verifier.analysis.frames import FaceCrop, face_crop
 from verifier.analysis.media import VideoFrame
 from verifier.analysis.signals.frames import clip_score, frames_result, measure_frames
-from verifier.core.params import FramesParams
 from verifier.analysis.video import detector as det
 from verifier.analysis.video.align import LEFT_EYE_RING, RIGHT_EYE_RING, align_face
-from verifier.core.params import AlignParams
+from verifier.core.params import AlignParams, FramesParams
 
 N_LANDMARKS = 478
 
@@ -254,10 +253,9 @@ def test_model_unavailable_is_not_applicable_with_the_registry_message(case, tmp
 def test_pipeline_gives_the_frames_signal_with_weight_zero(make_clip, random_weights, monkeypatch):
     """The decode pass samples crops, the signal is measured, the report carries its figures."""
     from tests.test_report_schema import _reads
-    from verifier.outputs import plots
-    from verifier.analysis.pipeline import analyze
-
     from verifier.analysis import pipeline
+    from verifier.analysis.pipeline import analyze
+    from verifier.outputs import plots
 
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)
@@ -368,11 +366,10 @@ def test_video_evaluation_reports_the_frames_signal_through_a_messenger_channel(
     import json
     import shutil
 
-    from verifier.evaluate import video
+    from verifier.analysis import pipeline
     from verifier.analysis.channel import reencode_video
     from verifier.analysis.media import probe
-
-    from verifier.analysis import pipeline
+    from verifier.evaluate import video
 
     d = det.FrameDetector.from_file(random_weights)
     monkeypatch.setattr(det, "default_detector", lambda: d)

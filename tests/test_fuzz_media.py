@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
+from hostile.build_corpus import write_audio, write_float_wav, write_video  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from hostile.build_corpus import write_audio, write_float_wav, write_video  # noqa: E402
-from verifier.core.errors import MediaError  # noqa: E402
 from verifier.analysis.media import decode, probe
+from verifier.core.errors import MediaError  # noqa: E402
 from verifier.core.params import Limits  # noqa: E402
 
 FUZZ_LIMITS = Limits(max_duration_s=30.0, max_file_bytes=2**20, max_analysis_s=10.0)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from verifier.core.i18n import t
 from verifier.outputs.advice import PLAN
 from verifier.outputs.handout import render_handout
-from verifier.core.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 

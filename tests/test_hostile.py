@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hostile.build_corpus import CASES, build, matches, outcome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,8 +57,8 @@ def test_table_in_docs_lists_every_case():
 
 @pytest.mark.parametrize("name", [c.name for c in CASES])
 def test_python_api(corpus, name):
-    from verifier.core.i18n import t
     from verifier.analysis.pipeline import analyze
+    from verifier.core.i18n import t
 
     case = BY_NAME[name]
     _skip_if_root(case)
@@ -207,9 +206,8 @@ def test_app_api_whole_corpus(corpus, tmp_path):
 
 
 def _through_app(corpus, tmp_path, cases):
-    from gradio_client import Client, handle_file
-
     from conftest_app import alive, running_app
+    from gradio_client import Client, handle_file
 
     _, built = corpus
     wrong = []
@@ -251,8 +249,8 @@ def _through_app(corpus, tmp_path, cases):
 
 
 def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
-    from verifier.core.errors import MediaError
     from verifier.analysis.media import decode, probe
+    from verifier.core.errors import MediaError
     from verifier.core.params import Limits
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
@@ -265,8 +263,8 @@ def test_memory_ceiling_stops_the_decode_cleanly(make_clip):
 
 
 def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
-    from verifier.core.params import Limits
     from verifier.analysis.pipeline import analyze
+    from verifier.core.params import Limits
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
     r = analyze(clip, limits=Limits(max_analysis_s=0.0))
@@ -280,8 +278,8 @@ def test_time_limit_gives_an_error_and_no_partial_result(make_clip):
 @pytest.mark.parametrize("kind", ["video", "audio"])
 def test_media_longer_than_its_header_says_is_refused_while_decoding(make_clip, kind):
     """The decoded duration is checked, not only the declared one (a header may understate it)."""
-    from verifier.core.errors import MediaError
     from verifier.analysis.media import decode, probe
+    from verifier.core.errors import MediaError
     from verifier.core.params import Limits
 
     clip = make_clip("hostile_bounds", duration_s=2.0, size=(160, 120))
@@ -314,9 +312,8 @@ def test_huge_declared_size_is_refused_before_allocating(tmp_path):
 @pytest.mark.slow
 def test_app_password_refuses_a_wrong_one(tmp_path):
     """The app started with a password (what --share-lan requires) refuses a wrong one."""
-    from gradio_client import Client
-
     from conftest_app import running_app
+    from gradio_client import Client
 
     with running_app(tmp_path, args=("--password", "đúng-mật-khẩu")) as url:
         with pytest.raises(Exception):

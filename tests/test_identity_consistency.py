@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SHARED, requires_shared
 from test_compare import needs_face_model
+
 from verifier.analysis.identity.consistency import identity_consistency, identity_figure, measure_identity
 from verifier.core.params import IdentityParams
 

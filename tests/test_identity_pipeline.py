@@ -23,8 +23,8 @@ def _planted_describe(chips, model=None):
 @pytest.fixture(scope="module")
 def crops(make_clip):
     from verifier.analysis.frames import FaceCropSampler
-    from verifier.analysis.pipeline import decode_and_track
     from verifier.analysis.media import probe
+    from verifier.analysis.pipeline import decode_and_track
 
     clip = make_clip("identity_pipeline_call", duration_s=8.0, size=(640, 480))
     info = probe(clip)

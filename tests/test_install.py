@@ -107,9 +107,8 @@ def test_demos_analysed_with_every_signal_from_another_folder(installed):
 def test_app_command_serves_from_another_folder(installed, tmp_path):
     """``verifier app`` (the installed command; no app.py in a wheel): its options, this computer
     only by default, an analysis through the API (in its worker process), and a clean stop."""
-    from gradio_client import Client, handle_file
-
     from conftest_app import running_app
+    from gradio_client import Client, handle_file
 
     bin_dir, env, cwd = installed
     out = _run([bin_dir / "verifier", "app", "--help"], cwd=cwd, env=env, timeout=120).stdout

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from verifier.analysis.signals.lipsync import measure_lipsync, speech_envelope
-from verifier.core.params import LipsyncParams
 from verifier.analysis.speech import detect_speech
 from verifier.analysis.synth import shift_audio, speech_like
+from verifier.core.params import LipsyncParams
 
 SR = 16000
 FPS = 25.0

@@ -8,10 +8,10 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import SHARED, requires_shared
-from verifier.liveness import CHALLENGE_KINDS, analyze_challenge, render_text
+
 from verifier.core.params import ChallengeParams
+from verifier.liveness import CHALLENGE_KINDS, analyze_challenge, render_text
 from verifier.liveness.report import thumbnails_ok
 
 FPS = 10.0
@@ -89,7 +89,6 @@ def test_turn_without_swap_is_found_and_not_flagged(turning, tmp_path):
 def test_turn_with_another_identity_is_flagged(astronaut, tmp_path):
     """Another person's face drawn on the head while it turns (a swap reverting to its source): flagged."""
     import cv2
-
     from liveness_synth import TurningFace
 
     if not _identity_available():

@@ -2,11 +2,24 @@
 import numpy as np
 import pytest
 
-from verifier.liveness.measures import (border_step, fingertip_nose_rel, hand_region_change, hand_share_in_box,
-                                        identity_distances, jitter_rel, medoid)
-from verifier.liveness.moments import (find_hand_moments, find_nose_touches, find_turns, hand_gaps_over_face,
-                                       merge_runs, runs)
 from verifier.core.params import ChallengeParams
+from verifier.liveness.measures import (
+    border_step,
+    fingertip_nose_rel,
+    hand_region_change,
+    hand_share_in_box,
+    identity_distances,
+    jitter_rel,
+    medoid,
+)
+from verifier.liveness.moments import (
+    find_hand_moments,
+    find_nose_touches,
+    find_turns,
+    hand_gaps_over_face,
+    merge_runs,
+    runs,
+)
 
 P = ChallengeParams()
 

@@ -6,9 +6,9 @@ import av
 import numpy as np
 import pytest
 
-from verifier.core.errors import MediaError
 from verifier.analysis.media import decode, load_audio, probe
 from verifier.core.constants import SAMPLE_RATE
+from verifier.core.errors import MediaError
 from verifier.core.params import Limits
 
 SR_IN = 48000

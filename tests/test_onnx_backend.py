@@ -10,12 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, forget, requires_shared
 
-from conftest import SHARED, requires_shared
 from verifier.analysis import registry, speech
-from verifier.core.errors import ModelUnavailableError
 from verifier.analysis.synth import speech_like
-from conftest import forget
+from verifier.core.errors import ModelUnavailableError
 
 ROOT = Path(__file__).resolve().parents[1]
 PARITY_FILES = ("real/librispeech_resemblyzer", "fake/kyubyong_tacotron", "real/vietasr")  # one file of each

@@ -5,16 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from verifier.core.errors import ParameterError
 from verifier.analysis.face import FaceTrackBuilder
+from verifier.analysis.signals.blink import measure_blink
+from verifier.analysis.signals.face_quality import measure_face_quality
+from verifier.core.errors import ParameterError
 from verifier.core.fusion import Fusion
 from verifier.core.levels import LEVELS
-from verifier.core.params import DEFAULT_PARAMS, AnalysisParams
+from verifier.core.params import DEFAULT_PARAMS, AnalysisParams, BlinkParams, FaceQualityParams
 from verifier.core.result import SignalResult
-from verifier.analysis.signals.blink import measure_blink
-from verifier.core.params import BlinkParams
-from verifier.analysis.signals.face_quality import measure_face_quality
-from verifier.core.params import FaceQualityParams
 
 
 def test_parameter_objects_are_frozen():
@@ -80,10 +78,9 @@ def test_blink_params_change_the_reading():
 
 
 def test_face_quality_params_gate_the_face_signals():
+    from tests.test_frames import _face
     from verifier.analysis.face import FaceObservation
     from verifier.analysis.media import VideoFrame
-
-    from tests.test_frames import _face
 
     b = FaceTrackBuilder()
     img = np.zeros((480, 640, 3), np.uint8)
@@ -98,8 +95,9 @@ def test_face_quality_params_gate_the_face_signals():
 
 
 def test_levels_are_defined_once_and_fusion_returns_them():
-    from verifier.outputs import advice, html as report_html
     from verifier.core import report
+    from verifier.outputs import advice
+    from verifier.outputs import html as report_html
 
     assert report.LEVELS is LEVELS and advice.TECH_LEVELS is LEVELS
     assert set(report_html.LEVEL_COLOURS) == {*LEVELS, "error"}

@@ -228,9 +228,9 @@ def test_annotated_preview_is_small_and_bounded(blink_clip):
 
 
 def test_a_bug_is_a_structured_error_with_its_traceback_only_in_the_log(tmp_path, monkeypatch, capsys):
-    from verifier.cli import main as cli
     from verifier.analysis import pipeline
     from verifier.analysis.synth import speech_like, write_wav
+    from verifier.cli import main as cli
 
     p = str(tmp_path / "voice.wav")
     write_wav(p, speech_like(3.0, seed=4).y, 16000)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier.outputs import quiz
 from verifier.core.errors import ParameterError
+from verifier.outputs import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 

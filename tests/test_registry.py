@@ -6,17 +6,17 @@ import hashlib
 import json
 import os
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
-from verifier.cli import main as cli
 from verifier.analysis import registry
-from verifier.core.assets import ASSETS_DIR
+from verifier.cli import main as cli
 from verifier.cli.doctor import MEDIAPIPE_PIP_COMMAND, check_mediapipe
+from verifier.core.assets import ASSETS_DIR
 from verifier.core.errors import ModelUnavailableError, ParameterError
 from verifier.core.i18n import t
 

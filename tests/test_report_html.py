@@ -9,15 +9,13 @@ import re
 import numpy as np
 import pytest
 
-from verifier.outputs import plots
-from verifier.core.i18n import t
-from verifier.core.report import MediaInfo
-from verifier.core.report import AnalysisError, Artifacts, Quality, Report
-from verifier.core.report import FaceQuality
-from verifier.outputs.html import render_html, render_text, result_html, signal_lines
-from verifier.core.result import SignalResult, not_applicable
 from verifier.analysis.signals.frames import frames_result
 from verifier.analysis.video.detector import FrameView
+from verifier.core.i18n import t
+from verifier.core.report import AnalysisError, Artifacts, FaceQuality, MediaInfo, Quality, Report
+from verifier.core.result import SignalResult, not_applicable
+from verifier.outputs import plots
+from verifier.outputs.html import render_html, render_text, result_html, signal_lines
 
 SHA = "ab" * 32
 

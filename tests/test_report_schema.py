@@ -8,8 +8,8 @@ import string
 
 import pytest
 
-from verifier.outputs import plots
 from verifier.core.i18n import messages
+from verifier.outputs import plots
 
 pytestmark = pytest.mark.slow
 CORE_SIGNALS = ("face", "blink", "lipsync")  # always measured on the generated call clip

@@ -15,8 +15,16 @@ import torch
 from tests.conftest import ROOT, SHARED, requires_shared
 from training.sbi.crossfit import ALL, crossfit_scores, train_masks
 from training.sbi.folds import DFL_FAKE, DFL_REAL, K_FOLDS, _pair_key, assign_folds, read_folds
-from training.sbi.package import (PACK_SIZE_PX, PTS_SCALE, load_eval, load_faces, load_start_weights, save_eval, save_faces,
-                                  save_start_weights)
+from training.sbi.package import (
+    PACK_SIZE_PX,
+    PTS_SCALE,
+    load_eval,
+    load_faces,
+    load_start_weights,
+    save_eval,
+    save_faces,
+    save_start_weights,
+)
 from verifier.analysis.video.lite0 import EfficientNetLite0, load_imagenet
 
 FOLDS = ROOT / "training" / "sbi" / "folds.tsv"

@@ -8,7 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from training.sbi.codec import CODECS, CodecChainParams, CodecSettings, _clip_frames, apply_codec, codec_roundtrip, draw_codec_settings
+from training.sbi.codec import (
+    CODECS,
+    CodecChainParams,
+    CodecSettings,
+    _clip_frames,
+    apply_codec,
+    codec_roundtrip,
+    draw_codec_settings,
+)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import json
 import subprocess
 import sys
 
-from verifier.cli import main as cli
 from verifier.analysis import registry
+from verifier.cli import main as cli
 
 PRODUCT_MODELS = {  # model -> what uses it (a tab and a command each)
     "aasist-l": "voice signal: Video call and Voice message tabs, verifier analyze / batch",

@@ -1,7 +1,7 @@
 """Checks on ../shared/data/video (skipped when it is absent)."""
 import pytest
-
 from conftest import SHARED, requires_shared
+
 from verifier.analysis.pipeline import analyze
 
 pytestmark = [requires_shared, pytest.mark.data, pytest.mark.slow]

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, forget, requires_shared
 
-from conftest import SHARED, requires_shared
 from verifier.analysis import speech as sp_mod
 from verifier.analysis.signals.audio import measure_audio_signals
 from verifier.analysis.signals.audio_frames import runs
 from verifier.analysis.signals.lipsync import measure_lipsync
 from verifier.analysis.speech import detect_speech, probabilities_to_segments
-from verifier.core.params import SpeechParams
 from verifier.analysis.synth import speech_like, write_wav
-from conftest import forget
+from verifier.core.params import SpeechParams
 
 SR = 16000
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,9 +330,9 @@ def test_music_activity_sets_the_voice_to_count_little(has_voice_model):
 @pytest.mark.data
 @pytest.mark.slow
 def test_no_voice_message_of_the_dev_set_is_taken_for_music():
-    from verifier.evaluate.manifest import read_manifest
     from verifier.analysis.media import load_audio
     from verifier.analysis.speech import rhythm_strength
+    from verifier.evaluate.manifest import read_manifest
 
     if not (AUDIO / "MANIFEST.tsv").is_file():
         pytest.skip("../shared/data/audio absent")

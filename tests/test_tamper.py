@@ -6,13 +6,11 @@ import shutil
 import numpy as np
 import pytest
 
+from verifier.core.params import DegradeParams, EspeakParams, FaceSwapParams, TalkingPhotoParams
 from verifier.tamper import AUDIO_KINDS, KINDS
 from verifier.tamper.audio import active_rms_db, espeak_voice, replace_voice, shift, vocode
-from verifier.core.params import EspeakParams
 from verifier.tamper.lab import degrade_file, read_clip, tamper_file
-from verifier.core.params import DegradeParams
 from verifier.tamper.video import face_mask, face_swap, remove_blinks, talking_photo
-from verifier.core.params import FaceSwapParams, TalkingPhotoParams
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import re
 import shutil
 
 import pytest
-
 from conftest_app import running_app
+
 from verifier.core.i18n import t
 
 pytestmark = pytest.mark.slow

@@ -9,11 +9,11 @@ import pytest
 
 from verifier.core.errors import MediaError, ParameterError
 from verifier.core.i18n import t
-from verifier.core.result import SignalResult
-from verifier.tamper import KINDS
-from verifier.outputs.video_export import compose, export_side_by_side, label_band
 from verifier.core.params import ExportParams
+from verifier.core.result import SignalResult
 from verifier.outputs.side_by_side import TARGETS, side_by_side_html, signal_sentences, verdict
+from verifier.outputs.video_export import compose, export_side_by_side, label_band
+from verifier.tamper import KINDS
 
 GREEN, RED = ("#1e8449", "#ffffff"), ("#b03a2e", "#ffffff")
 

@@ -12,9 +12,9 @@ import av
 import numpy as np
 import pytest
 
-from verifier.core.errors import MediaError
 from verifier.analysis.face import _landmark_array
 from verifier.analysis.media import DecodeAhead, decode, probe
+from verifier.core.errors import MediaError
 from verifier.core.params import Limits
 
 

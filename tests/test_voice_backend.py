@@ -6,17 +6,24 @@ import copy
 import numpy as np
 import pytest
 import torch
+from test_voice_finetune import _meta
 
-from training.voice.backend import (BackendConfig, NodeSampler, backend_parameters, inner_splits, item_logits,
-                                    run_fold, train_backend, window_logits)
+from training.voice.backend import (
+    BackendConfig,
+    NodeSampler,
+    backend_parameters,
+    inner_splits,
+    item_logits,
+    run_fold,
+    train_backend,
+    window_logits,
+)
 from training.voice.backend_cache import FEAT_DIM, N_CHANNELS, N_SPECTRAL, N_TEMPORAL, encoder_features, split_nodes
 from training.voice.families import FINAL, split
 from training.voice.pool import WINDOW_SAMPLES
 from training.voice.probe import group_of
 from training.voice.probe_cache import CacheConfig, build_cache
 from verifier.analysis.voice.aasist import AASIST
-
-from test_voice_finetune import _meta
 
 
 @pytest.fixture(scope="module")

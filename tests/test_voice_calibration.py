@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from verifier.core.errors import ParameterError
-from verifier.evaluate.metrics import eer, paired_loso, roc_auc
 from verifier.analysis.voice.calibration import LogisticCalibration
 from verifier.analysis.voice.detector import CALIBRATION_FILE
+from verifier.core.errors import ParameterError
+from verifier.evaluate.metrics import eer, paired_loso, roc_auc
 
 
 def test_platt_fit_roundtrip_and_improves_brier(rng, tmp_path):

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from verifier.analysis.voice import detector as det
+from verifier.analysis.voice.aasist import WINDOW_SAMPLES
 from verifier.core.constants import TARGET_ACTIVE_DBFS
 from verifier.core.errors import ParameterError
 from verifier.core.i18n import messages, t
-from verifier.analysis.voice import detector as det
-from verifier.analysis.voice.aasist import WINDOW_SAMPLES
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 WEIGHTS = SHARED / "models" / "aasist" / "AASIST-L.pth"
@@ -29,7 +29,7 @@ def _speechlike(rng, seconds: float, sr: int = SR) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def detector():
-    from verifier.analysis.registry import expected_path, entry
+    from verifier.analysis.registry import entry, expected_path
 
     for p in (expected_path(entry("aasist-l")), WEIGHTS):  # installed by `verifier models install`, else ../shared
         if p.is_file():
@@ -249,8 +249,8 @@ def test_numpy_framing_matches_librosa(rng):
 
 @pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng not installed")
 def test_vietnamese_espeak_message_is_scored(detector, tmp_path):
-    from verifier.evaluate.audio import espeak_vi_rows
     from verifier.analysis.media import load_audio
+    from verifier.evaluate.audio import espeak_vi_rows
 
     (row,) = espeak_vi_rows(str(tmp_path), 1)
     r = det.measure_voice(load_audio(row["path"]), SR, detector=detector)
@@ -342,8 +342,8 @@ def test_a_capped_window_scores_as_the_same_window_of_the_full_grid(detector, rn
 
 
 def test_evaluation_reports_each_generator_family_and_real_false_alarms():
-    from verifier.evaluate.audio import row_family, summarise_condition
     from verifier.analysis.voice.calibration import LogisticCalibration
+    from verifier.evaluate.audio import row_family, summarise_condition
 
     rows = [{"path": "fake/indextts_demo/a.flac", "y": 1, "source": "fake/indextts_demo", "generator_or_recording": "XTTS (zero-shot clone)"},
             {"path": "fake/vvcs_benchmark_engines/b.flac", "y": 1, "source": "fake/vvcs_benchmark_engines",

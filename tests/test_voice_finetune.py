@@ -4,13 +4,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from conftest import ROOT, SHARED, requires_shared
 
-from training.voice.families import (FAMILIES, FINAL, HELD_OUT_REALS, MADE_FROM_REALS, SHARED_FAMILIES,
-                                     family_of, real_group, split)
+from training.voice.families import (
+    FAMILIES,
+    FINAL,
+    HELD_OUT_REALS,
+    MADE_FROM_REALS,
+    SHARED_FAMILIES,
+    family_of,
+    real_group,
+    split,
+)
 from training.voice.pool import WINDOW_SAMPLES, eval_windows, pack, unpack
 from training.voice.rawboost import RawBoostParams, rawboost
-
-from conftest import ROOT, SHARED, requires_shared
 
 
 def _meta():
@@ -107,8 +114,8 @@ def test_rawboost_shape_finite_and_seeded():
 
 
 def _aasist_l_path():
-    from verifier.core.errors import ModelUnavailableError
     from verifier.analysis.voice.weights import find_weights
+    from verifier.core.errors import ModelUnavailableError
 
     try:
         return find_weights()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verifier.evaluate import invariance as inv
 from verifier.analysis.voice.calibration import LogisticCalibration
 from verifier.analysis.voice.detector import active_level_dbfs, effective_bandwidth_hz, frame_rms
+from verifier.evaluate import invariance as inv
 
 SR = 16000
 

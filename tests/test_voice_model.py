@@ -10,7 +10,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from verifier.analysis.voice.aasist import AASIST, AASIST_CONFIG, AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig, load_aasist, max_pool_time3, n_parameters, sinc_bandpass_filters
+from verifier.analysis.voice.aasist import (
+    AASIST,
+    AASIST_CONFIG,
+    AASIST_L_CONFIG,
+    WINDOW_SAMPLES,
+    AasistConfig,
+    load_aasist,
+    max_pool_time3,
+    n_parameters,
+    sinc_bandpass_filters,
+)
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 MODELS = SHARED / "models" / "aasist"

@@ -4,13 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from test_voice_finetune import _meta
 
 from training.voice.families import FAMILIES, FINAL, split
 from training.voice.pool import WINDOW_SAMPLES
 from training.voice.probe import LinearProbe, ProbeConfig, balanced_weights, item_scores, run_fold
 from training.voice.probe_cache import CacheConfig, add_rounds, aug_window, build_cache, window_features
-
-from test_voice_finetune import _meta
 
 
 def test_aug_window_is_seeded_and_per_item():

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from verifier.analysis import registry
+from verifier.analysis.voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, AasistConfig, load_aasist, n_parameters
 from verifier.core.errors import ModelUnavailableError
 from verifier.evaluate import second_opinion as SO
 from verifier.evaluate.metrics import roc_auc
-from verifier.analysis.voice.aasist import AASIST_CONFIG, AASIST_L_CONFIG, AasistConfig, load_aasist, n_parameters
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 A5 = SHARED / "models" / "aasist5"

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from verifier.cli.main import main as cli_main
-
 from verifier.analysis import registry
-from verifier.core.errors import ModelUnavailableError
 from verifier.analysis.voice import weights as W
+from verifier.cli.main import main as cli_main
+from verifier.core.errors import ModelUnavailableError
 
 SHARED = Path(os.environ.get("VERIFIER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 LOCAL = SHARED / "models" / "aasist"

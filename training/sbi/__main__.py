@@ -98,8 +98,8 @@ def main(argv=None) -> int:
         import numpy as np
         import torch
 
-        from verifier.core.params import AlignParams
         from verifier.analysis.video.lite0 import EfficientNetLite0
+        from verifier.core.params import AlignParams
 
         from .data import cache_eval, read_data_list
         from .evaluate import evaluate, format_summary

@@ -19,8 +19,8 @@ import cv2
 import numpy as np
 import torch
 
-from verifier.evaluate.metrics import roc_auc
 from verifier.analysis.video.lite0 import EfficientNetLite0, normalise
+from verifier.evaluate.metrics import roc_auc
 
 from .augment import reframe
 from .blend import self_blend

@@ -21,10 +21,10 @@ import cv2
 import numpy as np
 import platformdirs
 
-from verifier.evaluate.manifest import read_manifest
 from verifier.analysis.registry import sha256_of as sha256_file
 from verifier.analysis.video.align import align_face
 from verifier.core.params import AlignParams
+from verifier.evaluate.manifest import read_manifest
 
 TRAIN_CLIP_SOURCES = ("real/liveportrait_driving", "real/videoretalking_input")  # set aside for training (16 clips)
 NEVER_TRAIN_SOURCES = ("real/deepfacelive_original",)  # real halves of the DeepFaceLive pairs: the key evaluation

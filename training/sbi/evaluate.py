@@ -13,8 +13,8 @@ import os
 import numpy as np
 import torch
 
-from verifier.evaluate.metrics import roc_auc
 from verifier.analysis.video.lite0 import EfficientNetLite0, normalise
+from verifier.evaluate.metrics import roc_auc
 
 CLIP_QUANTILE = 0.9  # clip score = this quantile of its frame scores (set by hand, not tuned)
 REAL_THRESHOLD = 0.5  # P(fake) over which a real clip counts as a false alarm

@@ -237,9 +237,9 @@ def run(a) -> int:
         for f in pending:
             errors[f] = "not finished before --max-minutes"
         pool.terminate()
-    from .rawboost import RawBoostParams
-
     import dataclasses
+
+    from .rawboost import RawBoostParams
 
     rule = runtime_rule()
     doc = {"config": {**cfg, "rawboost": dataclasses.asdict(RawBoostParams()), "procs": procs, "device": a.device,

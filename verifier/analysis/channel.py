@@ -12,8 +12,8 @@ import tempfile
 import av
 import numpy as np
 
-from ..core.errors import ParameterError
 from ..core.constants import SAMPLE_RATE
+from ..core.errors import ParameterError
 
 CONDITIONS = {
     # name: (container format, codec, bit rate in bit/s, file suffix)

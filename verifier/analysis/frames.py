@@ -18,9 +18,9 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from ..core.params import CropSamplerParams
 from .face import FaceObservation
 from .media import VideoFrame
-from ..core.params import CropSamplerParams
 
 
 class FrameConsumer(Protocol):

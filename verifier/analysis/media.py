@@ -22,12 +22,12 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from . import threads
+from ..core.constants import SAMPLE_RATE
 from ..core.errors import MediaError
-from .registry import sha256_of
 from ..core.params import Limits
 from ..core.report import MediaInfo
-from ..core.constants import SAMPLE_RATE
+from . import threads
+from .registry import sha256_of
 
 # Sample rates a real recording can have, Hz: below, above: a corrupt header. The 30-minute fuzz run found a
 # float WAV declaring 1.07 GHz whose resampling to 16 kHz took ~10 s of CPU for 8,000 samples.

@@ -19,32 +19,28 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..core.constants import SAMPLE_RATE
+from ..core.errors import MediaError, ModelUnavailableError, VerifierError
+from ..core.fusion import Fusion
+from ..core.levels import INCONCLUSIVE
+from ..core.once import load_once
+from ..core.params import DEFAULT_PARAMS, AnalysisParams, Limits, SpeechParams, VoiceParams
+from ..core.report import AnalysisError, Artifacts, FaceQuality, MediaInfo, Quality, Report
+from ..core.result import SignalResult, not_applicable
 from ..core.version import __version__
 from . import threads
-from ..core.errors import MediaError, ModelUnavailableError, VerifierError
 from .face import FaceTrack, FaceTrackBuilder, FaceTracker
-from ..core.fusion import Fusion
 from .frames import FaceCropSampler, FrameConsumer
-from ..core.levels import INCONCLUSIVE
 from .media import DEFAULT_LIMITS, AudioTrack, DecodeAhead, decode, display_name, probe
-from ..core.constants import SAMPLE_RATE
-from ..core.params import Limits
-from ..core.report import MediaInfo
-from ..core.params import DEFAULT_PARAMS, AnalysisParams
 from .preview import PreviewCollector
-from ..core.report import AnalysisError, Artifacts, Quality, Report
-from ..core.result import SignalResult, not_applicable
 from .signals.audio import measure_audio_signals
 from .signals.blink import measure_blink
 from .signals.face_quality import measure_face_quality
-from ..core.report import FaceQuality
 from .signals.frames import measure_frames
 from .signals.lipsync import measure_lipsync
 from .speech import SpeechActivity, detect_speech
-from ..core.params import SpeechParams
-from .voice.detector import default_detector as default_voice_detector, measure_voice
-from ..core.params import VoiceParams
-from ..core.once import load_once
+from .voice.detector import default_detector as default_voice_detector
+from .voice.detector import measure_voice
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)

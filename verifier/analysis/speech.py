@@ -32,11 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import dsp
-from ..core.errors import ModelUnavailableError
-from ..core.params import SpeechParams
 from ..core.constants import SAMPLE_RATE
+from ..core.errors import ModelUnavailableError
 from ..core.once import load_once
+from ..core.params import SpeechParams
+from . import dsp
 
 CHUNK_SAMPLES = 512  # samples per VAD step at 16 kHz (32 ms), fixed by the model
 MODEL_NAME = "silero-vad"  # registry entry: verifier/assets/models/silero-vad.json (silero-vad 6.2.3 wheel)

@@ -13,15 +13,14 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..core.version import __version__
 from ..core.errors import ParameterError
 from ..core.i18n import t
 from ..core.levels import INCONCLUSIVE
+from ..core.params import BatchParams
+from ..core.version import __version__
 from . import outputs
 from .walk import Entry, display, walk
 from .worker import Task
-from ..core.params import BatchParams
-
 
 # BatchParams fields that change what a results line holds: a results folder is only resumed
 # with the values it was started with, so that one folder never mixes two analyses.

@@ -9,8 +9,8 @@ import json
 import os
 from dataclasses import dataclass
 
-from ..core.i18n import t
 from ..analysis.registry import sha256_of
+from ..core.i18n import t
 from .walk import display
 
 

@@ -12,8 +12,8 @@ import resource
 import time
 from dataclasses import dataclass
 
-from .walk import display
 from ..core.params import DEFAULT_PARAMS, AnalysisParams
+from .walk import display
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def warm(cores: int) -> None:
     threads.configure(threads.ThreadBudget.for_cores(cores))
     threads.apply_torch()
     from ..analysis import speech
-    from ..analysis.pipeline import frame_detector, default_fusion
+    from ..analysis.pipeline import default_fusion, frame_detector
     from ..analysis.voice.detector import default_detector
 
     for load in (speech.load_model, default_detector, frame_detector, default_fusion):
@@ -63,8 +63,8 @@ def _first_calls() -> None:
     import tempfile
 
     from ..analysis.pipeline import analyze
-    from ..outputs.html import render_html
     from ..analysis.synth import make_call_clip, speech_like, write_wav
+    from ..outputs.html import render_html
 
     with tempfile.TemporaryDirectory(prefix="verifier-warm-") as d:
         wav, mp4 = os.path.join(d, "warm.wav"), os.path.join(d, "warm.mp4")

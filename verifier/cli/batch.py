@@ -35,9 +35,9 @@ def add_parsers(sub) -> None:
 
 
 def _batch(args) -> int:
-    from ..core.errors import ParameterError
     from ..batch.run import run_batch
     from ..core.constants import DEFAULT_TIMEOUT_S
+    from ..core.errors import ParameterError
     from ..core.params import BatchParams
 
     if args.address and args.engine != "dask":

@@ -53,7 +53,8 @@ def main(argv=None) -> int:
     _add_compare(sub)
     from .batch import add_parsers as _add_batch_parsers  # batch, verify (verifier/batch/)
     _add_batch_parsers(sub)
-    from .tamper import add_parser as add_tamper, run as run_tamper  # tamper lab (issue 10)
+    from .tamper import add_parser as add_tamper  # tamper lab (issue 10)
+    from .tamper import run as run_tamper
     add_tamper(sub)
     from .pages import add_handout as _add_handout  # printable handout (issue 10)
     _add_handout(sub)
@@ -170,8 +171,8 @@ def _verify_models() -> int:
 
 
 def _mediapipe_line() -> bool:
-    from .doctor import check_mediapipe
     from ..core.i18n import t
+    from .doctor import check_mediapipe
 
     c = check_mediapipe()
     print(c.message("en"), file=sys.stdout if c.ok else sys.stderr)
@@ -204,8 +205,8 @@ def _add_compare(sub) -> None:
 
 
 def _compare(args) -> int:
-    from ..core.errors import VerifierError
     from ..analysis.identity.compare import compare, render_text
+    from ..core.errors import VerifierError
 
     try:
         r = compare(args.known, args.questioned)

@@ -29,9 +29,8 @@ def run(args) -> int:
     """Make the tampered copy; print one line in ``args.lang``. Exit status 1 on bad input."""
     from ..core.errors import VerifierError
     from ..core.i18n import t
-    from ..core.params import EspeakParams, ShiftParams
+    from ..core.params import EspeakParams, ShiftParams, TamperParams
     from ..tamper.lab import tamper_file
-    from ..core.params import TamperParams
 
     p = TamperParams(shift=ShiftParams(args.shift_ms),
                      espeak=replace(EspeakParams(), text=args.text) if args.text else EspeakParams())

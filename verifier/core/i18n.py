@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+
 from .once import load_once
 
 LANGS = ("vi", "en")

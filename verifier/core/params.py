@@ -23,7 +23,6 @@ from .constants import DEFAULT_TIMEOUT_S, LEVEL_MODES, MAX_ATTEMPTS, MAX_WINDOWS
 from .errors import ParameterError
 from .fusion import Fusion
 
-
 # --- used by verifier.analysis.media -------------------------------------------
 
 @dataclass(frozen=True)

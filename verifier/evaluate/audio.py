@@ -36,8 +36,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..analysis.media import load_audio
 from ..analysis.channel import CONDITIONS, encode, telephone_band
+from ..analysis.media import load_audio
 from .manifest import read_manifest
 from .metrics import brier, eer, paired_loso, roc_auc
 
@@ -284,9 +284,9 @@ def narrowband_report(recs: list[dict], calibration) -> dict:
     Risk is the voice signal alone through ``verifier/assets/fusion.json`` (as for a voice message:
     the side signals have weight 0), once with the detector's narrowband reliability cut
     (``with_cut``) and once without (``without_cut``)."""
+    from ..analysis.voice.detector import FULL_RELIABILITY_SPEECH_S, NARROWBAND_MAX_HZ, NARROWBAND_RELIABILITY
     from ..core.fusion import Fusion
     from ..core.result import SignalResult
-    from ..analysis.voice.detector import FULL_RELIABILITY_SPEECH_S, NARROWBAND_MAX_HZ, NARROWBAND_RELIABILITY
 
     fusion = Fusion.from_file()
     nb = lambda r: bool(np.isfinite(r.get("bandwidth_hz", np.nan)) and r["bandwidth_hz"] < NARROWBAND_MAX_HZ)  # noqa: E731

@@ -22,10 +22,10 @@ import tempfile
 
 import numpy as np
 
-from ..analysis.media import load_audio
 from ..analysis.channel import encode, telephone_band
-from .manifest import read_manifest
+from ..analysis.media import load_audio
 from ..core.constants import SAMPLE_RATE as SR
+from .manifest import read_manifest
 
 SUBSET = (  # (source folder, label): the first file of each in path order
     ("real/librispeech_resemblyzer", 0), ("real/autovc_vctk", 0), ("real/f5tts_vi_refs", 0),

@@ -42,9 +42,9 @@ import time
 
 import numpy as np
 
-from ..analysis.media import load_audio
 from ..analysis.channel import CONDITIONS as CODECS
 from ..analysis.channel import encode
+from ..analysis.media import load_audio
 from .manifest import read_manifest
 from .metrics import eer, paired_loso, roc_auc
 

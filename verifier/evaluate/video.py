@@ -32,11 +32,11 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..analysis.channel import VIDEO_CONDITIONS, reencode_video
 from ..analysis.media import probe
-from ..core.params import DEFAULT_PARAMS, AnalysisParams
 from ..analysis.pipeline import _video_signals, analyze, decode_and_track
 from ..analysis.signals.lipsync import measure_lipsync
-from ..analysis.channel import VIDEO_CONDITIONS, reencode_video
+from ..core.params import DEFAULT_PARAMS, AnalysisParams
 from .manifest import read_manifest
 from .metrics import roc_auc
 

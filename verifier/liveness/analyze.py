@@ -36,10 +36,10 @@ import time
 import numpy as np
 
 from ..core.errors import MediaError, ModelUnavailableError, VerifierError
+from ..core.params import ChallengeParams
 from ..core.report import AnalysisError
 from . import measures as ms
 from .moments import Span, find_hand_moments, find_nose_touches, find_turns, hand_gaps_over_face
-from ..core.params import ChallengeParams
 from .report import CHALLENGE_KINDS, ChallengeReport, Moment, decide_verdict
 
 log = logging.getLogger("verifier")

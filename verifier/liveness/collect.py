@@ -7,8 +7,8 @@ import cv2
 import numpy as np
 
 from ..analysis.face import FACE_BOTTOM, FACE_TOP, POSE_POINTS
-from .measures import NOSE_TIP, border_step, fingertip_nose_rel, hand_share_in_box
 from ..core.params import ChallengeParams
+from .measures import NOSE_TIP, border_step, fingertip_nose_rel, hand_share_in_box
 
 CHANGE_CHIP_PX = 64  # aligned face chip for the hand-over-face change, pixels
 CHANGE_CHIP_PADDING = 0.3

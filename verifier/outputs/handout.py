@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 
-from .advice import ALWAYS, PLAN
 from ..core.i18n import normalize_lang, t
+from .advice import ALWAYS, PLAN
 from .page import a4_css, page_head
 
 SIGNS = ("money", "short", "face", "voice", "account")  # handout.signs.<key>

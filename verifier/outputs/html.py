@@ -19,9 +19,9 @@ import os
 import string
 from dataclasses import dataclass
 
-from .advice import QUESTIONS, Advice, advise
 from ..core.i18n import messages, normalize_lang, t
 from ..core.levels import HIGH, INCONCLUSIVE, LOW, MEDIUM
+from .advice import QUESTIONS, Advice, advise
 from .numbers import format_number, format_numbers
 
 # Display categories of a signal's score (evidence of manipulation in [0, 1]); they only

@@ -17,9 +17,9 @@ matplotlib.use("Agg")  # no display; must precede any pyplot import elsewhere in
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from ..core.i18n import t  # noqa: E402
 # Human tolerance of audio/video offset (ITU-R BT.1359), drawn as a band.
 from ..analysis.signals.lipsync import DETECT_AUDIO_EARLY_MS, DETECT_AUDIO_LATE_MS  # noqa: E402
+from ..core.i18n import t  # noqa: E402
 from .numbers import label_number
 
 SPECTROGRAM_MAX_S = 60.0  # longer audio is drawn for its first minute only

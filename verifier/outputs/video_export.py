@@ -15,11 +15,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..core.errors import MediaError, ParameterError
 from ..analysis.media import decode, display_name, probe
 from ..core.constants import SAMPLE_RATE
-from ..core.params import Limits
-from ..core.params import ExportParams
+from ..core.errors import MediaError, ParameterError
+from ..core.params import ExportParams, Limits
 
 AUDIO_MODES = ("tampered", "original", "stereo")
 

@@ -12,7 +12,7 @@ import tempfile
 import numpy as np
 
 from ..core.errors import ParameterError
-from ..core.params import ShiftParams, ReplaceParams, VocoderParams, EspeakParams
+from ..core.params import EspeakParams, ReplaceParams, ShiftParams, VocoderParams
 
 
 def shift(y: np.ndarray, sr: int, p: ShiftParams = ShiftParams()) -> np.ndarray:

@@ -15,14 +15,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..core.errors import MediaError, ParameterError
 from ..analysis.media import decode, load_audio, probe
 from ..core.constants import SAMPLE_RATE
-from ..core.params import Limits
+from ..core.errors import MediaError, ParameterError
+from ..core.params import DegradeParams, Limits, TamperParams
 from . import AUDIO_KINDS, KINDS
 from .audio import espeak_voice, replace_voice, shift, vocode
 from .video import face_swap, loudness_envelope, remove_blinks, talking_photo
-from ..core.params import DegradeParams, TamperParams
 
 MAX_TAMPER_DURATION_S = 120.0  # s: every frame is held in memory (a training clip is ~10 s)
 OUT_CRF = 18  # x264 constant quality of the tampered clip: visually lossless, so the tamper is what shows

@@ -11,10 +11,10 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from ..core.errors import ParameterError
 from ..analysis.face import FACE_BOTTOM, FACE_TOP, LEFT_EYE_EAR, RIGHT_EYE_EAR, eye_aspect_ratio
-from .blend import blend, feathered_mask
+from ..core.errors import ParameterError
 from ..core.params import BlinkRemovalParams, FaceSwapParams, TalkingPhotoParams
+from .blend import blend, feathered_mask
 
 # FaceMesh (468-point topology) contours.
 LEFT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)

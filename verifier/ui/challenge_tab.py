@@ -17,10 +17,10 @@ import html
 from dataclasses import dataclass
 from typing import Callable
 
-from .worker import in_process
 from ..core.i18n import messages, normalize_lang, t
 from ..liveness.report import CHALLENGE_KINDS
 from ..outputs.numbers import format_number, format_numbers
+from .worker import in_process
 
 VERDICT_COLOURS = {  # background, text (the report's level colours: high, medium, medium, low; error grey)
     "anomaly": ("#fadbd8", "#922b21"),
@@ -206,9 +206,9 @@ def run_challenge(path, lang, discard: Callable[[str], None] = lambda p: None, p
     worker stopped (crash, time limit: the block names the file); a file that cannot be read
     gives a report with ``error`` set (the analysis never raises for it).
     """
+    from ..analysis.media import display_name
     from ..core.errors import VerifierError
     from ..liveness import analyze_challenge
-    from ..analysis.media import display_name
 
     lang = normalize_lang(lang)
     try:

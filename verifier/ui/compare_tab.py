@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from .worker import in_process
 from ..core.i18n import normalize_lang, t
+from .worker import in_process
 
 PARTS = ("voice", "face")
 VERDICT_COLOURS = {  # background, text (the report's level colours: high, medium, low, inconclusive)
@@ -133,8 +133,8 @@ def run_compare(known, questioned, lang, discard: Callable[[str], None] = lambda
     -------
     (CompareResult or None, html str): None with an error block when a file cannot be read.
     """
-    from ..core.errors import VerifierError
     from ..analysis.identity.compare import compare
+    from ..core.errors import VerifierError
 
     lang = normalize_lang(lang)
     try:

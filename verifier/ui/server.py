@@ -26,12 +26,12 @@ from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from ..core.version import __version__  # noqa: E402
-from ..outputs.advice import QUESTIONS, advise  # noqa: E402
 from ..core.i18n import normalize_lang, t  # noqa: E402
 from ..core.params import Limits  # noqa: E402
-from ..outputs.plots import figures  # noqa: E402
+from ..core.version import __version__  # noqa: E402
+from ..outputs.advice import QUESTIONS, advise  # noqa: E402
 from ..outputs.html import CSS, advice_html, report_advice, result_html, write_report  # noqa: E402
+from ..outputs.plots import figures  # noqa: E402
 from .challenge_tab import build_challenge_tab  # noqa: E402
 from .compare_tab import build_compare_tab  # noqa: E402
 from .jobs import analyze_file, stopped_report  # noqa: E402

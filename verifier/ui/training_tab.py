@@ -26,10 +26,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..outputs import quiz
-from .worker import in_process
 from ..core.i18n import normalize_lang, t
+from ..outputs import quiz
 from ..tamper import KINDS
+from .worker import in_process
 
 DEFAULT_KIND = "noblink"  # the kind the shipped training pair shows
 MAX_INLINE_BYTES = 24 * 2**20  # B: larger versions get no inline player (the page would be too heavy)
@@ -75,10 +75,9 @@ def make_fake(path: str, sample: str | None, kind: str, shift_ms: float, text: s
     return (comparison HTML, session state). Uploads are deleted."""
     from dataclasses import replace
 
-    from .jobs import tamper_and_analyze
     from ..core.errors import ParameterError, VerifierError
-    from ..core.params import EspeakParams, ShiftParams
-    from ..core.params import TamperParams
+    from ..core.params import EspeakParams, ShiftParams, TamperParams
+    from .jobs import tamper_and_analyze
     lang = normalize_lang(lang)
     step = progress or (lambda *a, **k: None)
     uploads = [p for p in (path, other, photo) if p]

@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass, field
 
 from ...core.assets import ASSETS_DIR
-from .sample import IdentitySample, sample_file
-from ...core.params import SampleParams
 from ...core.once import load_once
+from ...core.params import SampleParams
+from .sample import IdentitySample, sample_file
 
 THRESHOLDS_FILE = ASSETS_DIR / "compare_thresholds.json"
 VERDICTS = ("different", "unclear", "match_not_proof", "not_comparable")

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ...core.result import SignalResult, not_applicable
 from ...core.params import IdentityParams
+from ...core.result import SignalResult, not_applicable
 
 KEY = "identity"
 
@@ -89,11 +89,9 @@ def measure_identity(crops, params: IdentityParams = IdentityParams()) -> Signal
     ``identity.model_missing`` result when the descriptor is not installed.
     """
     from ...core.errors import ModelUnavailableError
-    from ..face import POSE_POINTS, head_pose_deg
+    from ..face import FACE_BOTTOM, FACE_TOP, POSE_POINTS, head_pose_deg
     from ..registry import unavailable_result
     from .face_embed import align_chip, describe
-
-    from ..face import FACE_BOTTOM, FACE_TOP
 
     if not crops:
         return not_applicable(KEY, "identity.too_few_faces", faces_described=0, min_faces=params.min_frames)

@@ -9,7 +9,6 @@ dlib's face detector nor its landmark model is needed.
 """
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 

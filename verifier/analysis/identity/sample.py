@@ -105,9 +105,9 @@ def even_excerpts(y: np.ndarray, sr: int, max_s: float, n: int) -> np.ndarray:
 
 
 def _voice(sample: IdentitySample, y: np.ndarray, sr: int, params: SampleParams = SampleParams()) -> None:
+    from ...core.params import SpeakerParams
     from ..speech import detect_speech
     from .speaker import embed_utterance, speech_only
-    from ...core.params import SpeakerParams
 
     sp = SpeakerParams()
     y = even_excerpts(y, sr, params.voice_max_audio_s, params.voice_excerpts)

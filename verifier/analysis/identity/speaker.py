@@ -9,11 +9,11 @@ Resemblyzer's webrtcvad trimming, so the ``resemblyzer`` package is never import
 """
 from __future__ import annotations
 
-
 import numpy as np
-from ...core.params import SpeakerParams
+
 from ...core.constants import SAMPLE_RATE
 from ...core.once import load_once
+from ...core.params import SpeakerParams
 
 MEL_WINDOW_SAMPLES = 400  # 25 ms at 16 kHz (Resemblyzer hparams.mel_window_length)
 MEL_HOP_SAMPLES = 160  # 10 ms (hparams.mel_window_step)

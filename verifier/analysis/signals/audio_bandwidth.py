@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .. import dsp
 from ...core.errors import ParameterError
 from ...core.result import SignalResult, not_applicable
+from .. import dsp
 from .audio_frames import check_audio, segment_speech
 
 KEY = "bandwidth"

@@ -18,7 +18,15 @@ import math
 import numpy as np
 
 from ...core.result import SignalResult, not_applicable
-from .audio_frames import DB_FLOOR, NOISE_LIKE_BELOW_REF_DB, NOISE_LIKE_FLATNESS, check_audio, frames_to_s, runs, segment_speech
+from .audio_frames import (
+    DB_FLOOR,
+    NOISE_LIKE_BELOW_REF_DB,
+    NOISE_LIKE_FLATNESS,
+    check_audio,
+    frames_to_s,
+    runs,
+    segment_speech,
+)
 
 KEY = "breath"
 BREATH_DURATION_S = (0.15, 0.8)  # s, inhalations between phrases last ~0.2-0.8 s (heuristic range)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import dsp
 from ...core.errors import ParameterError
+from .. import dsp
 
 MIN_SR = 8000  # Hz, below this a 4 kHz channel cannot even be represented
 FRAME_S = 0.025  # s, analysis window for frame levels (25 ms, the usual speech frame)

@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from .. import dsp
 from ...core.result import SignalResult, not_applicable
+from .. import dsp
 from .audio_frames import check_audio, segment_speech
 
 KEY = "prosody"

@@ -14,8 +14,8 @@ import numpy as np
 from scipy import ndimage
 from scipy.special import gammaln, xlogy
 
-from ...core.result import SignalResult, not_applicable
 from ...core.params import BlinkParams
+from ...core.result import SignalResult, not_applicable
 
 # Human norms. Spontaneous blink rate at rest ~17/min, in conversation ~26/min; across
 # people, 95 % of conversational rates lie in 10.5–32.5 /min (Bentivoglio et al. 1997,

@@ -6,14 +6,12 @@ could not be measured.
 """
 from __future__ import annotations
 
-
 import numpy as np
 
-from ..face import FaceTrack
-from ...core.result import SignalResult
 from ...core.params import FaceQualityParams
 from ...core.report import FaceQuality
-
+from ...core.result import SignalResult
+from ..face import FaceTrack
 
 DEFAULT_FACE_QUALITY_PARAMS = FaceQualityParams()
 

@@ -9,12 +9,11 @@ generators that leave other traces (a whole synthetic picture, a talking photo).
 """
 from __future__ import annotations
 
-
 import numpy as np
 
 from ...core.errors import ModelUnavailableError, ParameterError
-from ...core.result import SignalResult, not_applicable
 from ...core.params import FramesParams
+from ...core.result import SignalResult, not_applicable
 
 FRAME_LIKELY = 0.5  # P(fake) from which a crop (and the clip score) is called suspicious; set by hand
 

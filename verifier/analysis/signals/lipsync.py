@@ -15,13 +15,12 @@ that VAD accepts as voice, are told apart by their few low-energy frames.
 """
 from __future__ import annotations
 
-
 import numpy as np
 from scipy import ndimage
 
+from ...core.params import LipsyncParams
 from ...core.result import SignalResult, not_applicable
 from ..speech import SPEECH_BAND_HZ, SpeechActivity, band_energy_db, detect_speech
-from ...core.params import LipsyncParams
 
 GRID_HZ = 100  # common time grid, samples per second (10 ms)
 MAX_LAG_MS = 600  # search range of the audio/video offset, ± ms

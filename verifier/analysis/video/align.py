@@ -8,9 +8,9 @@ training, where 200×200 photo chips are padded the same way).
 """
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
+
 from ...core.params import AlignParams
 
 # Eye contours of the mediapipe canonical face mesh (subject's right eye = image left).

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import threads
 from ...core.errors import ModelUnavailableError, ParameterError
-from .align import align_face
-from ...core.params import AlignParams
 from ...core.once import load_once
+from ...core.params import AlignParams
+from .. import threads
+from .align import align_face
 
 MODEL_NAME = "sbi-lite0"  # registry entry of the trained detector (verifier/assets/models/sbi-lite0.json)
 TRAINED_ALIGN = AlignParams(size_px=128, margin=1.25)  # training/sbi TrainConfig defaults; the entry's config wins

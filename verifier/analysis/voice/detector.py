@@ -39,19 +39,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import dsp
 from ...core.assets import asset_path
+from ...core.constants import MAX_WINDOWS, SAMPLE_RATE, TRIM_TOP_DB
 from ...core.errors import ModelUnavailableError, ParameterError
-from ..registry import unavailable_result
+from ...core.once import load_once
+from ...core.params import Preprocessing, VoiceParams
 from ...core.result import SignalResult, not_applicable
+from .. import dsp
+from ..registry import unavailable_result
 from ..signals.audio_frames import check_audio as check_signal
 from ..signals.audio_frames import resample
 from .aasist_config import AASIST_L_CONFIG, WINDOW_SAMPLES, AasistConfig  # torch-free (the network is in .aasist)
 from .calibration import LogisticCalibration
 from .weights import find_weights
-from ...core.constants import MAX_WINDOWS, SAMPLE_RATE, TRIM_TOP_DB
-from ...core.params import Preprocessing, VoiceParams
-from ...core.once import load_once
 
 WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE  # 4.0375 s per window
 WINDOW_HOP = WINDOW_SAMPLES // 2  # samples: 50 % overlap between consecutive windows

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import registry
 from ...core.errors import ModelUnavailableError
+from .. import registry
 
 MODEL_NAME = "aasist-l"  # registry entry of the published AASIST-L weights
 
