@@ -90,7 +90,7 @@ def test_shared_copies_match_their_entries():
 def test_every_asset_is_package_data():
     """A file under verifier/assets/ that the wheel would leave out fails here, not at a user's."""
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    globs = conf["tool"]["setuptools"]["package-data"]["verifier.core.assets"]
+    globs = conf["tool"]["setuptools"]["package-data"]["verifier.assets"]
     for p in ASSETS_DIR.rglob("*"):
         rel = p.relative_to(ASSETS_DIR).as_posix()
         if p.is_file() and p.suffix not in (".py", ".pyc"):
