@@ -13,7 +13,6 @@ neutral and its reliability low. It also tells how much of the spectrum the othe
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from ...core.errors import ParameterError
 from ...core.result import SignalResult, not_applicable
@@ -60,6 +59,8 @@ def long_term_spectrum(*, y: np.ndarray, sr: int, speech: np.ndarray | None = No
     ltas_db : np.ndarray [shape=(f,)]
         dB re. full scale per bin, median-smoothed over :data:`MEDIAN_SMOOTH_HZ`.
     """
+    from scipy import ndimage  # imported when used (pipeline: while the voice network runs)
+
     y = check_audio(y, sr)
     n_fft = int(2 ** np.round(np.log2(N_FFT_S * sr)))
     hop = hop_length if hop_length is not None else n_fft // 4

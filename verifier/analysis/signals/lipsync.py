@@ -16,7 +16,6 @@ that VAD accepts as voice, are told apart by their few low-energy frames.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from ...core.params import LipsyncParams
 from ...core.result import SignalResult, not_applicable
@@ -69,6 +68,8 @@ def _zscore(x):
 
 def _highpass(x, size):
     """Remove slow drifts with a moving average that ignores nan samples."""
+    from scipy import ndimage  # imported when used: 0.2 s at start, GIL-bound
+
     ok = np.isfinite(x)
     num = ndimage.uniform_filter1d(np.where(ok, x, 0.0), size=size, mode="nearest")
     den = ndimage.uniform_filter1d(ok.astype(float), size=size, mode="nearest")
@@ -92,6 +93,8 @@ def offset_curve(mouth: np.ndarray, mouth_t_s: np.ndarray, env_db: np.ndarray, e
     corr : (L,) Pearson correlation at each offset (nan where too little overlap).
     grid_t_s, mouth_grid, env_grid : the aligned series at the best offset, for plots.
     """
+    from scipy import ndimage  # imported when used: 0.2 s at start, GIL-bound
+
     t0, t1 = mouth_t_s[0], mouth_t_s[-1]
     grid = np.arange(t0, t1, 1.0 / GRID_HZ)
     ok = np.isfinite(mouth)
