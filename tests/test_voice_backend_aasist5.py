@@ -87,3 +87,43 @@ def test_aasist5_node_shapes_from_its_conf():
     assert logit[0] == pytest.approx(float(lg[0, 0] - lg[0, 1]), abs=1e-4)
     S, T = split_nodes(torch.from_numpy(feat), nc)
     assert window_logits(model, S, T)[0] == pytest.approx(logit[0], abs=1e-4)
+
+
+def test_backend_logo_baseline_cache_and_resume(tmp_path):
+    """``backend-logo --baseline-cache``: the 'pretrained' column is the baseline cache's; ``--resume-dir``
+    keeps finished folds and a second call skips them, giving the same logo.json."""
+    from training.voice.__main__ import main
+
+    from test_voice_backend import _lang, _meta, _synthetic_cache
+
+    torch.manual_seed(0)
+    net = AASIST().eval()
+    meta = _lang(_meta())
+    cache, _, _ = _synthetic_cache(net, meta)
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    (pool / "pool.json").write_text(json.dumps({"info": {}, "items": meta}))
+    torch.save(net.state_dict(), pool / "AASIST-L.pth")
+    info = {"ids": [m["id"] for m in meta], "config": {"n_aug": 1}, "n_aug_done": 1, "wall_s": 1.0}
+    np.savez(pool / "backend_cache.npz", **cache)
+    (pool / "backend_cache.json").write_text(json.dumps(info))
+    base = dict(cache, logit=np.linspace(-3, 3, len(cache["logit"])).astype(np.float32))
+    np.savez(pool / "base_cache.npz", **base)
+    (pool / "base_cache.json").write_text(json.dumps(info))
+    args = ["backend-logo", "--pool", str(pool), "--cache", str(pool / "backend_cache.npz"), "--steps", "0",
+            "--folds", "commercial_vi,world", "--baseline-cache", str(pool / "base_cache.npz"),
+            "--resume-dir", str(tmp_path / "partial")]
+    assert main(args + ["--out", str(tmp_path / "a")]) == 0
+    assert sorted(os.listdir(tmp_path / "partial")) == ["commercial_vi.json", "world.json"]
+    doc = json.loads((tmp_path / "a" / "logo.json").read_text())
+    ids = [m["id"] for m in meta]
+    for it in doc["folds"]["world"]["items"]:
+        i = ids.index(it["id"])
+        rows = (base["item"] == i) & (base["kind"] == 0)
+        assert it["logit_pre"] == pytest.approx(float(np.median(base["logit"][rows])), abs=1e-4)
+        rows_c = (cache["item"] == i) & (cache["kind"] == 0)
+        assert it["logit_ft"] == pytest.approx(float(np.median(cache["logit"][rows_c])), abs=2e-4)  # 0 steps
+    assert doc["config"]["baseline_cache"].endswith("base_cache.npz")
+    assert main(args + ["--out", str(tmp_path / "b")]) == 0
+    doc_b = json.loads((tmp_path / "b" / "logo.json").read_text())
+    assert doc_b["folds"] == doc["folds"] and doc_b["summary"] == doc["summary"]
