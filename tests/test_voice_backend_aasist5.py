@@ -127,3 +127,18 @@ def test_backend_logo_baseline_cache_and_resume(tmp_path):
     assert main(args + ["--out", str(tmp_path / "b")]) == 0
     doc_b = json.loads((tmp_path / "b" / "logo.json").read_text())
     assert doc_b["folds"] == doc["folds"] and doc_b["summary"] == doc["summary"]
+
+
+def test_compare_table_checks_the_common_baseline():
+    from training.voice.report import compare_table
+
+    path = os.path.join(os.path.dirname(__file__), "..", "training", "voice", "runs", "backend_issue22", "logo.json")
+    if not os.path.exists(path):
+        pytest.skip("no backend_issue22 run in this checkout")
+    doc = json.loads(open(path, encoding="utf-8").read())
+    md = compare_table([("a", doc), ("b", doc)])
+    assert "| mean AUC, all | 25 | 0.688 | 0.675 | 0.675 |" in md and md.count("| yes |") >= 1
+    other = json.loads(json.dumps(doc))
+    other["folds"]["bark"]["items"][0]["logit_pre"] += 1.0
+    with pytest.raises(SystemExit):
+        compare_table([("a", doc), ("b", other)])

@@ -50,6 +50,10 @@ def main(argv=None) -> int:
     p.add_argument("--results", required=True)
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
     p.add_argument("--section", default=None, help="write between <!-- SECTION:begin/end --> instead of the run kind's markers")
+    p = sub.add_parser("report-compare", help="one table of several logo.json runs with the same baseline into the README")
+    p.add_argument("--run", action="append", required=True, help="LABEL=path/to/logo.json (repeat; same folds and baseline)")
+    p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    p.add_argument("--section", required=True, help="write between <!-- SECTION:begin/end -->")
     # CPU run: frozen network + trained linear head (probe_cache.py, probe.py)
     _cache_args(sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)"),
                 "probe_cache.npz", n_aug=4, max_minutes=20.0)
@@ -131,6 +135,10 @@ def main(argv=None) -> int:
         from .backend import run as run_backend
 
         return run_backend(a)
+    if a.cmd == "report-compare":
+        from .report import write_compare
+
+        return write_compare(a.run, a.readme, a.section)
     if a.cmd == "report":
         from .report import write_report
 
