@@ -35,13 +35,18 @@ def table(doc: dict) -> str:
     ft, steps = ("head", "training windows (C)") if probe else ("fine-tuned", "steps")
     start = c.get("start_model", {}).get("name", "aasist_l")  # backend-logo --model (issue 22, variant 3)
     pre = "AASIST-L (baseline)" if c.get("baseline_cache") else "pretrained"
+    pre_word = "AASIST-L" if c.get("baseline_cache") else "pretrained"
     if backend and start != "aasist_l":
         b = c["backend"]
+        frozen = list(b["step_grid"]) == [0]  # --steps 0: the published network, reported for information
+        if frozen:
+            ft = "frozen"
+        how = ("its published back-end, no fine-tuning (steps fixed at 0; for information, never chosen)" if frozen else
+               f"its graph back-end fine-tuned from its published weights, batch {b['batch']}, Adam lr {b['lr']}, steps "
+               f"from {list(b['step_grid'])} by {b['inner_splits']}-split inner group-CV (0 = published back-end)")
         run = (f"Run: frozen {START_NAMES.get(start, start)} encoder's nodes cached once ({c['n_cached_windows']} windows: "
                f"the runtime's + {c['n_aug_done']} RawBoost round(s) of one random window per item; cache "
-               f"{c['cache_wall_s']:.0f} s on `cpu`), its graph back-end fine-tuned from its published weights, batch "
-               f"{b['batch']}, Adam lr {b['lr']}, steps from {list(b['step_grid'])} by {b['inner_splits']}-split inner "
-               f"group-CV (0 = published back-end), seed {c['seed']}; {len(doc['folds'])} folds in {doc['wall_s']} s. "
+               f"{c['cache_wall_s']:.0f} s on `cpu`), {how}, seed {c['seed']}; {len(doc['folds'])} folds in {doc['wall_s']} s. "
                f"'{pre}' = " + ("AASIST-L's logits on the same windows (its back-end cache), the rule's baseline."
                                 if c.get("baseline_cache") else f"the frozen {START_NAMES.get(start, start)}."))
     elif backend:
@@ -80,8 +85,8 @@ def table(doc: dict) -> str:
                        ("tel", "Narrowband held-out reals (AMR-NB / 300-3400 Hz copies, 8 kHz recordings)")):
         n = s.get(f"n_{name}_real", 0)
         lines.append(f"{what} rated 'high' (P(fake) ≥ {doc['runtime_rule']['high_from']}; a clip held out in several folds "
-                     f"counts once per fold): pretrained with the runtime calibration {_rate(s[f'{name}_high_pre_runtime'], n)}; "
-                     f"with calibrations fitted on each fold's training originals: pretrained "
+                     f"counts once per fold): {pre_word} with the runtime calibration {_rate(s[f'{name}_high_pre_runtime'], n)}; "
+                     f"with calibrations fitted on each fold's training originals: {pre_word} "
                      f"{_rate(s[f'{name}_high_pre_foldcal'], n)}, {ft} {_rate(s[f'{name}_high_ft_foldcal'], n)}.")
     lines += ["", f"{ft.capitalize()} better on {len(s['families_ft_better'])} of {len(s['folds'])} left-out families "
               f"({', '.join(sorted(s['families_ft_better'])) or 'none'}); falling by more than 0.05: "
@@ -91,7 +96,7 @@ def table(doc: dict) -> str:
               f"{yes(d['mean_gain_ok'])}; no family drop: {yes(d['no_family_drop_ok'])}; false alarms no worse: "
               f"{yes(d['real_false_alarms_no_worse'])}; all folds present: "
               f"{'yes' if d['all_folds_present'] else 'no (' + ', '.join(s['missing_folds']) + ')'} → "
-              f"**{('keep the head' if probe else 'keep the fine-tuned model') if d['keep_fine_tuned'] else 'keep the pretrained AASIST-L'}**."]
+              f"**{('keep the head' if probe else f'keep the {ft} model') if d['keep_fine_tuned'] else 'keep the pretrained AASIST-L'}**."]
     return "\n".join(lines)
 
 
