@@ -27,6 +27,7 @@ A5="$W/backend_aasist5"
 $PY -m training.voice backend-logo --model aasist5 --pool "$W/voicepool2" --cache "$A5/backend_cache.npz" --baseline-cache "$W/backend/backend_cache.npz" --out training/voice/runs/backend_aasist5_issue22 --resume-dir "$A5/logo_partial"
 $PY -m training.voice backend-logo --model aasist5 --steps 0 --pool "$W/voicepool2" --cache "$A5/backend_cache.npz" --baseline-cache "$W/backend/backend_cache.npz" --out training/voice/runs/backend_aasist5_issue22/frozen --resume-dir "$A5/frozen_partial"
 $PY -m training.voice report --results training/voice/runs/backend_aasist5_issue22/logo.json --section backend_aasist5_issue22
+$PY -m training.voice report --results training/voice/runs/backend_aasist5_issue22/frozen/logo.json --section backend_aasist5_frozen
 $PY -m training.voice report-compare --section backend_aasist5_compare \
   --run "ASVspoof 5 back-end fine-tuned (the variant)=training/voice/runs/backend_aasist5_issue22/logo.json" \
   --run "ASVspoof 5 frozen (information only)=training/voice/runs/backend_aasist5_issue22/frozen/logo.json"

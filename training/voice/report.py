@@ -136,9 +136,11 @@ def compare_table(runs: list[tuple[str, dict]]) -> str:
         keep = [f for f in s0["folds"] if sub is None or f in sub]
         lines.append(f"| {name} | {len(keep)} | {_f(_mean([s0['folds'][f]['auc_pre'] for f in keep]))} |"
                      + "".join(f" {_f(_mean([s['folds'][f]['auc_ft'] for f in keep if f in s['folds']]))} |" for _, s, _ in sums))
+    common = [f for f in s0["folds"] if all(f in s["folds"] for _, s, _ in sums)]  # counts over the folds all runs have
     for name, what in (("real", "all"), ("vi", "Vietnamese"), ("tel", "narrowband")):
-        lines.append(f"| reals 'high', {what} (fold calibrations) | {s0.get(f'n_{name}_real', 0)} reals "
-                     f"| {s0[f'{name}_high_pre_foldcal']} |" + "".join(f" {s[f'{name}_high_ft_foldcal']} |" for _, s, _ in sums))
+        cnt = lambda s, k: sum(s["folds"][f].get(k, 0) for f in common)  # noqa: E731
+        lines.append(f"| reals 'high', {what} (fold calibrations) | {cnt(s0, f'n_{name}_real')} reals "
+                     f"| {cnt(s0, f'{name}_high_pre_foldcal')} |" + "".join(f" {cnt(s, f'{name}_high_ft_foldcal')} |" for _, s, _ in sums))
     lines.append("| families falling > 0.05 | | – |"
                  + "".join(f" {len(s['families_dropping'])} ({', '.join(sorted(s['families_dropping'])) or 'none'}) |"
                            for _, s, _ in sums))
