@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 22 from a clean checkout with ../shared: the 655-file pool by family, the caches, the LOGO runs
 # under the fixed rule, and their tables (training/voice/README.md). About 1 h 15 min on the 2-core CPU machine
-# without variant 3 (the ASVspoof 5 AASIST back-end, last lines: ~1.5-3 h more, depending on the load).
+# without variant 3 (the ASVspoof 5 AASIST back-end, last lines: ~2 h more here: cache 52 min, LOGO 73 min, frozen 3 min).
 #   bash training/voice/issue22.sh [WORK_DIR]        (default .devcarry; every step resumes or is skipped when done)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
