@@ -21,6 +21,14 @@ def _cache_args(p, cache_file: str, *, n_aug: int, max_minutes: float) -> None:
     p.add_argument("--extend", action="store_true", help="add augmented rounds to the cache already in --out")
 
 
+def _model_args(p) -> None:
+    """The starting point of the back-end runs (backend_cache.py, backend.py)."""
+    p.add_argument("--model", default="aasist_l", choices=("aasist_l", "aasist5"),
+                   help="aasist_l: the pool's AASIST-L.pth; aasist5: the ASVspoof 5 AASIST (../shared/models/aasist5)")
+    p.add_argument("--weights", default=None, help="with --model aasist5: the .pth (default ../shared/models/aasist5/)")
+    p.add_argument("--conf", default=None, help="with --model aasist5: the upstream .conf (default ../shared/models/aasist5/)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.voice")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -42,6 +50,10 @@ def main(argv=None) -> int:
     p.add_argument("--results", required=True)
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
     p.add_argument("--section", default=None, help="write between <!-- SECTION:begin/end --> instead of the run kind's markers")
+    p = sub.add_parser("report-compare", help="one table of several logo.json runs with the same baseline into the README")
+    p.add_argument("--run", action="append", required=True, help="LABEL=path/to/logo.json (repeat; same folds and baseline)")
+    p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    p.add_argument("--section", required=True, help="write between <!-- SECTION:begin/end -->")
     # CPU run: frozen network + trained linear head (probe_cache.py, probe.py)
     _cache_args(sub.add_parser("probe-cache", help="frozen AASIST-L readout of every pool window (CPU, once)"),
                 "probe_cache.npz", n_aug=4, max_minutes=20.0)
@@ -51,8 +63,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True, help="run folder (logo.json, head.json, config)")
     p.add_argument("--seed", type=int, default=0)
     # CPU run: frozen encoder + fine-tuned graph back-end (backend_cache.py, backend.py)
-    _cache_args(sub.add_parser("backend-cache", help="frozen AASIST-L encoder nodes of every pool window (CPU, once)"),
-                "backend_cache.npz", n_aug=8, max_minutes=25.0)
+    p = sub.add_parser("backend-cache", help="frozen AASIST-L (or ASVspoof 5 AASIST) encoder nodes of every pool window (CPU, once)")
+    _cache_args(p, "backend_cache.npz", n_aug=8, max_minutes=25.0)
+    _model_args(p)
     p = sub.add_parser("backend-logo", help="LOGO of the graph back-end fine-tuned on cached encoder nodes")
     p.add_argument("--pool", required=True, help="folder with pool.json and AASIST-L.pth")
     p.add_argument("--cache", required=True, help="backend_cache.npz")
@@ -60,6 +73,10 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=None, help="optimiser steps per fold (default BackendConfig.steps)")
     p.add_argument("--folds", default="", help="comma-separated subset (default: every family, then 'all')")
+    _model_args(p)
+    p.add_argument("--baseline-cache", default=None,
+                   help="backend_cache.npz of AASIST-L: its logits are the 'pretrained' column (the rule's baseline)")
+    p.add_argument("--resume-dir", default=None, help="keep each finished fold here and skip it when re-run")
     p = sub.add_parser("opinion-cache", help="AASIST-L logit + GE2E embedding of every pool item (CPU, resumable)")
     p.add_argument("--pool", required=True, help="folder with pool.npz and pool.json")
     p.add_argument("--out", required=True, help="folder for opinion_cache.npz")
@@ -118,6 +135,10 @@ def main(argv=None) -> int:
         from .backend import run as run_backend
 
         return run_backend(a)
+    if a.cmd == "report-compare":
+        from .report import write_compare
+
+        return write_compare(a.run, a.readme, a.section)
     if a.cmd == "report":
         from .report import write_report
 

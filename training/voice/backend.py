@@ -24,6 +24,12 @@ nodes cached once per window by ``backend_cache.py``. Per fold (``families.split
 ``run`` writes ``logo.json`` in ``logo.py``'s format (``python -m training.voice report`` renders
 it) and, only if the decision rule keeps the fine-tuned model, the whole-pool model's full
 AASIST-L state dict.
+
+Issue 22, variant 3: ``--model aasist5`` starts from the ASVspoof 5 AASIST (its cache from
+``backend-cache --model aasist5``), everything else unchanged; ``--baseline-cache`` takes the
+"pretrained" column (the rule's baseline) from AASIST-L's cache of the same pool, so the rule
+compares against the shipped network; ``--resume-dir`` keeps each finished fold so that a stopped
+run continues.
 """
 from __future__ import annotations
 
@@ -213,21 +219,26 @@ def fit_fold(pretrained, S, T, cache: dict, meta: list[dict], train: list[int], 
     return model, steps, inner_auc, inner_scores[steps], losses
 
 
-def run_fold(pretrained, S, T, cache: dict, meta: list[dict], fold: str, cfg: BackendConfig, seed: int = 0):
-    """One LOGO fold (or ``FINAL``) in ``logo.run_job``'s result format, and the fold's model."""
+def run_fold(pretrained, S, T, cache: dict, meta: list[dict], fold: str, cfg: BackendConfig, seed: int = 0,
+             baseline: dict | None = None):
+    """One LOGO fold (or ``FINAL``) in ``logo.run_job``'s result format, and the fold's model.
+
+    ``baseline`` (arrays ``logit``, ``item``, ``kind`` of another cache of the same pool, e.g. AASIST-L's):
+    the "pretrained" column and its calibration come from its runtime windows instead of ``cache``'s."""
     t0 = time.time()
     train, eval_fake, eval_real = split(meta, fold)
     ev = eval_fake + eval_real
     model, steps, inner_auc, crossfit, losses = fit_fold(pretrained, S, T, cache, meta, train, cfg, seed)
-    k0 = cache["kind"] == 0
-    lg_pre = item_scores(cache["logit"][k0], cache["item"][k0], ev)
+    base = cache if baseline is None else baseline
+    k0 = base["kind"] == 0
+    lg_pre = item_scores(base["logit"][k0], base["item"][k0], ev)
     lg_ft = item_logits(model, S, T, cache, ev)
     out = {"fold": fold, "train_items": len(train),
            "train": {"steps": steps, "inner_auc": {str(k): v for k, v in inner_auc.items()},
                      "loss_first50": float(np.mean(losses[:50])) if losses else None,
                      "loss_last50": float(np.mean(losses[-50:])) if losses else None,
                      "windows": int(np.isin(cache["item"], train).sum()), "seconds": round(time.time() - t0, 1)},
-           "config": cfg.to_dict(), **fold_items_and_calibrations(meta, cache, train, ev, crossfit, lg_pre, lg_ft)}
+           "config": cfg.to_dict(), **fold_items_and_calibrations(meta, base, train, ev, crossfit, lg_pre, lg_ft)}
     return out, model
 
 
@@ -241,7 +252,10 @@ def load_cache(path: str):
     cache = {k: z[k] for k in ("feat", "logit", "item", "kind")}
     with open(path[:-4] + ".json", encoding="utf-8") as f:
         info = json.load(f)
-    S, T = split_nodes(torch.from_numpy(np.ascontiguousarray(cache["feat"], np.float32)))
+    if "node_shape" in info:  # the caches of other starting points (backend-cache --model aasist5)
+        S, T = split_nodes(torch.from_numpy(np.ascontiguousarray(cache["feat"], np.float32)), info["node_shape"][2])
+    else:
+        S, T = split_nodes(torch.from_numpy(np.ascontiguousarray(cache["feat"], np.float32)))
     return cache, S.contiguous(), T.contiguous(), info
 
 
@@ -249,8 +263,8 @@ def run(a) -> int:
     """Command ``backend-logo`` (see training/voice/__main__.py)."""
     import torch
 
+    from .backend_cache import load_start_model
     from .logo import runtime_rule, summarise
-    from .train import load_model
 
     torch.set_num_threads(1)
     t0 = time.time()
@@ -259,14 +273,41 @@ def run(a) -> int:
     cache, S, T, cache_info = load_cache(a.cache)
     if cache_info["ids"] != [m["id"] for m in meta]:
         raise SystemExit("the cache was made from another pool")
+    model_name = getattr(a, "model", "aasist_l")
+    if cache_info.get("model", {}).get("name", "aasist_l") != model_name:
+        raise SystemExit(f"the cache holds {cache_info.get('model', {}).get('name', 'aasist_l')}'s nodes, not {model_name}'s")
+    baseline = None
+    if getattr(a, "baseline_cache", None):
+        z = np.load(a.baseline_cache)
+        baseline = {k: z[k] for k in ("logit", "item", "kind")}
+        with open(a.baseline_cache[:-4] + ".json", encoding="utf-8") as f:
+            if json.load(f)["ids"] != cache_info["ids"]:
+                raise SystemExit("the baseline cache was made from another pool")
     cfg = BackendConfig(seed=a.seed)
     if a.steps is not None:
         cfg = dataclasses.replace(cfg, step_grid=(a.steps,))
-    pretrained = load_model(os.path.join(a.pool, "AASIST-L.pth")).eval()
+    pretrained, model_info = load_start_model(model_name, a.pool, getattr(a, "weights", None), getattr(a, "conf", None))
+    pretrained.eval()
+    resume = getattr(a, "resume_dir", None)
+    if resume:
+        os.makedirs(resume, exist_ok=True)
     folds_todo = [f.strip() for f in a.folds.split(",") if f.strip()] or list(FAMILIES) + [FINAL]
     folds, models = {}, {}
     for fold in folds_todo:
-        folds[fold], models[fold] = run_fold(pretrained, S, T, cache, meta, fold, cfg, a.seed)
+        done = os.path.join(resume, f"{fold}.json") if resume else None
+        if done and os.path.exists(done):  # finished by an earlier call (--resume-dir)
+            with open(done, encoding="utf-8") as f:
+                folds[fold] = json.load(f)
+            print(f"{fold}: done earlier ({done})", flush=True)
+            continue
+        folds[fold], models[fold] = run_fold(pretrained, S, T, cache, meta, fold, cfg, a.seed, baseline)
+        if done:
+            if fold == FINAL:
+                torch.save({k: v.detach().float().cpu() for k, v in models[fold].state_dict().items()},
+                           os.path.join(resume, "final_model.pth"))
+            with open(done + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(folds[fold], f, ensure_ascii=False)
+            os.replace(done + ".tmp", done)
         tr = folds[fold]["train"]
         print(f"{time.strftime('%H:%M:%S')} {fold}: {tr['steps']} steps (inner AUC "
               f"{ {k: round(v, 3) for k, v in tr['inner_auc'].items()} }), {tr['seconds']} s", flush=True)
@@ -275,7 +316,9 @@ def run(a) -> int:
     doc = {"config": {"head": "graph_backend", "device": "cpu", "procs": 1, "budget_s_per_job": None,
                       "batch": cfg.batch, "lr": cfg.lr, "seed": a.seed, "backend": cfg.to_dict(),
                       "cache": cache_info["config"], "n_aug_done": cache_info["n_aug_done"],
-                      "cache_wall_s": cache_info["wall_s"], "n_cached_windows": int(len(cache["item"]))},
+                      "cache_wall_s": cache_info["wall_s"], "n_cached_windows": int(len(cache["item"])),
+                      **({"start_model": model_info} if model_name != "aasist_l" else {}),
+                      **({"baseline_cache": os.path.abspath(a.baseline_cache)} if baseline is not None else {})},
            "runtime_rule": rule, "errors": {}, "folds": results,
            "final": {k: v for k, v in folds[FINAL].items() if k != "items"} if FINAL in folds else None,
            "summary": summarise(results, rule) if results else None, "wall_s": round(time.time() - t0, 1)}
@@ -285,9 +328,12 @@ def run(a) -> int:
     s = doc["summary"]
     if s is None:
         return 0
-    if s["decision"]["keep_fine_tuned"] and FINAL in models:
-        torch.save({k: v.detach().float().cpu() for k, v in models[FINAL].state_dict().items()},
-                   os.path.join(a.out, "aasist_l_backend_ft.pth"))
+    if s["decision"]["keep_fine_tuned"] and FINAL in folds:
+        if FINAL in models:
+            state = {k: v.detach().float().cpu() for k, v in models[FINAL].state_dict().items()}
+        else:
+            state = torch.load(os.path.join(resume, "final_model.pth"), weights_only=True)
+        torch.save(state, os.path.join(a.out, f"{model_name}_backend_ft.pth"))
     print(f"wrote {a.out}/logo.json in {doc['wall_s']} s; mean AUC pre {s['mean_auc_pre_all']:.3f} ft "
           f"{s['mean_auc_ft_all']:.3f} (vi {s['mean_auc_pre_vietnamese']:.3f} → {s['mean_auc_ft_vietnamese']:.3f}); "
           f"reals high {s['real_high_pre_foldcal']} → {s['real_high_ft_foldcal']} of {s['n_real_real']}; "
