@@ -7,21 +7,28 @@ import os
 import numpy as np
 import pytest
 import torch
+from test_voice_backend import _clips
 
 from training.voice.backend import window_logits
-from training.voice.backend_cache import (AASIST5_CONF, AASIST5_WEIGHTS, N_SPECTRAL, N_TEMPORAL, build_resumable,
-                                          encoder_features, node_shape, split_nodes)
+from training.voice.backend_cache import (
+    AASIST5_CONF,
+    AASIST5_WEIGHTS,
+    N_SPECTRAL,
+    N_TEMPORAL,
+    build_resumable,
+    encoder_features,
+    node_shape,
+    split_nodes,
+)
 from training.voice.pool import WINDOW_SAMPLES
 from training.voice.probe_cache import CacheConfig, build_cache
-from verifier.voice.aasist import AASIST, AasistConfig
-
-from test_voice_backend import _clips
+from verifier.analysis.voice.aasist import AASIST, AasistConfig
 
 
 @pytest.fixture(scope="module")
 def full_net():
     """The full AASIST architecture (upstream config/AASIST.conf, that of the ASVspoof 5 baseline), seeded random weights."""
-    from verifier.voice.aasist import AASIST_CONFIG
+    from verifier.analysis.voice.aasist import AASIST_CONFIG
 
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -92,9 +99,9 @@ def test_aasist5_node_shapes_from_its_conf():
 def test_backend_logo_baseline_cache_and_resume(tmp_path):
     """``backend-logo --baseline-cache``: the 'pretrained' column is the baseline cache's; ``--resume-dir``
     keeps finished folds and a second call skips them, giving the same logo.json."""
-    from training.voice.__main__ import main
-
     from test_voice_backend import _lang, _meta, _synthetic_cache
+
+    from training.voice.__main__ import main
 
     torch.manual_seed(0)
     net = AASIST().eval()

@@ -63,8 +63,8 @@ def load_start_model(name: str, pool: str, weights: str | None = None, conf: str
         return load_model(path), {"name": name, "weights": os.path.abspath(path)}
     if name != "aasist5":
         raise ValueError(f"unknown model {name!r} (one of {MODELS})")
-    from verifier import registry
-    from verifier.voice.aasist import AasistConfig, load_aasist
+    from verifier.analysis import registry
+    from verifier.analysis.voice.aasist import AasistConfig, load_aasist
 
     weights, conf = weights or AASIST5_WEIGHTS, conf or AASIST5_CONF
     sha = _sha256(weights)
