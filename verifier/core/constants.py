@@ -2,7 +2,7 @@
 
 SAMPLE_RATE = 16000  # Hz: every audio path works at this rate (AASIST and GE2E inputs, Silero VAD, lip-sync envelope)
 
-# verifier.analysis.voice.detector
+# --- used by verifier.analysis.voice.detector (and the voice parameters, the batch)
 # Windows scored per message at most (evenly spread over the whole message beyond that).
 # Set by the speed bar, not by accuracy: 0.30 s per window on the 2-core development CPU and
 # a 60 s message's full CLI (process start, decode, side signals) must stay within 3 s.
@@ -19,6 +19,6 @@ TRIM_TOP_DB = 40.0
 TARGET_ACTIVE_DBFS = -26.0
 LEVEL_MODES = ("active_rms", "peak", "own")  # active-speech RMS target (default), peak 0.9, file's own level
 
-# verifier.batch.run
+# --- used by verifier.batch.run
 MAX_ATTEMPTS = 2  # a file that crashed, timed out or was interrupted this many times is given up
 DEFAULT_TIMEOUT_S = 600.0  # per file; the longest accepted file (10 min) analyses in ~1–2 min here

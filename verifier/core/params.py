@@ -1,5 +1,5 @@
-"""Every tunable number of an analysis in one frozen object, so an evaluation can try
-alternatives without editing code.
+"""Every parameter dataclass of the project. :class:`AnalysisParams` gathers an analysis' sections
+in one frozen object, so an evaluation can try alternatives without editing code.
 
     params = AnalysisParams.from_overrides({"blink": {"min_drop": 0.25}, "fusion": {"high_from": 0.65}})
     analyze(path, params=params)
