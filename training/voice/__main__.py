@@ -86,6 +86,12 @@ def main(argv=None) -> int:
     p.add_argument("--cache", required=True, help="opinion_cache.npz")
     p.add_argument("--out", required=True, help="run folder (opinion_logo.json, opinion_logo.md, opinion_head.json)")
     p.add_argument("--force", default=None, help="fit this candidate in every fold (e.g. zmean_c0.01): reports a variant, chooses nothing")
+    p = sub.add_parser("fusion-logo", help="LOGO of AASIST-L and the ASVspoof 5 AASIST, both frozen, fused by a fixed rule (issue 22, variant 4)")
+    p.add_argument("--pool", required=True, help="folder with pool.json")
+    p.add_argument("--cache-a", required=True, help="AASIST-L's backend_cache.npz (the rule's baseline)")
+    p.add_argument("--cache-b", required=True, help="the ASVspoof 5 AASIST's backend_cache.npz (backend-cache --model aasist5)")
+    p.add_argument("--out", required=True, help="run folder: logo.json + oof.json of the candidate, the others in OUT/VARIANT/")
+    p.add_argument("--variant", default=None, choices=("zmax", "zmean", "stack"), help="only this one (default: all three)")
     a = ap.parse_args(argv)
     if a.cmd == "opinion-cache":
         from .opinion import build_cache
@@ -135,6 +141,10 @@ def main(argv=None) -> int:
         from .backend import run as run_backend
 
         return run_backend(a)
+    if a.cmd == "fusion-logo":
+        from .fusion import run as run_fusion
+
+        return run_fusion(a)
     if a.cmd == "report-compare":
         from .report import write_compare
 

@@ -31,3 +31,12 @@ $PY -m training.voice report --results training/voice/runs/backend_aasist5_issue
 $PY -m training.voice report-compare --section backend_aasist5_compare \
   --run "ASVspoof 5 back-end fine-tuned (the variant)=training/voice/runs/backend_aasist5_issue22/logo.json" \
   --run "ASVspoof 5 frozen (information only)=training/voice/runs/backend_aasist5_issue22/frozen/logo.json"
+# Issue 22, variant 4 (pre-registered in the README): AASIST-L and the frozen ASVspoof 5 AASIST fused by the larger of
+# their z-scores (no training; seconds, from the two caches above); z-mean and a stacked regression for information.
+$PY -m training.voice fusion-logo --pool "$W/voicepool2" --cache-a "$W/backend/backend_cache.npz" --cache-b "$A5/backend_cache.npz" --out training/voice/runs/fusion_issue22
+$PY -m training.voice report --results training/voice/runs/fusion_issue22/logo.json --section fusion_issue22
+$PY -m training.voice report-compare --section fusion_compare \
+  --run "max of z-scores (the candidate)=training/voice/runs/fusion_issue22/logo.json" \
+  --run "mean of z-scores (information)=training/voice/runs/fusion_issue22/zmean/logo.json" \
+  --run "stacked regression (information)=training/voice/runs/fusion_issue22/stack/logo.json" \
+  --run "ASVspoof 5 frozen alone (variant 3's information run)=training/voice/runs/backend_aasist5_issue22/frozen/logo.json"

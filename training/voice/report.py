@@ -49,6 +49,15 @@ def table(doc: dict) -> str:
                f"{c['cache_wall_s']:.0f} s on `cpu`), {how}, seed {c['seed']}; {len(doc['folds'])} folds in {doc['wall_s']} s. "
                f"'{pre}' = " + ("AASIST-L's logits on the same windows (its back-end cache), the rule's baseline."
                                 if c.get("baseline_cache") else f"the frozen {START_NAMES.get(start, start)}."))
+    elif c.get("head") == "fusion":  # fusion.py (issue 22, variant 4): two frozen networks, no training
+        ft = "fused"
+        role = ("the pre-registered candidate" if c.get("candidate") else "for information, never chosen")
+        run = (f"Run: AASIST-L and the ASVspoof 5 AASIST, both frozen as published, on the runtime's windows (median "
+               f"per item, from the two back-end caches); each standardised per fold by the fold's training-side real "
+               f"originals; fused by `{c['variant']}` ({role}); Platt calibrations fitted on each fold's training "
+               f"originals; {len(doc['folds'])} folds in {doc['wall_s']} s. 'AASIST-L (baseline)' = the shipped network.")
+        pre = "AASIST-L (baseline)"
+        pre_word = "AASIST-L"
     elif backend:
         b = c["backend"]
         run = (f"Run: frozen AASIST-L encoder's nodes cached once ({c['n_cached_windows']} windows: the runtime's + "
