@@ -120,3 +120,56 @@ def test_mediapipe_is_imported_without_matplotlib():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_landmarks_read_from_the_serialised_list_are_protobuf_s():
+    from mediapipe.framework.formats import landmark_pb2
+
+    from verifier.analysis.face import _landmarks_from_proto_bytes
+
+    rng = np.random.default_rng(1)
+    raw = rng.uniform(-0.3, 1.3, (478, 3)).astype(np.float32)
+    raw[5] = 0.0  # a zero still set (proto2 keeps it)
+    msg = landmark_pb2.NormalizedLandmarkList()
+    for x, y, z in raw:
+        msg.landmark.add(x=x, y=y, z=z)
+    data = msg.SerializeToString()
+    got = _landmarks_from_proto_bytes(data)
+    assert got.dtype == np.float32 and got.shape == (478, 3)
+    np.testing.assert_array_equal(got, raw)
+    np.testing.assert_array_equal(_landmark_array(got, 640, 360), _landmark_array(msg.landmark, 640, 360))
+    msg.landmark[7].visibility = 0.5  # another layout: left to protobuf
+    assert _landmarks_from_proto_bytes(msg.SerializeToString()) is None
+    assert _landmarks_from_proto_bytes(b"") is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_lean_mesh_run_gives_process_s_landmarks(make_clip):
+    """MediaPipeLandmarker drives the FaceMesh graph itself: the landmarks of every frame are
+    those of mediapipe's ``process()`` on a second, identical graph fed the same frames."""
+    from verifier.analysis.face import FaceTracker, MediaPipeLandmarker
+
+    p = make_clip("lean_mesh", duration_s=3, size=(640, 360), face_px=180, blink_times_s=(1.0,), seed=2)
+    frames, _ = _frames_of(p, probe(p), max_fps=15, audio=False)
+    runs = {}
+    for lean in (True, False):
+        lm = MediaPipeLandmarker()
+        assert lm._lean  # mediapipe 0.10.21: the lean path is the one used
+        lm._lean = lean
+        with FaceTracker(lm) as trk:
+            runs[lean] = [trk.track(img).landmarks for _, _, img in frames]
+    assert sum(x is not None for x in runs[True]) >= len(frames) - 2
+    for a, b in zip(runs[True], runs[False]):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_single_thread_decoder_gives_the_same_frames(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    want, _ = _frames_of(p, info, max_fps=15, audio=False)
+    got, _ = _frames_of(p, info, max_fps=15, audio=False, decoder_threads=1)
+    assert [(i, t) for i, t, _ in got] == [(i, t) for i, t, _ in want]
+    assert all(np.array_equal(a, b) for (_, _, a), (_, _, b) in zip(got, want))

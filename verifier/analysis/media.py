@@ -315,6 +315,7 @@ def decode(
     limits: Limits = DEFAULT_LIMITS,
     deadline: float | None = None,
     skip_nonref: bool = False,
+    decoder_threads: int | None = None,
 ) -> AudioTrack | None:
     """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
     track is collected and returned (``None`` when the file has no audio stream).
@@ -338,6 +339,10 @@ def decode(
         ``skip_frame=NONREF``: the non-reference B-frames, about half of an x264 clip's frames;
         none in a clip without B-frames). For callers that sample a few frames per second: the
         frames passed on are then the nearest decoded ones, not every ``1 / max_fps``.
+    decoder_threads : int or None
+        FFmpeg threads of the video decoder; None: the process's budget
+        (:attr:`verifier.analysis.threads.ThreadBudget.av_threads`, frame and slice threads). The
+        pixels do not depend on it (FFmpeg's threaded decoding is bit-exact).
 
     Raises
     ------
@@ -363,7 +368,10 @@ def decode(
         vs = _first(c.streams.video) if (info.has_video and on_frame is not None) else None
         if vs is not None:
             b = threads.budget()  # set once per process (verifier.analysis.threads)
-            vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
+            if decoder_threads is None:
+                vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
+            else:
+                vs.thread_type, vs.thread_count = (b.av_thread_type, decoder_threads) if decoder_threads > 1 else ("NONE", 1)
             if skip_nonref:
                 vs.codec_context.skip_frame = "NONREF"
             streams.append(vs)
@@ -422,11 +430,14 @@ class DecodeAhead:
     ...         ...
     >>> frames.audio  # decode()'s return value, once the frames are read
 
-    Leaving the ``with`` block early (an error of the reader) stops the decode thread.
+    Leaving the ``with`` block early (an error of the reader) stops the decode thread. The
+    decoder runs with :attr:`verifier.analysis.threads.ThreadBudget.av_threads_ahead` threads unless
+    ``decoder_threads`` is given.
     """
 
     def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES, **decode_kw):
         self._args = (path, info)
+        decode_kw.setdefault("decoder_threads", threads.budget().av_threads_ahead)
         self._kw = decode_kw
         self._q: queue.Queue = queue.Queue(maxsize=max(1, int(ahead)))
         self._stop = threading.Event()
