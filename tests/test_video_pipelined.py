@@ -173,3 +173,49 @@ def test_single_thread_decoder_gives_the_same_frames(make_clip):
     got, _ = _frames_of(p, info, max_fps=15, audio=False, decoder_threads=1)
     assert [(i, t) for i, t, _ in got] == [(i, t) for i, t, _ in want]
     assert all(np.array_equal(a, b) for (_, _, a), (_, _, b) in zip(got, want))
+
+
+def _hashes_of(p, info, **kw):
+    import hashlib
+
+    out = []
+    decode(p, info, lambda f: out.append((f.index, f.t_s, hashlib.sha1(f.image.tobytes()).hexdigest())), **kw)
+    return out
+
+
+@pytest.mark.parametrize("max_fps", [15.0, 10.0, 30.0])
+def test_skipping_unused_non_reference_frames_passes_on_the_same_frames(make_clip, max_fps):
+    """x264's B-frames are non-reference frames: those not passed on are not decoded, and the
+    frames passed on are those of a full decode, pixel for pixel."""
+    from verifier.analysis.media import _Guard, _unused_frames
+
+    p = make_clip("bframes", duration_s=4, size=(480, 270), face_px=120, seed=7)
+    info = probe(p)
+    plan = _unused_frames(p, (1.0 / max_fps) * 0.999, _Guard("x", Limits(), None))
+    assert plan is not None and len(plan.passed) == len(_hashes_of(p, info, max_fps=max_fps, audio=False))
+    if max_fps < 30:
+        assert plan.pts  # there is something to skip
+    want = _hashes_of(p, info, max_fps=max_fps, audio=False, decoder_threads=1)
+    got = _hashes_of(p, info, max_fps=max_fps, audio=False, decoder_threads=1, skip_unused=True)
+    assert got == want
+
+
+def test_a_plan_the_decoder_does_not_follow_is_dropped(make_clip, monkeypatch):
+    """A plan that names a frame to pass on as unused (as a stream whose frames do not carry
+    their packets' timestamps would): the decode notices at the next frame passed on and decodes
+    the rest whole, so every frame from there on is the full decode's."""
+    from verifier.analysis import media
+
+    p = make_clip("bframes", duration_s=4, size=(480, 270), face_px=120, seed=7)
+    info = probe(p)
+    want = _hashes_of(p, info, max_fps=15.0, audio=False, decoder_threads=1)
+    real = media._unused_frames
+
+    def wrong(*a):
+        plan = real(*a)
+        first_b = sorted(plan.pts)[0]  # an unused frame claimed to be passed on
+        return media._UnusedFrames(plan.pts - {first_b}, plan.passed | {first_b})
+
+    monkeypatch.setattr(media, "_unused_frames", wrong)
+    got = _hashes_of(p, info, max_fps=15.0, audio=False, decoder_threads=1, skip_unused=True)
+    assert got == want  # the mismatch came before anything was skipped wrongly
