@@ -219,3 +219,46 @@ def test_a_plan_the_decoder_does_not_follow_is_dropped(make_clip, monkeypatch):
     monkeypatch.setattr(media, "_unused_frames", wrong)
     got = _hashes_of(p, info, max_fps=15.0, audio=False, decoder_threads=1, skip_unused=True)
     assert got == want  # the mismatch came before anything was skipped wrongly
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_mesh_input_prepared_ahead_gives_the_same_track(make_clip):
+    """The decode thread's FaceTracker.prepare is used only when made for the crop the tracker
+    holds; the landmarks are those of a tracker that cuts every frame itself."""
+    from verifier.analysis.face import FaceTracker, _mesh_input
+
+    p = make_clip("lean_mesh", duration_s=3, size=(640, 360), face_px=180, blink_times_s=(1.0,), seed=2)
+    frames, _ = _frames_of(p, probe(p), max_fps=15, audio=False)
+    with FaceTracker() as plain:
+        want = [plain.track(img).landmarks for _, _, img in frames]
+    used = 0
+    with FaceTracker() as trk:
+        got = []
+        for k, (_, _, img) in enumerate(frames):
+            prepared = trk.prepare(img)
+            if k % 7 == 3 and prepared is not None:  # a stale one: made for another crop, must be ignored
+                x0, y0, side = prepared.crop
+                prepared = _mesh_input(img, (x0 + 40, y0, side))
+            else:
+                used += prepared is not None
+            got.append(trk.track(img, prepared).landmarks)
+    assert used > len(frames) // 2
+    for a, b in zip(got, want):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_decode_ahead_prepares_each_frame_in_its_thread(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    names = []
+
+    def prepare(frame):
+        names.append(threading.current_thread().name)
+        return frame.image[:8, :8].copy()
+
+    with DecodeAhead(p, info, max_fps=15, audio=False, prepare=prepare) as frames:
+        got = [(f.prepared, f.image[:8, :8]) for f in frames]
+    assert len(got) == 45 and all(np.array_equal(a, b) for a, b in got)
+    assert set(names) == {"decode-ahead"}

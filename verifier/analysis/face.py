@@ -285,12 +285,23 @@ class FaceTracker:
         if self._lm is not None:
             self._lm.close()
 
-    def track(self, rgb: np.ndarray) -> FaceObservation:
+    def prepare(self, rgb: np.ndarray) -> "_MeshInput | None":
+        """The mesh input (crop, downscaled) of ``rgb`` for the crop this tracker holds now, or None
+        when it holds none. Safe to call from another thread while the tracker works on earlier
+        frames (it only reads the crop): the pipeline's decode thread prepares each frame this
+        way, and :meth:`track` uses the result when the crop is still the same (it mostly is:
+        the crop stays put while the face does), so the resize is off the tracking thread."""
+        crop = self._crop
+        return None if crop is None else _mesh_input(rgb, crop)
+
+    def track(self, rgb: np.ndarray, prepared: "_MeshInput | None" = None) -> FaceObservation:
+        """The face in ``rgb``. ``prepared``: :meth:`prepare` of the same ``rgb``, made earlier;
+        used only when made for the crop the tracker holds now (the same pixels it would make)."""
         if self._lm is None:
             raise RuntimeError("FaceTracker must be used as a context manager")
         pts = None
         if self._crop is not None:
-            pts = self._mesh_on_crop(rgb, self._crop)
+            pts = self._mesh_on_crop(rgb, self._crop, prepared)
         if pts is None:  # lost, or first frame: find the face with the full-range detector
             box = self._lm.detect(rgb)
             if box is None:
@@ -309,20 +320,16 @@ class FaceTracker:
         blur = _face_blur(rgb, box) if (self._n_faces - 1) % BLUR_EVERY_N == 0 else float("nan")
         return FaceObservation(pts, face_px, blur, box)
 
-    def _mesh_on_crop(self, rgb, crop):
-        x0, y0, side = crop
-        h, w = rgb.shape[:2]
-        xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + side), min(h, y0 + side)
-        if xb - xa < 16 or yb - ya < 16:
+    def _mesh_on_crop(self, rgb, crop, prepared: "_MeshInput | None" = None):
+        inp = prepared if (prepared is not None and prepared.crop == crop) else _mesh_input(rgb, crop)
+        if inp.patch is None:
             return None
-        patch = rgb[ya:yb, xa:xb]
-        patch, scale = _shrink(patch, MESH_INPUT_PX)
-        pts = self._lm.landmarks(np.ascontiguousarray(patch))
+        pts = self._lm.landmarks(inp.patch)
         if pts is None:
             return None
-        pts = pts / scale
-        pts[:, 0] += xa
-        pts[:, 1] += ya
+        pts = pts / inp.scale
+        pts[:, 0] += inp.xa
+        pts[:, 1] += inp.ya
         return pts
 
     def _update_crop(self, box, shape):
@@ -335,6 +342,28 @@ class FaceTracker:
         # Hysteresis: keep the crop fixed while the face stays put, so the mesh tracks smoothly.
         if abs(ncx - cx) > RECROP_DRIFT * side or abs(ncy - cy) > RECROP_DRIFT * side or not 0.8 < nside / side < 1.25:
             self._crop = new
+
+
+@dataclass(frozen=True)
+class _MeshInput:
+    """What the mesh is given for one frame and crop: the crop's part inside the picture,
+    downscaled to :data:`MESH_INPUT_PX` (None when under 16 px), the scale, and where it lies."""
+
+    crop: tuple[int, int, int]  # x0, y0, side in frame pixels
+    patch: np.ndarray | None  # contiguous RGB
+    scale: float
+    xa: int
+    ya: int
+
+
+def _mesh_input(rgb: np.ndarray, crop) -> _MeshInput:
+    x0, y0, side = crop
+    h, w = rgb.shape[:2]
+    xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + side), min(h, y0 + side)
+    if xb - xa < 16 or yb - ya < 16:
+        return _MeshInput(crop, None, 1.0, xa, ya)
+    patch, scale = _shrink(rgb[ya:yb, xa:xb], MESH_INPUT_PX)
+    return _MeshInput(crop, np.ascontiguousarray(patch), scale, xa, ya)
 
 
 def _shrink(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:

@@ -16,7 +16,7 @@ import stat
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import av
 import numpy as np
@@ -48,6 +48,7 @@ class VideoFrame:
     index: int  # index among decoded frames (0-based)
     t_s: float  # presentation time on the container's timeline, in seconds
     image: np.ndarray
+    prepared: Any = None  # what a DecodeAhead's ``prepare`` made of the frame in the decode thread, if any
 
 
 def printable(text: str) -> str:
@@ -503,11 +504,14 @@ class DecodeAhead:
     Leaving the ``with`` block early (an error of the reader) stops the decode thread. The
     decoder runs with :attr:`verifier.analysis.threads.ThreadBudget.av_threads_ahead` threads unless
     ``decoder_threads`` is given, and skips the unused non-reference frames (``skip_unused``
-    of :func:`decode`) unless told not to.
+    of :func:`decode`) unless told not to. ``prepare(frame)``, if given, runs in the decode
+    thread on each frame before the reader gets it, its result in ``frame.prepared``.
     """
 
-    def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES, **decode_kw):
+    def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES,
+                 prepare: Callable[[VideoFrame], Any] | None = None, **decode_kw):
         self._args = (path, info)
+        self._prepare = prepare
         decode_kw.setdefault("decoder_threads", threads.budget().av_threads_ahead)
         decode_kw.setdefault("skip_unused", True)
         self._kw = decode_kw
@@ -536,9 +540,14 @@ class DecodeAhead:
             except queue.Full:
                 continue
 
+    def _put_frame(self, frame: VideoFrame) -> None:
+        if self._prepare is not None:
+            frame.prepared = self._prepare(frame)
+        self._put(frame)
+
     def _run(self) -> None:
         try:
-            audio = decode(*self._args, self._put, **self._kw)
+            audio = decode(*self._args, self._put_frame, **self._kw)
         except _Cancelled:
             return
         except BaseException as e:  # handed to the reader, raised there
