@@ -120,3 +120,145 @@ def test_mediapipe_is_imported_without_matplotlib():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_landmarks_read_from_the_serialised_list_are_protobuf_s():
+    from mediapipe.framework.formats import landmark_pb2
+
+    from verifier.analysis.face import _landmarks_from_proto_bytes
+
+    rng = np.random.default_rng(1)
+    raw = rng.uniform(-0.3, 1.3, (478, 3)).astype(np.float32)
+    raw[5] = 0.0  # a zero still set (proto2 keeps it)
+    msg = landmark_pb2.NormalizedLandmarkList()
+    for x, y, z in raw:
+        msg.landmark.add(x=x, y=y, z=z)
+    data = msg.SerializeToString()
+    got = _landmarks_from_proto_bytes(data)
+    assert got.dtype == np.float32 and got.shape == (478, 3)
+    np.testing.assert_array_equal(got, raw)
+    np.testing.assert_array_equal(_landmark_array(got, 640, 360), _landmark_array(msg.landmark, 640, 360))
+    msg.landmark[7].visibility = 0.5  # another layout: left to protobuf
+    assert _landmarks_from_proto_bytes(msg.SerializeToString()) is None
+    assert _landmarks_from_proto_bytes(b"") is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_lean_mesh_run_gives_process_s_landmarks(make_clip):
+    """MediaPipeLandmarker drives the FaceMesh graph itself: the landmarks of every frame are
+    those of mediapipe's ``process()`` on a second, identical graph fed the same frames."""
+    from verifier.analysis.face import FaceTracker, MediaPipeLandmarker
+
+    p = make_clip("lean_mesh", duration_s=3, size=(640, 360), face_px=180, blink_times_s=(1.0,), seed=2)
+    frames, _ = _frames_of(p, probe(p), max_fps=15, audio=False)
+    runs = {}
+    for lean in (True, False):
+        lm = MediaPipeLandmarker()
+        assert lm._lean  # mediapipe 0.10.21: the lean path is the one used
+        lm._lean = lean
+        with FaceTracker(lm) as trk:
+            runs[lean] = [trk.track(img).landmarks for _, _, img in frames]
+    assert sum(x is not None for x in runs[True]) >= len(frames) - 2
+    for a, b in zip(runs[True], runs[False]):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_single_thread_decoder_gives_the_same_frames(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    want, _ = _frames_of(p, info, max_fps=15, audio=False)
+    got, _ = _frames_of(p, info, max_fps=15, audio=False, decoder_threads=1)
+    assert [(i, t) for i, t, _ in got] == [(i, t) for i, t, _ in want]
+    assert all(np.array_equal(a, b) for (_, _, a), (_, _, b) in zip(got, want))
+
+
+def _hashes_of(p, info, **kw):
+    import hashlib
+
+    out = []
+    decode(p, info, lambda f: out.append((f.index, f.t_s, hashlib.sha1(f.image.tobytes()).hexdigest())), **kw)
+    return out
+
+
+@pytest.mark.parametrize("max_fps", [15.0, 10.0, 30.0])
+def test_skipping_unused_non_reference_frames_passes_on_the_same_frames(make_clip, max_fps):
+    """x264's B-frames are non-reference frames: those not passed on are not decoded, and the
+    frames passed on are those of a full decode, pixel for pixel."""
+    from verifier.analysis.media import _Guard, _unused_frames
+
+    p = make_clip("bframes", duration_s=4, size=(480, 270), face_px=120, seed=7)
+    info = probe(p)
+    plan = _unused_frames(p, (1.0 / max_fps) * 0.999, _Guard("x", Limits(), None))
+    assert plan is not None and len(plan.passed) == len(_hashes_of(p, info, max_fps=max_fps, audio=False))
+    if max_fps < 30:
+        assert plan.pts  # there is something to skip
+    want = _hashes_of(p, info, max_fps=max_fps, audio=False, decoder_threads=1)
+    got = _hashes_of(p, info, max_fps=max_fps, audio=False, decoder_threads=1, skip_unused=True)
+    assert got == want
+
+
+def test_a_plan_the_decoder_does_not_follow_is_dropped(make_clip, monkeypatch):
+    """A plan that names a frame to pass on as unused (as a stream whose frames do not carry
+    their packets' timestamps would): the decode notices at the next frame passed on and decodes
+    the rest whole, so every frame from there on is the full decode's."""
+    from verifier.analysis import media
+
+    p = make_clip("bframes", duration_s=4, size=(480, 270), face_px=120, seed=7)
+    info = probe(p)
+    want = _hashes_of(p, info, max_fps=15.0, audio=False, decoder_threads=1)
+    real = media._unused_frames
+
+    def wrong(*a):
+        plan = real(*a)
+        first_b = sorted(plan.pts)[0]  # an unused frame claimed to be passed on
+        return media._UnusedFrames(plan.pts - {first_b}, plan.passed | {first_b})
+
+    monkeypatch.setattr(media, "_unused_frames", wrong)
+    got = _hashes_of(p, info, max_fps=15.0, audio=False, decoder_threads=1, skip_unused=True)
+    assert got == want  # the mismatch came before anything was skipped wrongly
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None, reason="mediapipe not installed")
+def test_mesh_input_prepared_ahead_gives_the_same_track(make_clip):
+    """The decode thread's FaceTracker.prepare is used only when made for the crop the tracker
+    holds; the landmarks are those of a tracker that cuts every frame itself."""
+    from verifier.analysis.face import FaceTracker, _mesh_input
+
+    p = make_clip("lean_mesh", duration_s=3, size=(640, 360), face_px=180, blink_times_s=(1.0,), seed=2)
+    frames, _ = _frames_of(p, probe(p), max_fps=15, audio=False)
+    with FaceTracker() as plain:
+        want = [plain.track(img).landmarks for _, _, img in frames]
+    used = 0
+    with FaceTracker() as trk:
+        got = []
+        for k, (_, _, img) in enumerate(frames):
+            prepared = trk.prepare(img)
+            if k % 7 == 3 and prepared is not None:  # a stale one: made for another crop, must be ignored
+                x0, y0, side = prepared.crop
+                prepared = _mesh_input(img, (x0 + 40, y0, side))
+            else:
+                used += prepared is not None
+            got.append(trk.track(img, prepared).landmarks)
+    assert used > len(frames) // 2
+    for a, b in zip(got, want):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_decode_ahead_prepares_each_frame_in_its_thread(make_clip):
+    p = make_clip("ahead", duration_s=3, size=(320, 240), seed=5)
+    info = probe(p)
+    names = []
+
+    def prepare(frame):
+        names.append(threading.current_thread().name)
+        return frame.image[:8, :8].copy()
+
+    with DecodeAhead(p, info, max_fps=15, audio=False, prepare=prepare) as frames:
+        got = [(f.prepared, f.image[:8, :8]) for f in frames]
+    assert len(got) == 45 and all(np.array_equal(a, b) for a, b in got)
+    assert set(names) == {"decode-ahead"}

@@ -137,15 +137,52 @@ class MediaPipeLandmarker:
             self._detector.process(blank)
         # Each graph logs from its worker threads during its first runs that find a face.
         self._mesh_runs = self._detector_runs = 0  # runs that found a face
+        self._lean = _lean_api(self._mesh)
+        if self._lean:
+            from mediapipe.python import packet_creator
+            from mediapipe.python._framework_bindings import _packet_getter, image_frame
+
+            self._packet_creator, self._getter = packet_creator, _packet_getter
+            self._srgb = image_frame.ImageFormat.SRGB
+            (self._in_stream,), (self._out_stream,) = self._mesh._input_stream_type_info, ("multi_face_landmarks",)
 
     def landmarks(self, rgb):
         h, w = rgb.shape[:2]
         with _native_stderr_quiet(self._mesh_runs < QUIET_FIRST_RUNS):
-            res = self._mesh.process(rgb)
-        if not res.multi_face_landmarks:
+            if self._lean:
+                pts = self._lean_mesh(rgb)
+            else:
+                res = self._mesh.process(rgb)
+                pts = res.multi_face_landmarks[0].landmark if res.multi_face_landmarks else None
+        if pts is None:
             return None
         self._mesh_runs += 1
-        return _landmark_array(res.multi_face_landmarks[0].landmark, w, h)
+        return _landmark_array(pts, w, h)
+
+    def _lean_mesh(self, rgb):
+        """What ``self._mesh.process(rgb)`` does for one frame, without the per-call overhead of
+        mediapipe's generic ``SolutionBase.process`` (a namedtuple class made per call, the type
+        dispatch, one protobuf object per landmark): the same packet at the same simulated
+        timestamp into the same graph, then the first face's landmarks read straight from the
+        serialised protobuf (:func:`_landmarks_from_proto_bytes`). Returns the first face's
+        normalised landmarks ((478, 3) float32, or mediapipe's landmark list when the serialised
+        form is not the one parsed here), or None when no face. Same landmarks as ``process()``
+        (tests/test_video_pipelined.py)."""
+        s = self._mesh
+        s._graph_outputs.clear()
+        s._simulated_timestamp += 33333  # as SolutionBase.process: a 30 fps clock
+        packet = self._packet_creator.create_image(rgb, image_format=self._srgb).at(s._simulated_timestamp)
+        s._graph.add_packet_to_input_stream(stream=self._in_stream, packet=packet)
+        s._graph.wait_until_idle()
+        out = s._graph_outputs.get(self._out_stream)
+        if out is None or out.is_empty() or self._getter._get_proto_vector_size(out) == 0:
+            return None
+        pts = _landmarks_from_proto_bytes(self._getter._get_serialized_proto_list(out)[0])
+        if pts is None:  # not the layout parsed here: decode this frame's packet with protobuf
+            from mediapipe.python import packet_getter
+
+            return packet_getter.get_proto_list(out)[0].landmark
+        return pts
 
     def detect(self, rgb):
         h, w = rgb.shape[:2]
@@ -165,10 +202,54 @@ class MediaPipeLandmarker:
         self._detector.close()
 
 
+def _lean_api(solution) -> bool:
+    """Whether ``solution`` (a mediapipe FaceMesh) has the internals :meth:`MediaPipeLandmarker._lean_mesh`
+    drives (those of mediapipe 0.10.21's ``SolutionBase``: one image input, the landmark output);
+    otherwise its public ``process()`` is used."""
+    try:
+        from mediapipe.python._framework_bindings import _packet_getter
+        from mediapipe.python.solution_base import PacketDataType
+
+        ok = (list(solution._input_stream_type_info.values()) == [PacketDataType.IMAGE]
+              and solution._output_stream_type_info.get("multi_face_landmarks") == PacketDataType.PROTO_LIST)
+        return bool(ok and isinstance(solution._graph_outputs, dict) and isinstance(solution._simulated_timestamp, int)
+                    and hasattr(solution._graph, "wait_until_idle")
+                    and hasattr(_packet_getter, "_get_serialized_proto_list")
+                    and hasattr(_packet_getter, "_get_proto_vector_size"))
+    except Exception:  # noqa: BLE001 another mediapipe: the public API
+        return False
+
+
+# One NormalizedLandmark as mediapipe serialises it when only x, y, z are set (protobuf wire format):
+# the field tag of ``landmark`` (1, length-delimited), the length 15, then x, y, z as fields 1–3 of
+# wire type 5 (32-bit little-endian floats), each a tag byte and 4 bytes.
+_LANDMARK_RECORD = 17  # bytes
+_LANDMARK_TAGS = {0: 0x0A, 1: 15, 2: 0x0D, 7: 0x15, 12: 0x1D}  # byte offset in the record -> expected byte
+_LANDMARK_FLOAT_BYTES = np.array([3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16])  # x, y, z
+
+
+def _landmarks_from_proto_bytes(data: bytes) -> np.ndarray | None:
+    """(n, 3) float32 ``x, y, z`` of a serialised ``NormalizedLandmarkList`` whose landmarks hold
+    exactly x, y and z (what FaceMesh gives), read with numpy: the same float32 values protobuf
+    would parse. None for any other layout (visibility or presence set, a default value
+    omitted, other fields): the caller then parses it with protobuf."""
+    raw = np.frombuffer(data, np.uint8)
+    if raw.size == 0 or raw.size % _LANDMARK_RECORD:
+        return None
+    rec = raw.reshape(-1, _LANDMARK_RECORD)
+    if not all((rec[:, i] == v).all() for i, v in _LANDMARK_TAGS.items()):
+        return None
+    return rec[:, _LANDMARK_FLOAT_BYTES].copy().view("<f4").reshape(-1, 3).astype(np.float32, copy=False)
+
+
 def _landmark_array(pts, w: int, h: int) -> np.ndarray:
-    """(n, 3) float32 pixel coordinates ``(x·w, y·h, z·w)`` of mediapipe's normalised landmarks:
-    multiplied in float64, then rounded to float32, as a per-point loop would (10× faster)."""
-    out = np.array([(p.x, p.y, p.z) for p in pts], np.float64).reshape(-1, 3)
+    """(n, 3) float32 pixel coordinates ``(x·w, y·h, z·w)`` of mediapipe's normalised landmarks
+    (its landmark list, or an (n, 3) float32 array of them): multiplied in float64, then rounded
+    to float32, as a per-point loop would (10× faster)."""
+    if isinstance(pts, np.ndarray):
+        out = pts.astype(np.float64).reshape(-1, 3)
+    else:
+        out = np.array([(p.x, p.y, p.z) for p in pts], np.float64).reshape(-1, 3)
     out *= (w, h, w)
     return out.astype(np.float32)
 
@@ -204,12 +285,23 @@ class FaceTracker:
         if self._lm is not None:
             self._lm.close()
 
-    def track(self, rgb: np.ndarray) -> FaceObservation:
+    def prepare(self, rgb: np.ndarray) -> "_MeshInput | None":
+        """The mesh input (crop, downscaled) of ``rgb`` for the crop this tracker holds now, or None
+        when it holds none. Safe to call from another thread while the tracker works on earlier
+        frames (it only reads the crop): the pipeline's decode thread prepares each frame this
+        way, and :meth:`track` uses the result when the crop is still the same (it mostly is:
+        the crop stays put while the face does), so the resize is off the tracking thread."""
+        crop = self._crop
+        return None if crop is None else _mesh_input(rgb, crop)
+
+    def track(self, rgb: np.ndarray, prepared: "_MeshInput | None" = None) -> FaceObservation:
+        """The face in ``rgb``. ``prepared``: :meth:`prepare` of the same ``rgb``, made earlier;
+        used only when made for the crop the tracker holds now (the same pixels it would make)."""
         if self._lm is None:
             raise RuntimeError("FaceTracker must be used as a context manager")
         pts = None
         if self._crop is not None:
-            pts = self._mesh_on_crop(rgb, self._crop)
+            pts = self._mesh_on_crop(rgb, self._crop, prepared)
         if pts is None:  # lost, or first frame: find the face with the full-range detector
             box = self._lm.detect(rgb)
             if box is None:
@@ -228,20 +320,16 @@ class FaceTracker:
         blur = _face_blur(rgb, box) if (self._n_faces - 1) % BLUR_EVERY_N == 0 else float("nan")
         return FaceObservation(pts, face_px, blur, box)
 
-    def _mesh_on_crop(self, rgb, crop):
-        x0, y0, side = crop
-        h, w = rgb.shape[:2]
-        xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + side), min(h, y0 + side)
-        if xb - xa < 16 or yb - ya < 16:
+    def _mesh_on_crop(self, rgb, crop, prepared: "_MeshInput | None" = None):
+        inp = prepared if (prepared is not None and prepared.crop == crop) else _mesh_input(rgb, crop)
+        if inp.patch is None:
             return None
-        patch = rgb[ya:yb, xa:xb]
-        patch, scale = _shrink(patch, MESH_INPUT_PX)
-        pts = self._lm.landmarks(np.ascontiguousarray(patch))
+        pts = self._lm.landmarks(inp.patch)
         if pts is None:
             return None
-        pts = pts / scale
-        pts[:, 0] += xa
-        pts[:, 1] += ya
+        pts = pts / inp.scale
+        pts[:, 0] += inp.xa
+        pts[:, 1] += inp.ya
         return pts
 
     def _update_crop(self, box, shape):
@@ -254,6 +342,28 @@ class FaceTracker:
         # Hysteresis: keep the crop fixed while the face stays put, so the mesh tracks smoothly.
         if abs(ncx - cx) > RECROP_DRIFT * side or abs(ncy - cy) > RECROP_DRIFT * side or not 0.8 < nside / side < 1.25:
             self._crop = new
+
+
+@dataclass(frozen=True)
+class _MeshInput:
+    """What the mesh is given for one frame and crop: the crop's part inside the picture,
+    downscaled to :data:`MESH_INPUT_PX` (None when under 16 px), the scale, and where it lies."""
+
+    crop: tuple[int, int, int]  # x0, y0, side in frame pixels
+    patch: np.ndarray | None  # contiguous RGB
+    scale: float
+    xa: int
+    ya: int
+
+
+def _mesh_input(rgb: np.ndarray, crop) -> _MeshInput:
+    x0, y0, side = crop
+    h, w = rgb.shape[:2]
+    xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + side), min(h, y0 + side)
+    if xb - xa < 16 or yb - ya < 16:
+        return _MeshInput(crop, None, 1.0, xa, ya)
+    patch, scale = _shrink(rgb[ya:yb, xa:xb], MESH_INPUT_PX)
+    return _MeshInput(crop, np.ascontiguousarray(patch), scale, xa, ya)
 
 
 def _shrink(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:

@@ -16,7 +16,7 @@ import stat
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import av
 import numpy as np
@@ -48,6 +48,7 @@ class VideoFrame:
     index: int  # index among decoded frames (0-based)
     t_s: float  # presentation time on the container's timeline, in seconds
     image: np.ndarray
+    prepared: Any = None  # what a DecodeAhead's ``prepare`` made of the frame in the decode thread, if any
 
 
 def printable(text: str) -> str:
@@ -315,6 +316,8 @@ def decode(
     limits: Limits = DEFAULT_LIMITS,
     deadline: float | None = None,
     skip_nonref: bool = False,
+    decoder_threads: int | None = None,
+    skip_unused: bool = False,
 ) -> AudioTrack | None:
     """Decode ``path`` in one pass: video frames go to ``on_frame`` one by one, the audio
     track is collected and returned (``None`` when the file has no audio stream).
@@ -338,6 +341,18 @@ def decode(
         ``skip_frame=NONREF``: the non-reference B-frames, about half of an x264 clip's frames;
         none in a clip without B-frames). For callers that sample a few frames per second: the
         frames passed on are then the nearest decoded ones, not every ``1 / max_fps``.
+    decoder_threads : int or None
+        FFmpeg threads of the video decoder; None: the process's budget
+        (:attr:`verifier.analysis.threads.ThreadBudget.av_threads`, frame and slice threads). The
+        pixels do not depend on it (FFmpeg's threaded decoding is bit-exact).
+    skip_unused : bool
+        With ``max_fps``: do not decode the non-reference frames that would not be passed on
+        (:func:`_unused_frames`: which frames are passed on is known from the packets'
+        timestamps before decoding; no other frame refers to a non-reference one, so every
+        frame passed on has the same pixels). The frames passed on are those of a full decode
+        wherever the decoder gives each packet's frame its packet's timestamp; where a decoded
+        frame disagrees with the plan, the rest of the stream is decoded whole. Only with a
+        single-thread decoder (``decoder_threads=1``), where the setting reaches the next packet.
 
     Raises
     ------
@@ -363,7 +378,10 @@ def decode(
         vs = _first(c.streams.video) if (info.has_video and on_frame is not None) else None
         if vs is not None:
             b = threads.budget()  # set once per process (verifier.analysis.threads)
-            vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
+            if decoder_threads is None:
+                vs.thread_type, vs.thread_count = b.av_thread_type, b.av_threads
+            else:
+                vs.thread_type, vs.thread_count = (b.av_thread_type, decoder_threads) if decoder_threads > 1 else ("NONE", 1)
             if skip_nonref:
                 vs.codec_context.skip_frame = "NONREF"
             streams.append(vs)
@@ -372,8 +390,14 @@ def decode(
             streams.append(aus)
         if not streams:
             return None
+        unused = (_unused_frames(path, min_gap_s, guard)
+                  if (skip_unused and vs is not None and max_fps and not skip_nonref and decoder_threads == 1) else None)
+        passed = iter(sorted(unused.passed)) if unused is not None else None
+        expect = next(passed, None) if passed is not None else None  # pts of the next frame the plan passes on
         try:
             for packet in c.demux(*streams):
+                if unused is not None and packet.stream is vs:
+                    vs.codec_context.skip_frame = "NONREF" if packet.pts in unused.pts else "DEFAULT"
                 for frame in packet.decode():
                     decoded_any = True
                     if packet.stream is aus:
@@ -385,7 +409,14 @@ def decode(
                         t = n_frames / (info.fps or 30.0)
                     t0_video = t if t0_video is None else min(t0_video, t)
                     guard.check(t - t0_video)
-                    if t + 1e-9 < next_t:
+                    keep = not t + 1e-9 < next_t
+                    if unused is not None:
+                        if (frame.pts == expect) if keep else (frame.pts in unused.pts):
+                            expect = next(passed, None) if keep else expect
+                        else:  # the decoder does not follow the plan: decode the rest whole
+                            unused = None
+                            vs.codec_context.skip_frame = "DEFAULT"
+                    if not keep:
                         continue
                     next_t = t + min_gap_s
                     img = _rotate(to_rgb.reformat(frame, format="rgb24", threads=1).to_ndarray(), info.rotation_deg)
@@ -398,6 +429,54 @@ def decode(
         if not decoded_any:
             raise MediaError("error.corrupt", name=name, detail="no decodable frame")
     return sink.finish() if sink is not None else None
+
+
+@dataclass(frozen=True)
+class _UnusedFrames:
+    """Which video packets of a file :func:`decode` with ``max_fps`` will not pass on."""
+
+    pts: frozenset  # pts of the packets whose frames are not passed on
+    passed: frozenset  # pts of those that are
+
+
+PLAN_MAX_PACKETS = 200_000  # video packets read ahead at most (10 min at 300 fps); more: no plan
+
+
+def _unused_frames(path: str, min_gap_s: float, guard: _Guard) -> _UnusedFrames | None:
+    """The frames :func:`decode` will not pass on, from a pass over the video packets alone
+    (no decoding: ~10 ms for a minute of 30 fps video): the same rule on the same times as the
+    decode (a frame is passed on unless it comes less than ``min_gap_s`` after the last one
+    passed on, in presentation order), applied to every packet's timestamp. None (decode
+    everything) when a packet has no timestamp, two share one, the file cannot be read through,
+    or the deadline passes."""
+    seen: list[int] = []
+    try:
+        with _open(path) as c:
+            vs = _first(c.streams.video)
+            if vs is None or vs.time_base is None:
+                return None
+            num, den = vs.time_base.numerator, vs.time_base.denominator
+            for packet in c.demux(vs):
+                if packet.size == 0:
+                    continue  # the demuxer's end-of-stream packet
+                if packet.pts is None or len(seen) >= PLAN_MAX_PACKETS:
+                    return None
+                seen.append(packet.pts)
+                if len(seen) % 1024 == 0 and time.monotonic() > guard.deadline:
+                    return None
+    except (av.error.FFmpegError, MediaError):
+        return None
+    if len(set(seen)) != len(seen):
+        return None
+    unused, passed, next_t = set(), set(), -np.inf
+    for pts in sorted(seen):
+        t = float(pts) * num / den  # as av's Frame.time
+        if t + 1e-9 < next_t:
+            unused.add(pts)
+        else:
+            passed.add(pts)
+            next_t = t + min_gap_s
+    return _UnusedFrames(frozenset(unused), frozenset(passed))
 
 
 DECODE_AHEAD_FRAMES = 4  # frames a DecodeAhead keeps ready (720p RGB: 2.6 MB each); set by hand
@@ -422,11 +501,19 @@ class DecodeAhead:
     ...         ...
     >>> frames.audio  # decode()'s return value, once the frames are read
 
-    Leaving the ``with`` block early (an error of the reader) stops the decode thread.
+    Leaving the ``with`` block early (an error of the reader) stops the decode thread. The
+    decoder runs with :attr:`verifier.analysis.threads.ThreadBudget.av_threads_ahead` threads unless
+    ``decoder_threads`` is given, and skips the unused non-reference frames (``skip_unused``
+    of :func:`decode`) unless told not to. ``prepare(frame)``, if given, runs in the decode
+    thread on each frame before the reader gets it, its result in ``frame.prepared``.
     """
 
-    def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES, **decode_kw):
+    def __init__(self, path: str, info: MediaInfo, *, ahead: int = DECODE_AHEAD_FRAMES,
+                 prepare: Callable[[VideoFrame], Any] | None = None, **decode_kw):
         self._args = (path, info)
+        self._prepare = prepare
+        decode_kw.setdefault("decoder_threads", threads.budget().av_threads_ahead)
+        decode_kw.setdefault("skip_unused", True)
         self._kw = decode_kw
         self._q: queue.Queue = queue.Queue(maxsize=max(1, int(ahead)))
         self._stop = threading.Event()
@@ -453,9 +540,14 @@ class DecodeAhead:
             except queue.Full:
                 continue
 
+    def _put_frame(self, frame: VideoFrame) -> None:
+        if self._prepare is not None:
+            frame.prepared = self._prepare(frame)
+        self._put(frame)
+
     def _run(self) -> None:
         try:
-            audio = decode(*self._args, self._put, **self._kw)
+            audio = decode(*self._args, self._put_frame, **self._kw)
         except _Cancelled:
             return
         except BaseException as e:  # handed to the reader, raised there

@@ -268,7 +268,7 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     trk = tracker or FaceTracker()
 
     def on_frame(frame):
-        obs = trk.track(frame.image)
+        obs = trk.track(frame.image, frame.prepared)
         for c in receivers:
             c.consume(frame, obs)
         if frame.index % 15 == 0:
@@ -277,7 +277,11 @@ def decode_and_track(path: str, info: MediaInfo, *, progress: Progress | None = 
     # The frames are decoded and converted in a thread of their own, a few ahead, while this
     # thread tracks the face (both release the GIL): on two cores they overlap. The decode
     # starts first, so the tracker's start (mediapipe's import, its graphs) overlaps it too.
-    with DecodeAhead(path, info, max_fps=max_fps, audio=decode_audio, limits=limits, deadline=deadline) as frames:
+    # The decode thread also cuts and downscales each frame for the tracker's current crop
+    # (FaceTracker.prepare), which the tracker uses when its crop has not moved since.
+    prepare = getattr(trk, "prepare", None)
+    with DecodeAhead(path, info, max_fps=max_fps, audio=decode_audio, limits=limits, deadline=deadline,
+                     prepare=(lambda f: prepare(f.image)) if prepare is not None else None) as frames:
         if own:
             trk.__enter__()
         try:

@@ -3,7 +3,8 @@
 Three libraries run native thread pools in an analysis:
 
 * torch (the voice network): intra-op threads, a process-wide setting;
-* PyAV/FFmpeg (the picture decoder): frame and slice threads of the video stream;
+* PyAV/FFmpeg (the picture decoder): frame and slice threads of the video stream (one
+  thread for the decode that runs beside the face tracking);
 * OpenCV (resizing, Laplacian on face crops): its own pool, process-wide.
 
 An analysis runs the voice network in a worker thread *beside* the side signals (voice
@@ -35,6 +36,12 @@ class ThreadBudget:
     av_threads: int  # FFmpeg decoder threads for the video stream (FFmpeg's own default is cores + 1)
     av_thread_type: str  # "AUTO" (frame + slice threads), "FRAME", "SLICE" or "NONE"
     opencv_threads: int  # cv2.setNumThreads
+    # FFmpeg decoder threads for a decode that runs in a thread of its own beside other work
+    # (verifier.analysis.media.DecodeAhead beside the face tracking and the sound's checks). 1: that
+    # thread is already one of the busy ones, and frame threads (cores + 1 of them) only add
+    # hand-offs: for the 60 s 720p clip's decode at 15 fps, CPU 1.9 s with 1 thread against
+    # 2.1–2.2 s with 3 (measured on the 2-core machine, 2026-12-07). The pixels are the same.
+    av_threads_ahead: int = 1
 
     @classmethod
     def for_cores(cls, cores: int) -> "ThreadBudget":
@@ -110,6 +117,12 @@ def onnx_session(path):
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = budget().torch_intra_op
     opts.inter_op_num_threads = 1
+    # No memory pattern: with it, ONNX Runtime plans one block for a whole run from the first run's
+    # allocations and takes it fresh on the second, so the voice network's second window faulted in
+    # ~140 MB more (35,000 pages) and took 0.30 instead of 0.25 s of CPU; without it the arena's
+    # blocks of the first run are reused (measured on the 2-core machine, 2026-12-07: same
+    # logits and speech probabilities bit for bit, VAD time unchanged).
+    opts.enable_mem_pattern = False
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
