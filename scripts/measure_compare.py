@@ -110,7 +110,6 @@ def rates(same, diff, th) -> dict:
 
 def embed_all(shared: Path, cache: Path | None) -> dict:
     """{key: vector}; keys "voice:<rel>", "vhalf0:<rel>", "vhalf1:<rel>", "face:<rel>", "face0:<rel>", "face1:<rel>"."""
-    from verifier.analysis.identity.face_embed import align_chip, describe
     from verifier.analysis.identity.sample import sample_file
     from verifier.analysis.identity.speaker import embed_utterance, speech_only
     from verifier.analysis.media import load_audio

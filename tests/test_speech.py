@@ -2,7 +2,6 @@
 noise, hum, music and silence are not speech; speech is; one "seconds of speech" per report."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import ROOT, SHARED, requires_shared
+from conftest import SHARED, requires_shared
 
 from training.voice.families import (
     FAMILIES,

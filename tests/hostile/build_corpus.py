@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import stat
 import struct
 import sys
 import time

@@ -39,7 +39,7 @@ import time
 
 import numpy as np
 
-from .families import FAMILIES, FINAL, MODERN_FAMILIES, VIETNAMESE_FAMILIES, split
+from .families import FAMILIES, MODERN_FAMILIES, VIETNAMESE_FAMILIES, split
 
 C_GRID = (0.01, 0.1, 1.0)  # inverse L2 strengths tried by the inner loop
 INNER_SPLITS = 5  # StratifiedGroupKFold splits of the training side
