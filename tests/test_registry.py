@@ -293,3 +293,12 @@ def test_doctor_names_the_mediapipe_command(monkeypatch):
     assert not c.ok and c.params["command"] == MEDIAPIPE_PIP_COMMAND == "pip install --no-deps mediapipe==0.10.21"
     assert MEDIAPIPE_PIP_COMMAND in c.message("vi") and MEDIAPIPE_PIP_COMMAND in c.message("en")
     assert (ROOT / "requirements" / "mediapipe.txt").read_text().count("mediapipe==0.10.21") == 1
+
+
+def test_a_source_checkout_looks_for_the_shared_folder_beside_it(monkeypatch):
+    """The ``../shared`` copy of a checkout is a source (CI and development machines install from it);
+    the layout move had left this pointing at ``verifier/`` instead of the checkout."""
+    monkeypatch.delenv("VERIFIER_SHARED", raising=False)
+    checkout = Path(__file__).resolve().parents[1]
+    assert (checkout / "pyproject.toml").is_file()
+    assert registry.shared_roots() == [checkout.parent / "shared"]

@@ -401,7 +401,7 @@ def shared_roots() -> list[Path]:
     roots = []
     if os.environ.get("VERIFIER_SHARED"):
         roots.append(Path(os.environ["VERIFIER_SHARED"]))
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]  # verifier/analysis/registry.py -> the checkout
     if (checkout / "pyproject.toml").is_file():
         roots.append(checkout.parent / "shared")
     return roots
